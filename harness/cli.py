@@ -1,0 +1,94 @@
+"""The ``extbench`` command line: one subcommand per job of the harness.
+
+Bad input ends with one line on stderr and exit status 2 (a traceback only with --debug).
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from harness.errors import ExtbenchError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str):
+    """Register a subcommand handler under 'name'."""
+    def wrap(fn):
+        COMMANDS[name] = fn
+        return fn
+    return wrap
+
+
+@command("build")
+def _build(args: argparse.Namespace) -> int:
+    from harness.ovs.build import build
+    print(build(args.variant, jobs=args.jobs, force=args.force))
+    return 0
+
+
+@command("ovs-tree")
+def _ovs_tree(args: argparse.Namespace) -> int:
+    from harness.ovs.tree import ovs_tree
+    print(ovs_tree(args.variant))
+    return 0
+
+
+@command("ovs-export")
+def _ovs_export(args: argparse.Namespace) -> int:
+    from harness.ovs.tree import ovs_export
+    for p in ovs_export(args.variant, args.layer or args.variant):
+        print(p)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    p = argparse.ArgumentParser(prog="extbench", description=__doc__.splitlines()[0])
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    b = sub.add_parser("build", help="build and install an OVS variant into build/ovs/<variant>")
+    b.add_argument("variant")
+    b.add_argument("--jobs", "-j", type=int, default=2, help="make -j (default 2)")
+    b.add_argument("--force", action="store_true", help="re-create the source tree")
+
+    t = sub.add_parser("ovs-tree", help="git-backed editing tree build/src/<variant>")
+    t.add_argument("variant")
+
+    e = sub.add_parser("ovs-export", help="write the editing tree's commits back as patches")
+    e.add_argument("variant")
+    e.add_argument("--layer", help="'common' or the variant (default: the variant)")
+
+    for register in EXTRA_PARSERS:
+        register(sub)
+    return p
+
+
+EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the extbench command."""
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.cmd](args)
+    except ExtbenchError as e:
+        if args.debug:
+            raise
+        print(f"extbench {args.cmd}: {e}", file=sys.stderr)
+        return e.exit_status
+    except KeyboardInterrupt:
+        print(f"extbench {args.cmd}: interrupted", file=sys.stderr)
+        return 130
+
+
+def print_json(obj: object) -> None:
+    """Print 'obj' as indented JSON on stdout."""
+    json.dump(obj, sys.stdout, indent=1, sort_keys=True)
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

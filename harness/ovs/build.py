@@ -1,0 +1,148 @@
+"""Build a variant: unpack the OVS tarball, add its layers, configure with ccache, install.
+
+The tree in build/src/<variant> is re-created only when the variant's inputs change
+(tarball, patches, new files); otherwise new files are refreshed in place and make
+rebuilds incrementally, which keeps the edit-build loop of ``extbench ovs-tree`` fast.
+"""
+
+import filecmp
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import paths
+from harness.errors import ExtbenchError
+from harness.ovs.variant import Variant, load_variant, sha256_file
+from harness.proc import run_checked
+
+CONFIGURE_FLAGS = ["--enable-afxdp", "--disable-ssl"]
+STAMP = ".extbench-inputs.json"
+
+
+def tree_dir(variant: str) -> Path:
+    """The unpacked, patched source tree of a variant."""
+    return paths.BUILD / "src" / variant
+
+
+def build_env() -> dict[str, str]:
+    """Environment for configure and make: ccache shared between the variants' trees."""
+    env = dict(os.environ)
+    env.update(CC="ccache gcc", CCACHE_BASEDIR=str(paths.BUILD / "src"), CCACHE_NOHASHDIR="1")
+    return env
+
+
+def unpack(dest: Path) -> None:
+    """Extract the tarball's openvswitch/ directory into 'dest'."""
+    if not paths.OVS_TARBALL.exists():
+        raise ExtbenchError(f"{paths.OVS_TARBALL} not found: install Debian's openvswitch-source "
+                            "(make setup)")
+    if dest.exists():
+        shutil.rmtree(dest)
+    tmp = dest.with_name(dest.name + ".unpack")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    run_checked(["tar", "-xzf", str(paths.OVS_TARBALL), "-C", str(tmp)])
+    (tmp / "openvswitch").rename(dest)
+    tmp.rmdir()
+
+
+def copy_src_files(variant: Variant, tree: Path) -> None:
+    """Copy every layer's new files into the tree, touching only files that differ."""
+    for layer in variant.layers:
+        for rel in layer.src_files:
+            src, dst = layer.root / "src" / rel, tree / rel
+            if dst.exists() and filecmp.cmp(src, dst, shallow=False):
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+
+
+def apply_patch(patch: Path, tree: Path, git_dir: Path | None = None) -> None:
+    """Apply one patch with no fuzz (git apply refuses fuzz); commit it if 'git_dir' is given."""
+    if git_dir is None:
+        run_checked(["git", "apply", "--whitespace=nowarn", str(patch)], cwd=str(tree))
+    else:
+        env = dict(os.environ, GIT_DIR=str(git_dir), GIT_WORK_TREE=str(tree))
+        run_checked(["git", "am", "--whitespace=nowarn", "--keep-cr", str(patch)], env=env,
+                    cwd=str(tree))
+
+
+def materialize(variant: Variant, force: bool = False) -> Path:
+    """Make build/src/<variant> hold the tarball plus the variant's layers; return it."""
+    tree = tree_dir(variant.name)
+    want = variant.inputs_sha256()
+    stamp = tree / STAMP
+    if not force and stamp.exists() and json.loads(stamp.read_text()) == want:
+        copy_src_files(variant, tree)
+        return tree
+    unpack(tree)
+    copy_src_files(variant, tree)
+    for layer in variant.layers:
+        for patch in layer.patches:
+            apply_patch(patch, tree)
+    write_stamp(variant, tree)
+    return tree
+
+
+def write_stamp(variant: Variant, tree: Path) -> None:
+    """Record which inputs the tree was made from."""
+    (tree / STAMP).write_text(json.dumps(variant.inputs_sha256(), indent=1, sort_keys=True))
+
+
+def compile_and_install(variant: Variant, tree: Path, jobs: int) -> None:
+    """configure (once per tree), make, make install into build/ovs/<variant>."""
+    prefix = paths.install_dir(variant.name)
+    env = build_env()
+    if not (tree / "Makefile").exists():
+        run_checked(["./configure", f"--prefix={prefix}", f"--localstatedir={prefix}/var",
+                     f"--sysconfdir={prefix}/etc", *CONFIGURE_FLAGS], env=env, cwd=str(tree))
+    run_checked(["make", f"-j{jobs}"], env=env, cwd=str(tree))
+    run_checked(["make", "install"], env=env, cwd=str(tree))
+
+
+def write_manifest(variant: Variant) -> Path:
+    """Write build/ovs/<variant>/manifest.json: inputs' sha256, compiler, flags."""
+    prefix = paths.install_dir(variant.name)
+    gcc = subprocess.run(["gcc", "--version"], capture_output=True, text=True).stdout
+    manifest = {
+        "variant": variant.name,
+        "description": variant.description,
+        "layers": [layer.name for layer in variant.layers],
+        "inputs_sha256": variant.inputs_sha256(),
+        "compiler": gcc.splitlines()[0] if gcc else "unknown",
+        "cc": "ccache gcc",
+        "configure_flags": CONFIGURE_FLAGS,
+        "vswitchd_sha256": sha256_file(prefix / "sbin" / "ovs-vswitchd"),
+        "machine": platform.machine(),
+    }
+    path = prefix / "manifest.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def build(name: str, jobs: int = 2, force: bool = False) -> Path:
+    """Build and install variant 'name'; return the manifest's path."""
+    variant = load_variant(name)
+    for tool in ("gcc", "ccache", "make", "git"):
+        if shutil.which(tool) is None:
+            raise ExtbenchError(f"'{tool}' not found: run make setup")
+    tree = materialize(variant, force=force)
+    print(f"building {name} in {tree}", file=sys.stderr)
+    compile_and_install(variant, tree, jobs)
+    return write_manifest(variant)
+
+
+def manifest_sha256(name: str) -> str:
+    """sha256 of an installed variant's manifest; errors if the variant is not built."""
+    path = paths.install_dir(name) / "manifest.json"
+    if not path.exists():
+        raise ExtbenchError(f"variant '{name}' is not built ({path} missing): "
+                            f"run extbench build {name}")
+    return sha256_file(path)

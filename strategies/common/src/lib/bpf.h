@@ -1,0 +1,94 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef BPF_H
+#define BPF_H 1
+
+/* BPF extension runtime: the interface that the extension variants use.
+ *
+ * Programs are XDP-shaped ELF objects compiled by clang.  They are loaded per
+ * bridge under a user-chosen 32-bit 'id' ("ovs-appctl bpf/load BRIDGE ID
+ * FILE"), verified at load time, and run by an interpreter on the real packet.
+ * Each loaded program also gets a datapath-wide 'handle' (nonzero, not reused
+ * while the program is loaded): datapath actions and filter chains carry the
+ * handle, because one "ovs-netdev" datapath serves every netdev bridge.
+ *
+ * Thread safety: lookups return RCU-protected pointers, valid until the
+ * calling thread quiesces.  bpf_prog_run() may be called concurrently from
+ * any thread (PMD, main, handler, revalidator). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dp_packet;
+struct seq;
+struct bpf_prog;
+
+/* XDP return codes, as in <linux/bpf.h>. */
+enum bpf_xdp_action {
+    BPF_XDP_ABORTED = 0,
+    BPF_XDP_DROP = 1,
+    BPF_XDP_PASS = 2,
+    BPF_XDP_TX = 3,
+    BPF_XDP_REDIRECT = 4,
+};
+
+/* Returned by bpf_prog_run() when the program faulted at run time (an
+ * out-of-bounds access caught by the interpreter's own checks, which the
+ * verifier should have made impossible). */
+#define BPF_RUN_FAULT UINT64_MAX
+
+/* A byte range [start, end) of the packet, as offsets from its first byte
+ * (the Ethernet header).  'end' == BPF_RANGE_UNBOUNDED means "up to the end of
+ * the packet, whatever its length": the verifier could not bound the offset. */
+#define BPF_RANGE_UNBOUNDED UINT32_MAX
+struct bpf_range {
+    uint32_t start;
+    uint32_t end;
+};
+
+/* What the verifier proved about a program's packet accesses.  Ranges are
+ * sorted and merged.  A program that may write no byte has n_writes == 0. */
+struct bpf_verdict {
+    struct bpf_range *reads;
+    size_t n_reads;
+    struct bpf_range *writes;
+    size_t n_writes;
+};
+
+void bpf_init(void);
+
+/* Registry. */
+int bpf_registry_load(const char *bridge, uint32_t id, const char *file,
+                      char **errorp);
+int bpf_registry_unload(const char *bridge, uint32_t id);
+struct bpf_prog *bpf_registry_find(const char *bridge, uint32_t id);
+struct bpf_prog *bpf_registry_get(uint32_t handle);
+struct seq *bpf_registry_seq(void);
+
+/* Program properties. */
+uint32_t bpf_prog_id(const struct bpf_prog *);
+uint32_t bpf_prog_handle(const struct bpf_prog *);
+const struct bpf_verdict *bpf_prog_verdict(const struct bpf_prog *);
+bool bpf_prog_writes_packet(const struct bpf_prog *);
+
+/* Execution.  Runs 'prog' on the bytes of 'packet' (its real data and
+ * length; the program may change bytes, never the length).  Returns the
+ * program's return value, or BPF_RUN_FAULT.  Counts runs and instructions. */
+uint64_t bpf_prog_run(struct bpf_prog *, struct dp_packet *);
+
+#endif /* bpf.h */
