@@ -80,6 +80,12 @@ def materialize(variant: Variant, force: bool = False) -> Path:
     if not force and stamp.exists() and json.loads(stamp.read_text()) == want:
         copy_src_files(variant, tree)
         return tree
+    editing = paths.BUILD / "git" / variant.name
+    if editing.exists() and not force:
+        raise ExtbenchError(
+            f"{tree} is an editing tree (extbench ovs-tree) but the variant's patches or new "
+            f"files changed since it was made: export your commits (extbench ovs-export), then "
+            f"re-create it with extbench ovs-tree {variant.name}, or pass --force to discard it")
     unpack(tree)
     copy_src_files(variant, tree)
     for layer in variant.layers:

@@ -13,6 +13,7 @@ files (see shared/docs/OVS-MAP.md, pitfalls).
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from harness import paths
@@ -38,6 +39,11 @@ def git(variant: str, *args: str) -> str:
 def ovs_tree(name: str) -> Path:
     """Create the git-backed editing tree of variant 'name'; return its path."""
     variant = load_variant(name)
+    if name == "oko" and (paths.STRATEGIES / "runtime").is_dir() and not git_dir(name).exists():
+        # Temporary while two engineers edit in parallel: the common layer is edited in
+        # the runtime variant's tree, so that oko's tree is free for oko's own layer.
+        print("note: edit the common layer in 'extbench ovs-tree runtime' "
+              "(export with --layer common); oko's tree is for the oko layer", file=sys.stderr)
     tree, gdir = tree_dir(name), git_dir(name)
     if gdir.exists():
         shutil.rmtree(gdir)

@@ -1,0 +1,60 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef BPF_VERIFIER_H
+#define BPF_VERIFIER_H 1
+
+/* Load-time verifier for XDP-shaped BPF programs.
+ *
+ * The verifier explores every path of the program (which must be a DAG: no
+ * back-edges) by abstract interpretation, in the manner of the Linux kernel's
+ * verifier, and computes which bytes of the packet the program may read and
+ * may write (see struct bpf_verdict in bpf.h). */
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf.h"
+#include "bpf-insn.h"
+
+/* Largest program accepted, in instructions (an ld_imm64 counts as two). */
+#define BPF_VERIFIER_MAX_INSNS 65536
+
+/* Largest number of instructions the verifier processes over all explored
+ * paths before it gives up on a program (path explosion), as the kernel's
+ * BPF_COMPLEXITY_LIMIT_INSNS. */
+#define BPF_VERIFIER_MAX_PROCESSED 1000000
+
+/* A map, as the verifier needs to know it. */
+struct bpf_map_info {
+    uint32_t type;              /* EBPF_MAP_TYPE_*. */
+    uint32_t key_size;          /* In bytes. */
+    uint32_t value_size;        /* In bytes. */
+    uint32_t max_entries;
+};
+
+/* Verifies 'insns' (after map relocation: a map reference is an ld_imm64
+ * with src == EBPF_PSEUDO_MAP_FD and imm == index into 'maps').  r1 is a
+ * pointer to struct xdp_md (EBPF_XDP_MD_*), r10 the frame pointer of a
+ * 512-byte stack.  Returns 0 and fills 'verdict' if accepted; otherwise a
+ * positive errno and a malloc'd message in '*errorp' ("insn N: reason"). */
+int bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
+               const struct bpf_map_info *maps, size_t n_maps,
+               struct bpf_verdict *verdict, char **errorp);
+
+/* Frees the ranges in 'verdict' (not 'verdict' itself). */
+void bpf_verdict_destroy(struct bpf_verdict *verdict);
+
+#endif /* bpf-verifier.h */
