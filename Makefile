@@ -5,10 +5,10 @@ SNAKEMAKE := $(VENV)/snakemake --cores 2 --resources testbed=1 --printshellcmds
 .PHONY: all smoke test lint setup clean
 
 all: setup
-	$(SNAKEMAKE) --configfile config/config.yaml all
+	$(SNAKEMAKE) all --configfile config/config.yaml
 
 smoke: setup
-	$(SNAKEMAKE) --configfile config/smoke.yaml all
+	$(SNAKEMAKE) all --configfile config/smoke.yaml
 
 test: setup lint
 	$(VENV)/pytest -ra tests

@@ -43,6 +43,35 @@ def _ovs_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("trial")
+def _trial(args: argparse.Namespace) -> int:
+    from harness.records import write_record
+    from harness.teardown import signals_raise
+    from harness.trial import TrialSpec, run_trial
+    spec = TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
+                     flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
+                     rate_pps=args.rate, extension=args.extension, rep=args.rep,
+                     engine=args.engine)
+    with signals_raise():
+        record = run_trial(spec)
+    if args.out:
+        write_record(args.out, record)
+    else:
+        print_json(record)
+    return 0
+
+
+@command("clean")
+def _clean(args: argparse.Namespace) -> int:
+    from harness.clean import clean
+    removed = clean()
+    for line in removed:
+        print(f"removed {line}")
+    if not removed:
+        print("nothing to clean")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(prog="extbench", description=__doc__.splitlines()[0])
@@ -60,6 +89,21 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("ovs-export", help="write the editing tree's commits back as patches")
     e.add_argument("variant")
     e.add_argument("--layer", help="'common' or the variant (default: the variant)")
+
+    tr = sub.add_parser("trial", help="run one trial and write its record")
+    tr.add_argument("--variant", required=True)
+    tr.add_argument("--topology", default="p2p")
+    tr.add_argument("--profile", default="udp_flows")
+    tr.add_argument("--extension", default=None, help="extension name (default: none)")
+    tr.add_argument("--flows", type=int, default=1000, help="distinct flows (default 1000)")
+    tr.add_argument("--pkt-size", type=int, default=64, help="frame size, bytes (default 64)")
+    tr.add_argument("--duration", type=float, default=10.0, help="seconds (default 10)")
+    tr.add_argument("--rate", type=float, default=None, help="offered pps (default: max)")
+    tr.add_argument("--rep", type=int, default=0, help="repetition number, recorded")
+    tr.add_argument("--engine", default="local", help="traffic engine (default local)")
+    tr.add_argument("--out", help="record file (JSON); default: stdout")
+
+    sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")
 
     for register in EXTRA_PARSERS:
         register(sub)

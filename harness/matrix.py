@@ -1,0 +1,66 @@
+"""Expanding the config's experiments into trials, for the Snakefile.
+
+An experiment lists values per axis; ``scale: outer`` takes their cartesian product,
+``scale: joint`` zips them (lists of length 1 are broadcast). Each trial is identified by
+a path below ``results/<config>/trials/``, from which its parameters are read back.
+"""
+
+import itertools
+import re
+
+#: Trial axis → the config key listing its values (defaults: config/schema.yaml).
+AXES = {"variant": "variants", "topology": "topologies", "profile": "profiles",
+        "extension": "extensions", "flows": "flows", "pkt_size": "pkt_sizes", "rate": "rates"}
+DEFAULTS = {"topologies": ["p2p"], "profiles": ["udp_flows"], "extensions": ["none"],
+            "flows": [1000], "pkt_sizes": [64], "rates": ["max"]}
+TRIAL_PATH = ("{variant}/{topology}/{profile}/{extension}/"
+              "{flows}f-{pkt_size}B-{rate}pps-rep{rep}")
+TRIAL_RE = re.compile(r"^(?P<variant>[\w-]+)/(?P<topology>[\w-]+)/(?P<profile>[\w-]+)/"
+                      r"(?P<extension>[\w-]+)/(?P<flows>\d+)f-(?P<pkt_size>\d+)B-"
+                      r"(?P<rate>max|\d+)pps-rep(?P<rep>\d+)$")
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def expand_experiment(exp: dict, repetitions: int) -> list[dict]:
+    """Every trial (a dict of axis values plus 'rep') of one experiment."""
+    columns = {axis: _as_list(exp.get(key, DEFAULTS.get(key))) for axis, key in AXES.items()}
+    if exp.get("scale", "outer") == "joint":
+        n = max(len(v) for v in columns.values())
+        bad = [a for a, v in columns.items() if len(v) not in (1, n)]
+        if bad:
+            raise ValueError(f"experiment '{exp['name']}': joint axes {bad} must have 1 or "
+                             f"{n} values")
+        combos = [tuple(v[i] if len(v) > 1 else v[0] for v in columns.values())
+                  for i in range(n)]
+    else:
+        combos = list(itertools.product(*columns.values()))
+    # Repetitions are the outer loop and variants change fastest, so that variants of one
+    # configuration run interleaved (A B C A B C …) and machine drift spreads over all.
+    trials = []
+    for rep in range(repetitions):
+        for combo in combos:
+            trials.append(dict(zip(AXES, combo, strict=True), rep=rep))
+    return trials
+
+
+def trials(config: dict) -> list[str]:
+    """Trial paths of every experiment in the config, in execution order."""
+    out, seen = [], set()
+    for exp in config["experiments"]:
+        for t in expand_experiment(exp, config["repetitions"]):
+            path = TRIAL_PATH.format(**t)
+            if path not in seen:
+                seen.add(path)
+                out.append(path)
+    return out
+
+
+def parse_trial(path: str) -> dict:
+    """The parameters encoded in a trial path."""
+    m = TRIAL_RE.match(path)
+    if not m:
+        raise ValueError(f"not a trial path: {path}")
+    return m.groupdict()

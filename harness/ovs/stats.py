@@ -1,0 +1,64 @@
+"""Parsers for what ``ovs-appctl`` prints about the userspace datapath.
+
+They are tested against saved real output in tests/unit/data/.
+"""
+
+import re
+
+# pmd-stats-show line label → record field name.
+PMD_FIELDS = {
+    "packets received": "packets",
+    "packet recirculations": "recirculations",
+    "phwol hits": "phwol_hits",
+    "mfex opt hits": "mfex_opt_hits",
+    "simple match hits": "simple_match_hits",
+    "emc hits": "emc_hits",
+    "smc hits": "smc_hits",
+    "megaflow hits": "megaflow_hits",
+    "miss with success upcall": "upcalls",
+    "miss with failed upcall": "failed_upcalls",
+    "idle cycles": "idle_cycles",
+    "processing cycles": "processing_cycles",
+}
+_LINE = re.compile(r"^\s+([a-z. ]+):\s+([0-9.]+)")
+_THREAD = re.compile(r"^(main thread|pmd thread .*):\s*$")
+
+
+def parse_pmd_stats(text: str) -> dict[str, dict[str, float]]:
+    """Per thread ("main thread", "pmd thread numa_id 0 core_id 1"), the counters by field."""
+    threads: dict[str, dict[str, float]] = {}
+    current: dict[str, float] | None = None
+    for line in text.splitlines():
+        m = _THREAD.match(line)
+        if m:
+            current = threads.setdefault(m.group(1), {})
+            continue
+        m = _LINE.match(line)
+        if m and current is not None and m.group(1) in PMD_FIELDS:
+            current[PMD_FIELDS[m.group(1)]] = float(m.group(2))
+    return threads
+
+
+def sum_pmd_stats(text: str) -> dict[str, float]:
+    """The counters of every thread added up, plus the derived per-packet figures."""
+    total = {field: 0.0 for field in PMD_FIELDS.values()}
+    for counters in parse_pmd_stats(text).values():
+        for field, value in counters.items():
+            total[field] += value
+    packets = total["packets"]
+    total["passes_per_pkt"] = ((packets + total["recirculations"]) / packets
+                               if packets else float("nan"))
+    total["cycles_per_pkt"] = (total["processing_cycles"] / (packets + total["recirculations"])
+                               if total["processing_cycles"] and packets else float("nan"))
+    return total
+
+
+def parse_dp_flow_count(text: str) -> int:
+    """Datapath flows (megaflows) from ``dpctl/show``, summed over datapaths."""
+    return sum(int(m.group(1)) for m in re.finditer(r"^\s+flows:\s+(\d+)", text, re.M))
+
+
+def parse_coverage(text: str) -> dict[str, int]:
+    """Totals of ``coverage/show`` counters ("name  x/sec  y/sec  z/sec  total: N")."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^(\w+)\s+.*total:\s+(\d+)", text, re.M)}

@@ -1,0 +1,26 @@
+# Build every variant the config uses from the OVS tarball plus its layers.
+from harness import paths
+from harness.ovs.variant import load_variant
+
+
+def variant_inputs(wildcards):
+    """Files that define a variant: its variant.yaml, and each layer's patches and new files."""
+    variant = load_variant(wildcards.variant)
+    files = [str(paths.STRATEGIES / wildcards.variant / "variant.yaml")]
+    for layer in variant.layers:
+        files += [str(f) for f in layer.inputs()]
+    return files
+
+
+rule build_variant:
+    input:
+        variant_inputs,
+    output:
+        "build/ovs/{variant}/manifest.json",
+    log:
+        "logs/build_variant/{variant}.log",
+    benchmark:
+        "benchmarks/build_variant/{variant}.tsv"
+    threads: 2
+    shell:
+        ".venv/bin/extbench build {wildcards.variant} --jobs {threads} > {log} 2>&1"

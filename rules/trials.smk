@@ -1,0 +1,34 @@
+# One job per trial; measurement jobs hold the 'testbed' resource so that two never run
+# at once on one machine (make passes --resources testbed=1), while builds run in parallel.
+
+
+def trial_args(wildcards):
+    """extbench trial arguments read back from the trial's path."""
+    t = matrix.parse_trial(wildcards.trial)
+    rate = "" if t["rate"] == "max" else f"--rate {t['rate']}"
+    extension = "" if t["extension"] == "none" else f"--extension {t['extension']}"
+    return (f"--variant {t['variant']} --topology {t['topology']} --profile {t['profile']} "
+            f"--flows {t['flows']} --pkt-size {t['pkt_size']} --rep {t['rep']} "
+            f"--duration {config['duration_s']} --engine {config['engine']} {rate} {extension}")
+
+
+def trial_manifest(wildcards):
+    """The build the trial runs on."""
+    return f"build/ovs/{matrix.parse_trial(wildcards.trial)['variant']}/manifest.json"
+
+
+rule trial:
+    input:
+        manifest=trial_manifest,
+    output:
+        f"{RESULTS}/trials/{{trial}}.json",
+    params:
+        args=trial_args,
+    log:
+        f"logs/trial/{config['name']}/{{trial}}.log",
+    benchmark:
+        f"benchmarks/trial/{config['name']}/{{trial}}.tsv"
+    resources:
+        testbed=1,
+    shell:
+        ".venv/bin/extbench trial {params.args} --out {output} > {log} 2>&1"

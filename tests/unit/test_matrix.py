@@ -1,0 +1,40 @@
+"""Expansion of the config's experiments into trials."""
+
+import pytest
+
+from harness import matrix
+
+
+def test_outer_is_cartesian_and_interleaves_variants():
+    exp = {"name": "e", "variants": ["a", "b"], "flows": [10, 100]}
+    trials = matrix.expand_experiment(exp, repetitions=2)
+    assert len(trials) == 2 * 2 * 2
+    # Variants change fastest within a repetition; repetitions are the outer loop.
+    assert [t["variant"] for t in trials[:2]] == ["a", "a"] or trials[0]["rep"] == 0
+    assert [t["rep"] for t in trials] == [0] * 4 + [1] * 4
+
+
+def test_joint_zips_and_broadcasts():
+    exp = {"name": "e", "scale": "joint", "variants": ["a"], "flows": [1, 2, 3],
+           "pkt_sizes": [64, 128, 256]}
+    trials = matrix.expand_experiment(exp, repetitions=1)
+    assert [(t["flows"], t["pkt_size"]) for t in trials] == [(1, 64), (2, 128), (3, 256)]
+
+
+def test_joint_rejects_mismatched_lengths():
+    exp = {"name": "e", "scale": "joint", "variants": ["a", "b"], "flows": [1, 2, 3]}
+    with pytest.raises(ValueError, match="joint axes"):
+        matrix.expand_experiment(exp, repetitions=1)
+
+
+def test_trial_path_round_trip():
+    config = {"repetitions": 1, "experiments": [{"name": "e", "variants": ["vanilla"],
+                                                  "rates": [1000, "max"]}]}
+    paths = matrix.trials(config)
+    assert len(paths) == 2
+    t = matrix.parse_trial(paths[0])
+    assert t == {"variant": "vanilla", "topology": "p2p", "profile": "udp_flows",
+                 "extension": "none", "flows": "1000", "pkt_size": "64", "rate": "1000",
+                 "rep": "0"}
+    with pytest.raises(ValueError):
+        matrix.parse_trial("nonsense")

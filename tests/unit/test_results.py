@@ -1,0 +1,47 @@
+"""Tidy table and aggregation over repetitions."""
+
+import json
+
+import numpy as np
+import pytest
+
+from harness.records import write_record
+from harness.results import aggregate, bootstrap_ci, tidy_table
+
+
+def _record(variant, flows, rep, rx):
+    return {"variant": variant, "topology": "p2p", "profile": "udp_flows",
+            "extension": "none", "flows": flows, "pkt_size": 64, "offered_pps": None,
+            "rep": rep, "rx_pps": rx, "spec": {"variant": variant}}
+
+
+def test_tidy_table_one_row_per_record(tmp_path):
+    for i, rx in enumerate([100.0, 110.0, 90.0]):
+        write_record(tmp_path / f"{i}.json", _record("vanilla", 10, i, rx))
+    df = tidy_table(sorted(tmp_path.glob("*.json")))
+    assert len(df) == 3
+    assert json.loads(df.loc[0, "spec"]) == {"variant": "vanilla"}
+
+
+def test_aggregate_median_ci_cv(tmp_path):
+    paths = []
+    for i, rx in enumerate([100.0, 110.0, 90.0]):
+        paths.append(tmp_path / f"{i}.json")
+        write_record(paths[-1], _record("vanilla", 10, i, rx))
+    agg = aggregate(tidy_table(paths), "rx_pps", by=["variant", "flows"])
+    row = agg.iloc[0]
+    assert row["n"] == 3 and row["median"] == 100.0
+    assert row["ci_low"] <= 100.0 <= row["ci_high"]
+    assert row["cv"] == pytest.approx(10.0 / 100.0)
+
+
+def test_bootstrap_ci_needs_two_values():
+    assert all(np.isnan(bootstrap_ci(np.array([1.0]))))
+
+
+def test_write_record_is_atomic(tmp_path):
+    class Boom:
+        pass
+    with pytest.raises(TypeError):
+        write_record(tmp_path / "r.json", {"x": Boom()})
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,35 @@
+"""Variant definitions and the build's manifest inputs."""
+
+import pytest
+
+from harness import paths
+from harness.errors import ExtbenchError
+from harness.ovs.variant import load_variant
+
+
+def test_known_variants():
+    assert {"vanilla", "softflow", "oko", "verifier"} <= set(paths.variant_names())
+    assert "common" not in paths.variant_names()
+
+
+def test_vanilla_has_no_layer_but_its_own_empty_one():
+    v = load_variant("vanilla")
+    assert [layer.name for layer in v.layers] == ["vanilla"]
+    assert v.layers[0].patches == []
+
+
+def test_extension_variants_use_the_common_runtime():
+    for name in ("softflow", "verifier", "oko"):
+        assert load_variant(name).layers[0].name == "common"
+
+
+def test_unknown_variant_lists_the_known_ones():
+    with pytest.raises(ExtbenchError, match=r"unknown variant 'nope' \(known: .*vanilla"):
+        load_variant("nope")
+
+
+@pytest.mark.skipif(not paths.OVS_TARBALL.exists(), reason="openvswitch-source not installed")
+def test_inputs_hash_covers_tarball_and_layers():
+    sha = load_variant("softflow").inputs_sha256()
+    assert "tarball" in sha
+    assert all(len(v) == 64 for v in sha.values())
