@@ -1,14 +1,18 @@
 # extbench: the two commands are `make all` (reproduce the figures) and `make test`.
 VENV := .venv/bin
-SNAKEMAKE := $(VENV)/snakemake --cores 2 --resources testbed=1 --printshellcmds
+# The target comes first: --resources and --configfile take several values.
+SNAKEMAKE = $(VENV)/snakemake $(1) --cores 2 --resources testbed=1 --printshellcmds
 
-.PHONY: all smoke test lint setup clean
+.PHONY: all smoke report test lint setup clean
 
 all: setup
-	$(SNAKEMAKE) all --configfile config/config.yaml
+	$(call SNAKEMAKE,all) --configfile config/config.yaml
 
 smoke: setup
-	$(SNAKEMAKE) all --configfile config/smoke.yaml
+	$(call SNAKEMAKE,all) --configfile config/smoke.yaml
+
+report: setup
+	$(call SNAKEMAKE,all) --configfile config/config.yaml --report results/full/report.html
 
 test: setup lint
 	$(VENV)/pytest -ra tests

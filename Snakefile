@@ -10,6 +10,9 @@ configfile: "config/config.yaml"
 
 validate(config, "config/schema.yaml")
 
+
+report: "report/workflow.rst"
+
 RESULTS = f"results/{config['name']}"
 TRIALS = matrix.trials(config)
 

@@ -61,6 +61,14 @@ def _trial(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("verify")
+def _verify(args: argparse.Namespace) -> int:
+    from harness.bpf.ovs import verify
+    verdict = verify(args.variant, args.object)
+    print_json(verdict.to_json())
+    return 0 if verdict.accepted else 1
+
+
 @command("clean")
 def _clean(args: argparse.Namespace) -> int:
     from harness.clean import clean
@@ -104,6 +112,11 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", help="record file (JSON); default: stdout")
 
     sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")
+
+    v = sub.add_parser("verify", help="load a BPF object into a throwaway instance of a "
+                       "variant; print the verdict as JSON (exit 1 if rejected)")
+    v.add_argument("--variant", default="runtime", help="variant (default runtime)")
+    v.add_argument("object", help="ELF object from clang -target bpf")
 
     for register in EXTRA_PARSERS:
         register(sub)

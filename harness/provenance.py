@@ -43,3 +43,9 @@ def provenance() -> dict[str, str]:
         "git_revision": git_describe(),
         "utc_time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+
+
+def machine_description() -> str:
+    """One line naming this machine: CPU model, cores and kernel."""
+    p = provenance()
+    return f"{p['cpu_model']}, {p['nproc']} cores, Linux {p['kernel']}"

@@ -6,7 +6,9 @@ warm the caches → clear the datapath counters → send and count → read the 
 stop the network → stop the daemons. Inputs are checked before anything is created.
 """
 
+import contextlib
 import os
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -79,7 +81,6 @@ def vswitchd_cpu_s(pid: int) -> float:
 
 def log_problems(log: Path) -> list[str]:
     """WARN/ERR/EMER lines of a daemon log that are not explicitly allowed."""
-    import re
     if not log.exists():
         return []
     bad = []
@@ -90,36 +91,73 @@ def log_problems(log: Path) -> list[str]:
     return bad
 
 
-def run_trial(spec: TrialSpec) -> dict:
-    """Run one trial and return its record."""
-    check_prerequisites()
-    validate(spec)
-    engine = get_engine(spec.engine)
-    topo = make_topology(spec.topology, **spec.topology_params)
-    with OvsInstance(spec.variant) as ovs, Network(ovs, topo) as net:
+class Testbed:
+    """A trial's set-up: daemons, network, tables and compiled streams; measures repeatedly.
+
+    Entering creates everything (in that order) and exiting removes it in reverse order,
+    whatever happened in between. Rate searches call ``measure`` several times on one bed.
+    """
+
+    def __init__(self, spec: TrialSpec):
+        check_prerequisites()
+        validate(spec)
+        self.spec = spec
+        self.engine = get_engine(spec.engine)
+        self.topo = make_topology(spec.topology, **spec.topology_params)
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> "Testbed":
+        try:
+            self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant))
+            self.net = self._stack.enter_context(Network(self.ovs, self.topo))
+            self._install()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def _install(self) -> None:
+        """Install the OpenFlow tables and compile the profile for this topology."""
+        topo, net = self.topo, self.net
         sender = net.host(topo.sender)
         receivers = [net.host(r) for r in topo.receivers]
         ips = {h: net.host(h).IP() for h in topo.hosts_logical()}
         for switch, routes in net.routes().items():
-            ovs.ofctl("add-flows", switch, "-", input_lines=forwarding_flows(routes, ips))
-        streams = compile_streams(spec.profile, spec.tunables(sender.IP(), receivers[0].IP()))
-        tx = MininetEndpoint(sender)
-        rx = [MininetEndpoint(h) for h in receivers]
-        engine.warmup(streams, tx, rx)
+            self.ovs.ofctl("add-flows", switch, "-", input_lines=forwarding_flows(routes, ips))
+        self.streams = compile_streams(self.spec.profile,
+                                       self.spec.tunables(sender.IP(), receivers[0].IP()))
+        self.tx = MininetEndpoint(sender)
+        self.rx = [MininetEndpoint(h) for h in receivers]
+
+    def measure(self, rate_pps: float | None, duration_s: float) -> dict:
+        """Warm the caches, clear the counters, send, and return the record of this run."""
+        ovs = self.ovs
+        self.engine.warmup(self.streams, self.tx, self.rx)
         time.sleep(0.5)
         ovs.appctl("dpif-netdev/pmd-stats-clear")
+        time.sleep(1.1)  # Coverage counters are folded in once a second.
         cov_before = stats.parse_coverage(ovs.appctl("coverage/show"))
         cpu_before = vswitchd_cpu_s(ovs.pid())
-        result = engine.run(streams, tx=tx, rx=rx, rate_pps=spec.rate_pps,
-                            duration_s=spec.duration_s)
+        result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
+                                 duration_s=duration_s)
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
         pmd = stats.sum_pmd_stats(ovs.appctl("dpif-netdev/pmd-stats-show"))
-        cov_after = stats.parse_coverage(ovs.appctl("coverage/show"))
         megaflows = stats.parse_dp_flow_count(ovs.appctl("dpctl/show", "netdev@ovs-netdev"))
-        problems = log_problems(ovs.vswitchd_log)
-    drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
-             if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
-    return make_record(spec, result, pmd, megaflows, cpu, drops, problems)
+        time.sleep(1.1)
+        cov_after = stats.parse_coverage(ovs.appctl("coverage/show"))
+        drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
+                 if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
+        return make_record(self.spec, result, pmd, megaflows, cpu, drops,
+                           log_problems(ovs.vswitchd_log))
+
+
+def run_trial(spec: TrialSpec) -> dict:
+    """Run one fixed-rate trial and return its record."""
+    with Testbed(spec) as bed:
+        return bed.measure(spec.rate_pps, spec.duration_s)
 
 
 def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float,

@@ -1,5 +1,6 @@
 # Tidy table of every trial, and the figures drawn from it.
 from harness.figures import FIGURES
+from harness.provenance import machine_description
 
 
 rule tidy_table:
@@ -19,8 +20,15 @@ rule figure:
     input:
         f"{RESULTS}/trials.csv",
     output:
-        png=f"{RESULTS}/figures/{{figure}}.png",
+        png=report(
+            f"{RESULTS}/figures/{{figure}}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+        ),
         pdf=f"{RESULTS}/figures/{{figure}}.pdf",
+    params:
+        machine=machine_description(),
+        doc=lambda wildcards: " ".join(FIGURES[wildcards.figure].__doc__.split()),
     log:
         f"logs/figure/{config['name']}/{{figure}}.log",
     run:

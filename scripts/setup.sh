@@ -15,9 +15,11 @@ APT_PACKAGES=(
     libssl-dev libcap-ng-dev libunbound-dev libbpf-dev libxdp-dev libelf-dev libnuma-dev
     ccache python3-dev python3-venv
     # Test network: Mininet and the tools trials use inside its hosts.
-    mininet iproute2 iputils-ping ethtool netsniff-ng tcpdump
+    mininet iproute2 iputils-ping ethtool netsniff-ng tcpreplay tcpdump
     # BPF extensions: compiler and the kernel's verifier as a cross-check.
     clang llvm bpftool
+    # OVS's python flow parser (ovs.flow), which tests/odp.at and tests/ofp-actions.at run.
+    python3-netaddr
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -37,6 +37,16 @@
  * BPF_COMPLEXITY_LIMIT_INSNS. */
 #define BPF_VERIFIER_MAX_PROCESSED 1000000
 
+/* Largest number of branches waiting to be explored at once, as the
+ * kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
+#define BPF_VERIFIER_MAX_PENDING 8192
+
+/* States kept at join points to prune paths already covered: at most this
+ * many per instruction and in total (each takes about 6 kB).  Past these
+ * limits the verifier keeps exploring, only with less pruning. */
+#define BPF_VERIFIER_MAX_STATES_PER_INSN 64
+#define BPF_VERIFIER_MAX_STATES 4096
+
 /* A map, as the verifier needs to know it. */
 struct bpf_map_info {
     uint32_t type;              /* EBPF_MAP_TYPE_*. */

@@ -35,8 +35,10 @@
 #include <stdint.h>
 
 struct dp_packet;
+struct ds;
 struct seq;
 struct bpf_prog;
+struct ebpf_map;
 
 /* XDP return codes, as in <linux/bpf.h>. */
 enum bpf_xdp_action {
@@ -54,7 +56,8 @@ enum bpf_xdp_action {
 
 /* A byte range [start, end) of the packet, as offsets from its first byte
  * (the Ethernet header).  'end' == BPF_RANGE_UNBOUNDED means "up to the end of
- * the packet, whatever its length": the verifier could not bound the offset. */
+ * the packet, whatever its length": the verifier could not bound the
+ * offset. */
 #define BPF_RANGE_UNBOUNDED UINT32_MAX
 struct bpf_range {
     uint32_t start;
@@ -90,5 +93,42 @@ bool bpf_prog_writes_packet(const struct bpf_prog *);
  * length; the program may change bytes, never the length).  Returns the
  * program's return value, or BPF_RUN_FAULT.  Counts runs and instructions. */
 uint64_t bpf_prog_run(struct bpf_prog *, struct dp_packet *);
+
+/* Additions to the interface above (nothing above changed meaning). */
+
+/* The return value of bpf_prog_run() is the program's r0 truncated to 32
+ * bits, as the kernel does for XDP programs, so it never equals
+ * BPF_RUN_FAULT. */
+
+/* Registry: bridges.  bpf_set_bridge_checker() installs a function that says
+ * whether a bridge exists ("bpf/load" refuses other names); ofproto-dpif
+ * installs one.  bpf_registry_unload_bridge() unloads every program of
+ * 'bridge' (when the bridge is destroyed). */
+void bpf_set_bridge_checker(bool (*exists)(const char *bridge));
+void bpf_registry_unload_bridge(const char *bridge);
+
+/* More program properties. */
+const char *bpf_prog_bridge(const struct bpf_prog *);
+const char *bpf_prog_file(const struct bpf_prog *);
+size_t bpf_prog_n_insns(const struct bpf_prog *);
+void bpf_prog_get_stats(const struct bpf_prog *, uint64_t *runs,
+                        uint64_t *insns, uint64_t *faults);
+
+/* Programs outside the registry (tests and tools): bpf_prog_open() loads,
+ * verifies and prepares 'file' like "bpf/load" does, returning 0 or a
+ * positive errno with a message in '*errorp'; bpf_prog_close() frees it at
+ * once (no RCU).  bpf_prog_run_data() runs a program on 'size' bytes at
+ * 'data' (which it may modify), with the context's ingress_ifindex set to
+ * 'in_port'. */
+int bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp);
+void bpf_prog_close(struct bpf_prog *);
+uint64_t bpf_prog_run_data(struct bpf_prog *, void *data, size_t size,
+                           uint32_t in_port);
+
+/* Returns the map named 'name' of 'prog' (see bpf-map.h), or NULL. */
+struct ebpf_map *bpf_prog_map(const struct bpf_prog *, const char *name);
+
+/* Formats 'n' ranges as "[0,14) [23,end)", or "none" if 'n' is 0. */
+void bpf_ranges_format(const struct bpf_range *, size_t n, struct ds *);
 
 #endif /* bpf.h */

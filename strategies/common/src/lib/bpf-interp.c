@@ -1,0 +1,903 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "bpf-interp.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpf.h"
+#include "bpf-map.h"
+#include "openvswitch/util.h"
+#include "random.h"
+#include "util.h"
+
+/* Opcodes that the run loop handles specially. */
+#define LD_IMM64 (EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)
+#define OP_CALL (EBPF_CLS_JMP | EBPF_JMP_CALL)
+#define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
+#define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
+
+/* Atomic operations in 'imm' (without EBPF_ATOMIC_FETCH). */
+#define ATOMIC_ADD EBPF_ALU_ADD
+#define ATOMIC_OR EBPF_ALU_OR
+#define ATOMIC_AND EBPF_ALU_AND
+#define ATOMIC_XOR EBPF_ALU_XOR
+
+/* A map value handed out during a run. */
+struct region {
+    uintptr_t start;
+    size_t size;
+};
+
+/* The state of one run. */
+struct run {
+    const struct bpf_interp_prog *prog;
+    uintptr_t pkt;              /* First byte of the packet. */
+    size_t pkt_size;
+    uintptr_t stack;            /* Lowest byte of the stack. */
+    uintptr_t ctx;              /* The context r1 points to. */
+    const struct bpf_interp_ctx *xdp;
+    struct region *regions;     /* Map values returned by lookups. */
+    size_t n_regions;
+    size_t max_regions;
+    const char *fault;
+};
+
+static bool
+is_helper(int32_t imm)
+{
+    switch (imm) {
+    case EBPF_FUNC_map_lookup_elem:
+    case EBPF_FUNC_map_update_elem:
+    case EBPF_FUNC_map_delete_elem:
+    case EBPF_FUNC_ktime_get_ns:
+    case EBPF_FUNC_get_prandom_u32:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Checks the structure of a jump at 'pc' to 'target'.  'second_half[i]' is
+ * true if instruction 'i' is the second half of an ld_imm64. */
+static const char *
+check_jump(const bool *second_half, size_t n, int64_t target)
+{
+    if (target < 0 || target >= (int64_t) n) {
+        return "jump out of range";
+    } else if (second_half[target]) {
+        return "jump into the middle of ld_imm64";
+    }
+    return NULL;
+}
+
+/* Stores in 'succ' the successors of structurally valid instruction 'pc' and
+ * returns their number (0 to 2). */
+static size_t
+successors(const struct ebpf_insn *insns, size_t pc, size_t succ[2])
+{
+    uint8_t op = insns[pc].opcode;
+
+    if (op == OP_EXIT) {
+        return 0;
+    } else if (op == LD_IMM64) {
+        succ[0] = pc + 2;
+        return 1;
+    } else if (op == OP_JA) {
+        succ[0] = pc + 1 + insns[pc].offset;
+        return 1;
+    } else if ((EBPF_CLASS(op) == EBPF_CLS_JMP
+                || EBPF_CLASS(op) == EBPF_CLS_JMP32) && op != OP_CALL) {
+        succ[0] = pc + 1;
+        succ[1] = pc + 1 + insns[pc].offset;
+        return 2;
+    } else {
+        succ[0] = pc + 1;
+        return 1;
+    }
+}
+
+/* Returns the index of an instruction that jumps back into a loop of the
+ * control-flow graph of the 'n' structurally valid instructions at 'insns',
+ * or SIZE_MAX if there is no loop.  Instructions after the last one can only
+ * be reached by falling off the end, which check_insn() already excludes. */
+static size_t
+find_loop(const struct ebpf_insn *insns, size_t n)
+{
+    enum { WHITE, GREY, BLACK };
+    uint8_t *color = xcalloc(n, sizeof *color);
+    size_t *stack = xmalloc(n * sizeof *stack);
+    uint8_t *next_succ = xcalloc(n, sizeof *next_succ);
+    size_t depth = 0, loop = SIZE_MAX;
+
+    stack[depth++] = 0;
+    color[0] = GREY;
+    while (depth && loop == SIZE_MAX) {
+        size_t pc = stack[depth - 1];
+        size_t succ[2];
+        size_t n_succ = successors(insns, pc, succ);
+
+        if (next_succ[pc] >= n_succ) {
+            color[pc] = BLACK;
+            depth--;
+            continue;
+        }
+
+        size_t t = succ[next_succ[pc]++];
+        if (t >= n) {
+            continue;
+        } else if (color[t] == GREY) {
+            loop = pc;
+        } else if (color[t] == WHITE) {
+            color[t] = GREY;
+            stack[depth++] = t;
+        }
+    }
+    free(next_succ);
+    free(stack);
+    free(color);
+    return loop;
+}
+
+/* Returns NULL if instruction 'pc' of 'insns' is structurally acceptable to
+ * the interpreter, otherwise a reason. */
+static const char *
+check_insn(const struct ebpf_insn *insns, const bool *second_half, size_t n,
+           size_t pc, size_t n_maps)
+{
+    const struct ebpf_insn *insn = &insns[pc];
+    uint8_t op = insn->opcode;
+
+    if (insn->dst >= EBPF_N_REGS || insn->src >= EBPF_N_REGS) {
+        return "invalid register";
+    }
+    switch (EBPF_CLASS(op)) {
+    case EBPF_CLS_ALU:
+    case EBPF_CLS_ALU64:
+        if (insn->offset) {
+            /* Nonzero offsets select cpu v4 variants (sdiv, smod, movsx). */
+            return "unsupported ALU instruction (cpu v4?)";
+        }
+        if (EBPF_OP(op) == EBPF_ALU_END) {
+            if (EBPF_CLASS(op) == EBPF_CLS_ALU64) {
+                return "unsupported bswap instruction (cpu v4?)";
+            }
+            if (insn->imm != 16 && insn->imm != 32 && insn->imm != 64) {
+                return "invalid byte swap width";
+            }
+        } else if (EBPF_OP(op) > EBPF_ALU_END) {
+            return "unknown ALU operation";
+        } else if (EBPF_OP(op) == EBPF_ALU_NEG && EBPF_SRC(op)) {
+            return "invalid negation";
+        }
+        return NULL;
+
+    case EBPF_CLS_JMP:
+    case EBPF_CLS_JMP32:
+        if (op == OP_EXIT) {
+            return NULL;
+        } else if (op == OP_CALL) {
+            if (insn->src) {
+                return "calls to BPF functions or kfuncs are not supported";
+            }
+            return is_helper(insn->imm) ? NULL : "unknown helper";
+        } else if (EBPF_OP(op) == EBPF_JMP_JA) {
+            if (op != OP_JA) {
+                return "unsupported jump (cpu v4?)";
+            }
+        } else if (EBPF_OP(op) == EBPF_JMP_CALL
+                   || EBPF_OP(op) == EBPF_JMP_EXIT
+                   || EBPF_OP(op) > EBPF_JMP_JSLE) {
+            return "unknown jump operation";
+        }
+        return check_jump(second_half, n, (int64_t) pc + 1 + insn->offset);
+
+    case EBPF_CLS_LD:
+        if (op != LD_IMM64) {
+            return "unsupported load (legacy packet access?)";
+        }
+        if (pc + 1 >= n || insns[pc + 1].opcode || insns[pc + 1].dst
+            || insns[pc + 1].src || insns[pc + 1].offset) {
+            return "incomplete ld_imm64";
+        }
+        if (insn->src == EBPF_PSEUDO_MAP_FD) {
+            if (insn->imm < 0 || (size_t) insn->imm >= n_maps) {
+                return "ld_imm64 refers to an unknown map";
+            }
+        } else if (insn->src) {
+            return "unsupported ld_imm64 pseudo source";
+        }
+        return NULL;
+
+    case EBPF_CLS_LDX:
+    case EBPF_CLS_ST:
+        return (EBPF_MODE(op) == EBPF_MODE_MEM
+                ? NULL : "unsupported load or store mode");
+
+    case EBPF_CLS_STX:
+        if (EBPF_MODE(op) == EBPF_MODE_MEM) {
+            return NULL;
+        } else if (EBPF_MODE(op) != EBPF_MODE_ATOMIC
+                   || (EBPF_SIZE(op) != EBPF_SIZE_W
+                       && EBPF_SIZE(op) != EBPF_SIZE_DW)) {
+            return "unsupported store mode";
+        }
+        switch (insn->imm) {
+        case ATOMIC_ADD:
+        case ATOMIC_OR:
+        case ATOMIC_AND:
+        case ATOMIC_XOR:
+        case ATOMIC_ADD | EBPF_ATOMIC_FETCH:
+        case ATOMIC_OR | EBPF_ATOMIC_FETCH:
+        case ATOMIC_AND | EBPF_ATOMIC_FETCH:
+        case ATOMIC_XOR | EBPF_ATOMIC_FETCH:
+        case EBPF_ATOMIC_XCHG:
+        case EBPF_ATOMIC_CMPXCHG:
+            return NULL;
+        default:
+            return "unknown atomic operation";
+        }
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Prepares 'prog' to run the 'n_insns' instructions at 'insns' with the
+ * 'n_maps' maps in 'maps' (both must outlive 'prog').  Checks, independently
+ * of the verifier, what the interpreter relies on: known opcodes, registers
+ * r0..r10, jumps within the program and no loops, complete ld_imm64
+ * instructions with valid map indexes, known helpers, and no way to fall
+ * off the end.
+ *
+ * Returns 0, or a positive errno and a malloc'd message "insn N: reason" in
+ * '*errorp'. */
+int
+bpf_interp_prepare(struct bpf_interp_prog *prog,
+                   const struct ebpf_insn *insns, size_t n_insns,
+                   struct ebpf_map **maps, size_t n_maps, char **errorp)
+{
+    memset(prog, 0, sizeof *prog);
+    if (!n_insns || n_insns > BPF_INTERP_MAX_INSNS) {
+        *errorp = xasprintf("program has %"PRIuSIZE" instructions (1 to %u "
+                            "supported)", n_insns, BPF_INTERP_MAX_INSNS);
+        return EINVAL;
+    }
+    bool *second_half = xcalloc(n_insns, sizeof *second_half);
+    for (size_t pc = 0; pc + 1 < n_insns; pc++) {
+        if (insns[pc].opcode == LD_IMM64) {
+            second_half[++pc] = true;
+        }
+    }
+
+    const char *reason = NULL;
+    size_t pc;
+    for (pc = 0; pc < n_insns; pc++) {
+        reason = check_insn(insns, second_half, n_insns, pc, n_maps);
+        if (reason) {
+            break;
+        }
+
+        size_t succ[2];
+        size_t n_succ = successors(insns, pc, succ);
+        if (n_succ && succ[0] >= n_insns) {
+            reason = "execution falls off the end of the program";
+            break;
+        }
+        if (insns[pc].opcode == OP_CALL
+            && insns[pc].imm == EBPF_FUNC_map_lookup_elem) {
+            prog->n_lookups++;
+        }
+        if (insns[pc].opcode == LD_IMM64) {
+            pc++;
+        }
+    }
+    free(second_half);
+    if (reason) {
+        *errorp = xasprintf("insn %"PRIuSIZE": %s", pc, reason);
+        prog->n_lookups = 0;
+        return EINVAL;
+    }
+
+    size_t loop = find_loop(insns, n_insns);
+    if (loop != SIZE_MAX) {
+        *errorp = xasprintf("insn %"PRIuSIZE": jump back into a loop (loops "
+                            "are not supported)", loop);
+        return EINVAL;
+    }
+
+    prog->insns = insns;
+    prog->n_insns = n_insns;
+    prog->maps = maps;
+    prog->n_maps = n_maps;
+    return 0;
+}
+
+/* Returns a host pointer to the 'size' bytes at BPF address 'addr' if they
+ * lie within the packet, the stack or a map value of this run, or NULL. */
+static inline void *
+mem_ptr(const struct run *r, uint64_t addr, size_t size)
+{
+    uint64_t ofs = addr - r->pkt;
+
+    if (OVS_LIKELY(ofs < r->pkt_size && size <= r->pkt_size - ofs)) {
+        return (void *) (uintptr_t) addr;
+    }
+    ofs = addr - r->stack;
+    if (ofs < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - ofs) {
+        return (void *) (uintptr_t) addr;
+    }
+    for (size_t i = 0; i < r->n_regions; i++) {
+        ofs = addr - r->regions[i].start;
+        if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
+            return (void *) (uintptr_t) addr;
+        }
+    }
+    return NULL;
+}
+
+/* Loads the context field at 'addr' into '*valuep', translating 'data',
+ * 'data_meta' and 'data_end' into packet pointers.  Returns false if 'addr'
+ * and 'size' are not a valid context access. */
+static bool
+load_ctx(const struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
+{
+    uint64_t ofs = addr - r->ctx;
+
+    if (ofs >= EBPF_XDP_MD_SIZE || size != 4 || ofs % 4) {
+        return false;
+    }
+    switch (ofs) {
+    case EBPF_XDP_MD_DATA:
+    case EBPF_XDP_MD_DATA_META:
+        *valuep = r->pkt;
+        return true;
+    case EBPF_XDP_MD_DATA_END:
+        *valuep = r->pkt + r->pkt_size;
+        return true;
+    case EBPF_XDP_MD_INGRESS_IFINDEX:
+        *valuep = r->xdp ? r->xdp->ingress_ifindex : 0;
+        return true;
+    case EBPF_XDP_MD_RX_QUEUE_INDEX:
+        *valuep = r->xdp ? r->xdp->rx_queue_index : 0;
+        return true;
+    case EBPF_XDP_MD_EGRESS_IFINDEX:
+        *valuep = 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Loads 'size' bytes at 'addr', zero-extended, into '*valuep'.  Returns false
+ * (and sets 'r->fault') if the access is out of bounds. */
+static inline bool
+load(struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
+{
+    const void *p = mem_ptr(r, addr, size);
+
+    if (OVS_UNLIKELY(!p)) {
+        if (load_ctx(r, addr, size, valuep)) {
+            return true;
+        }
+        r->fault = "load out of bounds";
+        return false;
+    }
+    switch (size) {
+    case 1: {
+        uint8_t v;
+        memcpy(&v, p, 1);
+        *valuep = v;
+        break;
+    }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        *valuep = v;
+        break;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        *valuep = v;
+        break;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        *valuep = v;
+        break;
+    }
+    }
+    return true;
+}
+
+/* Stores the low 'size' bytes of 'value' at 'addr'.  Returns false (and sets
+ * 'r->fault') if the access is out of bounds. */
+static inline bool
+store(struct run *r, uint64_t addr, size_t size, uint64_t value)
+{
+    void *p = mem_ptr(r, addr, size);
+
+    if (OVS_UNLIKELY(!p)) {
+        r->fault = "store out of bounds";
+        return false;
+    }
+    switch (size) {
+    case 1: {
+        uint8_t v = value;
+        memcpy(p, &v, 1);
+        break;
+    }
+    case 2: {
+        uint16_t v = value;
+        memcpy(p, &v, 2);
+        break;
+    }
+    case 4: {
+        uint32_t v = value;
+        memcpy(p, &v, 4);
+        break;
+    }
+    default:
+        memcpy(p, &value, 8);
+        break;
+    }
+    return true;
+}
+
+static size_t
+size_of(uint8_t opcode)
+{
+    switch (EBPF_SIZE(opcode)) {
+    case EBPF_SIZE_B:
+        return 1;
+    case EBPF_SIZE_H:
+        return 2;
+    case EBPF_SIZE_W:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+/* Executes the atomic instruction 'insn' on 'regs'.  Returns false (and sets
+ * 'r->fault') on a bad access.  Atomics are allowed on the stack and on map
+ * values only, naturally aligned, as in the kernel. */
+static bool
+atomic_op(struct run *r, const struct ebpf_insn *insn, uint64_t *regs)
+{
+    size_t size = size_of(insn->opcode);
+    uint64_t addr = regs[insn->dst] + insn->offset;
+    void *p = mem_ptr(r, addr, size);
+    bool fetch = insn->imm & EBPF_ATOMIC_FETCH;
+    uint64_t src = regs[insn->src];
+    uint64_t old;
+
+    if (!p || addr - r->pkt < r->pkt_size || addr % size) {
+        r->fault = (!p || addr - r->pkt < r->pkt_size
+                    ? "atomic access out of bounds" : "misaligned atomic");
+        return false;
+    }
+
+    if (size == 8) {
+        uint64_t *p64 = p;
+
+        switch (insn->imm) {
+        case EBPF_ATOMIC_XCHG:
+            old = __atomic_exchange_n(p64, src, __ATOMIC_SEQ_CST);
+            break;
+        case EBPF_ATOMIC_CMPXCHG:
+            old = regs[0];
+            __atomic_compare_exchange_n(p64, &old, src, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+            regs[0] = old;
+            return true;
+        case ATOMIC_ADD:
+        case ATOMIC_ADD | EBPF_ATOMIC_FETCH:
+            old = __atomic_fetch_add(p64, src, __ATOMIC_SEQ_CST);
+            break;
+        case ATOMIC_OR:
+        case ATOMIC_OR | EBPF_ATOMIC_FETCH:
+            old = __atomic_fetch_or(p64, src, __ATOMIC_SEQ_CST);
+            break;
+        case ATOMIC_AND:
+        case ATOMIC_AND | EBPF_ATOMIC_FETCH:
+            old = __atomic_fetch_and(p64, src, __ATOMIC_SEQ_CST);
+            break;
+        default:
+            old = __atomic_fetch_xor(p64, src, __ATOMIC_SEQ_CST);
+            break;
+        }
+    } else {
+        uint32_t *p32 = p;
+        uint32_t src32 = src, old32;
+
+        switch (insn->imm) {
+        case EBPF_ATOMIC_XCHG:
+            old32 = __atomic_exchange_n(p32, src32, __ATOMIC_SEQ_CST);
+            break;
+        case EBPF_ATOMIC_CMPXCHG:
+            old32 = regs[0];
+            __atomic_compare_exchange_n(p32, &old32, src32, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+            regs[0] = old32;
+            return true;
+        case ATOMIC_ADD:
+        case ATOMIC_ADD | EBPF_ATOMIC_FETCH:
+            old32 = __atomic_fetch_add(p32, src32, __ATOMIC_SEQ_CST);
+            break;
+        case ATOMIC_OR:
+        case ATOMIC_OR | EBPF_ATOMIC_FETCH:
+            old32 = __atomic_fetch_or(p32, src32, __ATOMIC_SEQ_CST);
+            break;
+        case ATOMIC_AND:
+        case ATOMIC_AND | EBPF_ATOMIC_FETCH:
+            old32 = __atomic_fetch_and(p32, src32, __ATOMIC_SEQ_CST);
+            break;
+        default:
+            old32 = __atomic_fetch_xor(p32, src32, __ATOMIC_SEQ_CST);
+            break;
+        }
+        old = old32;
+    }
+    if (fetch) {
+        regs[insn->src] = old;
+    }
+    return true;
+}
+
+/* Returns the map that 'ptr' designates, if it is one of the program's. */
+static struct ebpf_map *
+map_arg(const struct run *r, uint64_t ptr)
+{
+    for (size_t i = 0; i < r->prog->n_maps; i++) {
+        if ((uintptr_t) r->prog->maps[i] == ptr) {
+            return r->prog->maps[i];
+        }
+    }
+    return NULL;
+}
+
+/* Calls helper 'id' with arguments in regs[1..5], result in regs[0].  Returns
+ * false (and sets 'r->fault') on a bad argument. */
+static bool
+call_helper(struct run *r, int32_t id, uint64_t *regs)
+{
+    struct ebpf_map *map;
+    const void *key, *value;
+
+    switch (id) {
+    case EBPF_FUNC_map_lookup_elem:
+        map = map_arg(r, regs[1]);
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
+        if (!key) {
+            r->fault = "map_lookup_elem: bad map or key";
+            return false;
+        }
+        value = ebpf_map_lookup(map, key);
+        if (value) {
+            if (r->n_regions >= r->max_regions) {
+                r->fault = "map_lookup_elem: too many lookups";
+                return false;
+            }
+            r->regions[r->n_regions].start = (uintptr_t) value;
+            r->regions[r->n_regions].size = ebpf_map_value_size(map);
+            r->n_regions++;
+        }
+        regs[0] = (uintptr_t) value;
+        return true;
+
+    case EBPF_FUNC_map_update_elem:
+        map = map_arg(r, regs[1]);
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
+        value = map ? mem_ptr(r, regs[3], ebpf_map_value_size(map)) : NULL;
+        if (!key || !value) {
+            r->fault = "map_update_elem: bad map, key or value";
+            return false;
+        }
+        regs[0] = (int64_t) ebpf_map_update(map, key, value, regs[4]);
+        return true;
+
+    case EBPF_FUNC_map_delete_elem:
+        map = map_arg(r, regs[1]);
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
+        if (!key) {
+            r->fault = "map_delete_elem: bad map or key";
+            return false;
+        }
+        regs[0] = (int64_t) ebpf_map_delete(map, key);
+        return true;
+
+    case EBPF_FUNC_ktime_get_ns: {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        regs[0] = (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+        return true;
+    }
+
+    case EBPF_FUNC_get_prandom_u32:
+        regs[0] = random_uint32();
+        return true;
+
+    default:
+        r->fault = "unknown helper";
+        return false;
+    }
+}
+
+static inline uint64_t
+to_le(uint64_t x, int32_t width)
+{
+#ifdef WORDS_BIGENDIAN
+    return (width == 16 ? __builtin_bswap16(x)
+            : width == 32 ? __builtin_bswap32(x)
+            : __builtin_bswap64(x));
+#else
+    return (width == 16 ? (uint16_t) x
+            : width == 32 ? (uint32_t) x
+            : x);
+#endif
+}
+
+static inline uint64_t
+to_be(uint64_t x, int32_t width)
+{
+#ifdef WORDS_BIGENDIAN
+    return (width == 16 ? (uint16_t) x
+            : width == 32 ? (uint32_t) x
+            : x);
+#else
+    return (width == 16 ? __builtin_bswap16(x)
+            : width == 32 ? __builtin_bswap32(x)
+            : __builtin_bswap64(x));
+#endif
+}
+
+/* Cases of the run loop's switch for the ALU and ALU64 forms of operation
+ * 'OP' with operand 'B' ('imm' or 'src'), given as expressions over 'dst'. */
+#define ALU_CASES(OP, EXPR64, EXPR32)                                   \
+    case EBPF_CLS_ALU64 | (OP) | EBPF_SRC_K: {                          \
+        uint64_t a = *dst, b = (uint64_t) (int64_t) insn->imm;          \
+        *dst = (EXPR64);                                                \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_ALU64 | (OP) | EBPF_SRC_X: {                          \
+        uint64_t a = *dst, b = regs[insn->src];                         \
+        *dst = (EXPR64);                                                \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_ALU | (OP) | EBPF_SRC_K: {                            \
+        uint32_t a = *dst, b = insn->imm;                               \
+        *dst = (uint32_t) (EXPR32);                                     \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_ALU | (OP) | EBPF_SRC_X: {                            \
+        uint32_t a = *dst, b = regs[insn->src];                         \
+        *dst = (uint32_t) (EXPR32);                                     \
+        break;                                                          \
+    }
+
+/* Cases for conditional jump 'OP', given as condition 'COND' over 'a' and
+ * 'b', which have type 'T64' in the 64-bit form and 'T32' in the 32-bit form
+ * (unsigned or signed). */
+#define JMP_CASES(OP, T64, T32, COND)                                   \
+    case EBPF_CLS_JMP | (OP) | EBPF_SRC_K: {                            \
+        T64 a = *dst, b = (int64_t) insn->imm;                          \
+        if (COND) {                                                     \
+            pc += insn->offset;                                         \
+        }                                                               \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_JMP | (OP) | EBPF_SRC_X: {                            \
+        T64 a = *dst, b = regs[insn->src];                              \
+        if (COND) {                                                     \
+            pc += insn->offset;                                         \
+        }                                                               \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_JMP32 | (OP) | EBPF_SRC_K: {                          \
+        T32 a = *dst, b = insn->imm;                                    \
+        if (COND) {                                                     \
+            pc += insn->offset;                                         \
+        }                                                               \
+        break;                                                          \
+    }                                                                   \
+    case EBPF_CLS_JMP32 | (OP) | EBPF_SRC_X: {                          \
+        T32 a = *dst, b = regs[insn->src];                              \
+        if (COND) {                                                     \
+            pc += insn->offset;                                         \
+        }                                                               \
+        break;                                                          \
+    }
+#define JMP_U(OP, COND) JMP_CASES(OP, uint64_t, uint32_t, COND)
+#define JMP_S(OP, COND) JMP_CASES(OP, int64_t, int32_t, COND)
+
+/* Cases for loads and stores of 'SIZE' bytes, with size code 'CODE'. */
+#define MEM_CASES(CODE, SIZE)                                           \
+    case EBPF_CLS_LDX | EBPF_MODE_MEM | (CODE):                         \
+        if (!load(&r, regs[insn->src] + insn->offset, (SIZE), dst)) {   \
+            goto fault;                                                 \
+        }                                                               \
+        break;                                                          \
+    case EBPF_CLS_STX | EBPF_MODE_MEM | (CODE):                         \
+        if (!store(&r, *dst + insn->offset, (SIZE), regs[insn->src])) { \
+            goto fault;                                                 \
+        }                                                               \
+        break;                                                          \
+    case EBPF_CLS_ST | EBPF_MODE_MEM | (CODE):                          \
+        if (!store(&r, *dst + insn->offset, (SIZE),                     \
+                   (uint64_t) (int64_t) insn->imm)) {                   \
+            goto fault;                                                 \
+        }                                                               \
+        break;
+
+/* Runs 'prog' on the 'size' bytes of packet at 'data', which it may modify in
+ * place.  'xdp' supplies the context fields other than the packet pointers
+ * (NULL: zeros).  Adds the number of instructions executed to '*n_insnsp'.
+ *
+ * Returns the program's return value (r0, truncated to 32 bits as the kernel
+ * does for XDP programs) or BPF_RUN_FAULT, in which case, if 'faultp' is
+ * nonnull, it says where and why. */
+uint64_t
+bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
+               const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
+               struct bpf_interp_fault *faultp)
+{
+    uint64_t stack[EBPF_STACK_SIZE / sizeof(uint64_t)];
+    uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];
+    struct region local_regions[8];
+    uint64_t regs[EBPF_N_REGS];
+    const struct ebpf_insn *insns = prog->insns;
+    const struct ebpf_insn *insn = insns;
+    uint64_t n_exec = 0;
+    size_t pc = 0;
+    struct run r = {
+        .prog = prog,
+        .pkt = (uintptr_t) data,
+        .pkt_size = data ? size : 0,
+        .stack = (uintptr_t) stack,
+        .ctx = (uintptr_t) ctx,
+        .xdp = xdp,
+        .regions = local_regions,
+        .max_regions = prog->n_lookups,
+    };
+
+    if (prog->n_lookups > ARRAY_SIZE(local_regions)) {
+        r.regions = xmalloc(prog->n_lookups * sizeof *r.regions);
+    }
+    memset(stack, 0, sizeof stack);
+    memset(ctx, 0, sizeof ctx);
+    memset(regs, 0, sizeof regs);
+    regs[1] = r.ctx;
+    regs[10] = r.stack + EBPF_STACK_SIZE;
+
+    for (;;) {
+        insn = &insns[pc++];
+        uint64_t *dst = &regs[insn->dst];
+
+        n_exec++;
+        switch (insn->opcode) {
+        ALU_CASES(EBPF_ALU_ADD, a + b, a + b)
+        ALU_CASES(EBPF_ALU_SUB, a - b, a - b)
+        ALU_CASES(EBPF_ALU_MUL, a * b, a * b)
+        ALU_CASES(EBPF_ALU_DIV, b ? a / b : 0, b ? a / b : 0)
+        ALU_CASES(EBPF_ALU_MOD, b ? a % b : a, b ? a % b : a)
+        ALU_CASES(EBPF_ALU_OR, a | b, a | b)
+        ALU_CASES(EBPF_ALU_AND, a & b, a & b)
+        ALU_CASES(EBPF_ALU_XOR, a ^ b, a ^ b)
+        ALU_CASES(EBPF_ALU_LSH, a << (b & 63), a << (b & 31))
+        ALU_CASES(EBPF_ALU_RSH, a >> (b & 63), a >> (b & 31))
+        ALU_CASES(EBPF_ALU_ARSH, (uint64_t) ((int64_t) a >> (b & 63)),
+                  (uint32_t) ((int32_t) a >> (b & 31)))
+
+        case EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K:
+            *dst = (int64_t) insn->imm;
+            break;
+        case EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X:
+            *dst = regs[insn->src];
+            break;
+        case EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K:
+            *dst = (uint32_t) insn->imm;
+            break;
+        case EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_X:
+            *dst = (uint32_t) regs[insn->src];
+            break;
+        case EBPF_CLS_ALU64 | EBPF_ALU_NEG:
+            *dst = -*dst;
+            break;
+        case EBPF_CLS_ALU | EBPF_ALU_NEG:
+            *dst = (uint32_t) -(uint32_t) *dst;
+            break;
+        case EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_K:
+            *dst = to_le(*dst, insn->imm);
+            break;
+        case EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_X:
+            *dst = to_be(*dst, insn->imm);
+            break;
+
+        JMP_U(EBPF_JMP_JEQ, a == b)
+        JMP_U(EBPF_JMP_JNE, a != b)
+        JMP_U(EBPF_JMP_JGT, a > b)
+        JMP_U(EBPF_JMP_JGE, a >= b)
+        JMP_U(EBPF_JMP_JLT, a < b)
+        JMP_U(EBPF_JMP_JLE, a <= b)
+        JMP_U(EBPF_JMP_JSET, a & b)
+        JMP_S(EBPF_JMP_JSGT, a > b)
+        JMP_S(EBPF_JMP_JSGE, a >= b)
+        JMP_S(EBPF_JMP_JSLT, a < b)
+        JMP_S(EBPF_JMP_JSLE, a <= b)
+
+        case OP_JA:
+            pc += insn->offset;
+            break;
+
+        case OP_CALL:
+            if (!call_helper(&r, insn->imm, regs)) {
+                goto fault;
+            }
+            break;
+
+        case OP_EXIT:
+            if (r.regions != local_regions) {
+                free(r.regions);
+            }
+            *n_insnsp += n_exec;
+            return (uint32_t) regs[0];
+
+        case LD_IMM64:
+            if (insn->src == EBPF_PSEUDO_MAP_FD) {
+                *dst = (uintptr_t) prog->maps[insn->imm];
+            } else {
+                *dst = ((uint64_t) (uint32_t) insn->imm
+                        | ((uint64_t) (uint32_t) insn[1].imm << 32));
+            }
+            pc++;
+            break;
+
+        MEM_CASES(EBPF_SIZE_B, 1)
+        MEM_CASES(EBPF_SIZE_H, 2)
+        MEM_CASES(EBPF_SIZE_W, 4)
+        MEM_CASES(EBPF_SIZE_DW, 8)
+
+        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W:
+        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW:
+            if (!atomic_op(&r, insn, regs)) {
+                goto fault;
+            }
+            break;
+
+        default:
+            r.fault = "unknown opcode";
+            goto fault;
+        }
+    }
+
+fault:
+    if (r.regions != local_regions) {
+        free(r.regions);
+    }
+    *n_insnsp += n_exec;
+    if (faultp) {
+        faultp->pc = insn - insns;
+        faultp->reason = r.fault;
+    }
+    return BPF_RUN_FAULT;
+}

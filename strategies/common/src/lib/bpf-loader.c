@@ -1,0 +1,534 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "bpf-loader.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/util.h"
+#include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(bpf_loader);
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+/* The opcode of the first half of an ld_imm64 instruction. */
+#define LD_IMM64 (EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)
+
+/* libbpf reports problems through a global print callback.  While this
+ * thread is inside bpf_elf_load_mem(), 'capture' points to a string that
+ * collects libbpf's warnings for the error message; messages from other
+ * threads go to the callback that was installed before (OVS's AF_XDP code
+ * installs one). */
+DEFINE_STATIC_PER_THREAD_DATA(struct ds *, capture, NULL);
+static struct ovs_mutex print_mutex = OVS_MUTEX_INITIALIZER;
+static libbpf_print_fn_t saved_print;
+
+static int
+capture_print(enum libbpf_print_level level, const char *format,
+              va_list args)
+{
+    struct ds *s = *capture_get();
+
+    if (!s) {
+        return saved_print ? saved_print(level, format, args) : 0;
+    }
+    if (level == LIBBPF_WARN) {
+        va_list copy;
+
+        va_copy(copy, args);
+        ds_clear(s);
+        ds_put_format_valist(s, format, copy);
+        va_end(copy);
+        ds_chomp(s, '\n');
+    } else if (VLOG_IS_DBG_ENABLED()) {
+        vlog_valist(&this_module, VLL_DBG, format, args);
+    }
+    return 0;
+}
+
+/* Frees what 'elf' holds (not 'elf' itself) and clears it. */
+void
+bpf_elf_destroy(struct bpf_elf *elf)
+{
+    if (!elf) {
+        return;
+    }
+    for (size_t i = 0; i < elf->n_maps; i++) {
+        free(elf->maps[i].name);
+    }
+    free(elf->maps);
+    free(elf->insns);
+    free(elf->prog_name);
+    free(elf->section);
+    memset(elf, 0, sizeof *elf);
+}
+
+/* Checks that 'e' is a relocatable 64-bit little-endian BPF object without a
+ * legacy "maps" section.  Returns 0 or a positive errno with a message in
+ * '*errorp'. */
+static int
+check_elf(Elf *e, char **errorp)
+{
+    GElf_Ehdr ehdr;
+    size_t shstrndx;
+
+    if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &ehdr)) {
+        *errorp = xstrdup("not an ELF file");
+        return EINVAL;
+    }
+    if (gelf_getclass(e) != ELFCLASS64
+        || ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
+        *errorp = xstrdup("not a 64-bit little-endian ELF object "
+                          "(compile with clang -target bpf on this host)");
+        return EINVAL;
+    }
+    if (ehdr.e_machine != EM_BPF || ehdr.e_type != ET_REL) {
+        *errorp = xasprintf("not a relocatable BPF object (ELF machine %d, "
+                            "type %d; expected %d and %d)",
+                            (int) ehdr.e_machine, (int) ehdr.e_type,
+                            EM_BPF, ET_REL);
+        return EINVAL;
+    }
+    if (elf_getshdrstrndx(e, &shstrndx)) {
+        *errorp = xasprintf("bad ELF section header string table (%s)",
+                            elf_errmsg(-1));
+        return EINVAL;
+    }
+
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+        const char *name;
+
+        if (!gelf_getshdr(scn, &shdr)
+            || !(name = elf_strptr(e, shstrndx, shdr.sh_name))) {
+            *errorp = xasprintf("bad ELF section header (%s)",
+                                elf_errmsg(-1));
+            return EINVAL;
+        }
+        if (!strcmp(name, "maps")) {
+            *errorp = xstrdup("legacy 'maps' section (struct bpf_map_def) "
+                              "is not supported: declare maps in the "
+                              "BTF-defined '.maps' section, as libbpf 1.x "
+                              "requires");
+            return EOPNOTSUPP;
+        }
+    }
+    return 0;
+}
+
+/* Finds the section named 'name' that holds code, and its index.  Returns the
+ * section or NULL. */
+static Elf_Scn *
+find_section(Elf *e, const char *name, bool code, size_t *indexp)
+{
+    size_t shstrndx;
+    Elf_Scn *scn = NULL;
+
+    if (elf_getshdrstrndx(e, &shstrndx)) {
+        return NULL;
+    }
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+        const char *s;
+
+        if (gelf_getshdr(scn, &shdr)
+            && (s = elf_strptr(e, shstrndx, shdr.sh_name))
+            && !strcmp(s, name)
+            && (!code || (shdr.sh_type == SHT_PROGBITS
+                          && shdr.sh_flags & SHF_EXECINSTR))) {
+            *indexp = elf_ndxscn(scn);
+            return scn;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the index in 'elf->maps' of the map named 'name', or SIZE_MAX. */
+static size_t
+find_map(const struct bpf_elf *elf, const char *name)
+{
+    for (size_t i = 0; i < elf->n_maps; i++) {
+        if (!strcmp(elf->maps[i].name, name)) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Applies one relocation 'rel' of the program's section to 'elf->insns'.
+ * 'maps_index' is the index of the ".maps" section (0 if none).  Marks the
+ * relocated instruction in 'relocated'.  Returns 0 or a positive errno with a
+ * message in '*errorp'. */
+static int
+apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
+                 size_t maps_index, const GElf_Rel *rel, struct bpf_elf *elf,
+                 bool *relocated, char **errorp)
+{
+    size_t sym_index = GELF_R_SYM(rel->r_info);
+    unsigned int type = GELF_R_TYPE(rel->r_info);
+    size_t idx = rel->r_offset / sizeof(struct ebpf_insn);
+    GElf_Sym sym;
+    const char *name;
+
+    if (rel->r_offset % sizeof(struct ebpf_insn) || idx >= elf->n_insns) {
+        *errorp = xasprintf("relocation at offset %"PRIu64" is outside the "
+                            "program", (uint64_t) rel->r_offset);
+        return EINVAL;
+    }
+    if (!gelf_getsym(symbols, sym_index, &sym)
+        || !(name = elf_strptr(e, strtab_index, sym.st_name))) {
+        *errorp = xasprintf("insn %"PRIuSIZE": relocation with a bad symbol "
+                            "index %"PRIuSIZE, idx, sym_index);
+        return EINVAL;
+    }
+    if (type == R_BPF_64_32) {
+        *errorp = xasprintf("insn %"PRIuSIZE": call to '%s': calls to other "
+                            "BPF functions (bpf-to-bpf calls) are not "
+                            "supported; mark helpers static __always_inline",
+                            idx, name);
+        return EOPNOTSUPP;
+    }
+    if (type != R_BPF_64_64) {
+        *errorp = xasprintf("insn %"PRIuSIZE": relocation type %u is not "
+                            "supported", idx, type);
+        return EOPNOTSUPP;
+    }
+
+    struct ebpf_insn *insn = &elf->insns[idx];
+    if (insn->opcode != LD_IMM64 || idx + 1 >= elf->n_insns) {
+        *errorp = xasprintf("insn %"PRIuSIZE": relocation against '%s' on an "
+                            "instruction that is not ld_imm64", idx, name);
+        return EINVAL;
+    }
+    if (sym.st_shndx == SHN_UNDEF) {
+        *errorp = xasprintf("insn %"PRIuSIZE": reference to external symbol "
+                            "'%s' (externs, kfuncs and __ksym are not "
+                            "supported)", idx, name);
+        return EOPNOTSUPP;
+    }
+    if (!maps_index || sym.st_shndx != maps_index) {
+        *errorp = xasprintf("insn %"PRIuSIZE": reference to '%s', which is "
+                            "not a map in '.maps' (global variables and "
+                            ".data/.rodata/.bss are not supported)",
+                            idx, name[0] ? name : "a section");
+        return EOPNOTSUPP;
+    }
+
+    size_t map = find_map(elf, name);
+    if (map == SIZE_MAX) {
+        *errorp = xasprintf("insn %"PRIuSIZE": reference to unknown map "
+                            "'%s'", idx, name);
+        return EINVAL;
+    }
+    insn->src = EBPF_PSEUDO_MAP_FD;
+    insn->imm = map;
+    insn[1].imm = 0;
+    relocated[idx] = true;
+    return 0;
+}
+
+/* Applies the relocations of the program's section 'prog_index' in 'e' to
+ * 'elf->insns'.  Returns 0 or a positive errno with a message in
+ * '*errorp'. */
+static int
+relocate(Elf *e, size_t prog_index, struct bpf_elf *elf, char **errorp)
+{
+    size_t maps_index = 0;
+    Elf_Scn *scn = NULL;
+    bool *relocated = xcalloc(elf->n_insns, sizeof *relocated);
+    int error = 0;
+
+    if (!find_section(e, ".maps", false, &maps_index)) {
+        maps_index = 0;
+    }
+    while (!error && (scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+
+        if (!gelf_getshdr(scn, &shdr)) {
+            continue;
+        }
+        if (shdr.sh_type == SHT_RELA && shdr.sh_info == prog_index) {
+            *errorp = xstrdup("RELA relocations are not supported");
+            error = EOPNOTSUPP;
+            break;
+        }
+        if (shdr.sh_type != SHT_REL || shdr.sh_info != prog_index) {
+            continue;
+        }
+
+        Elf_Scn *symscn = elf_getscn(e, shdr.sh_link);
+        GElf_Shdr symshdr;
+        Elf_Data *symbols, *rels = elf_getdata(scn, NULL);
+        if (!symscn || !gelf_getshdr(symscn, &symshdr)
+            || symshdr.sh_type != SHT_SYMTAB
+            || !(symbols = elf_getdata(symscn, NULL)) || !rels
+            || !shdr.sh_entsize) {
+            *errorp = xstrdup("bad relocation section");
+            error = EINVAL;
+            break;
+        }
+
+        size_t n = shdr.sh_size / shdr.sh_entsize;
+        for (size_t i = 0; !error && i < n; i++) {
+            GElf_Rel rel;
+
+            if (!gelf_getrel(rels, i, &rel)) {
+                *errorp = xasprintf("bad relocation %"PRIuSIZE" (%s)", i,
+                                    elf_errmsg(-1));
+                error = EINVAL;
+            } else {
+                error = apply_relocation(e, symbols, symshdr.sh_link,
+                                         maps_index, &rel, elf, relocated,
+                                         errorp);
+            }
+        }
+    }
+
+    /* An ld_imm64 that refers to something must have been relocated: a
+     * pseudo source register from the file itself is not trusted. */
+    for (size_t i = 0; !error && i < elf->n_insns; i++) {
+        if (elf->insns[i].opcode == LD_IMM64 && elf->insns[i].src
+            && !relocated[i]) {
+            *errorp = xasprintf("insn %"PRIuSIZE": ld_imm64 with pseudo "
+                                "source %d has no relocation", i,
+                                elf->insns[i].src);
+            error = EINVAL;
+        }
+    }
+    free(relocated);
+    return error;
+}
+
+/* Copies the maps that 'obj' declares in ".maps" into 'elf'. */
+static void
+collect_maps(struct bpf_object *obj, struct bpf_elf *elf)
+{
+    struct bpf_map *map;
+    size_t n = 0;
+
+    bpf_object__for_each_map (map, obj) {
+        n++;
+    }
+    elf->maps = xcalloc(n ? n : 1, sizeof *elf->maps);
+    bpf_object__for_each_map (map, obj) {
+        if (bpf_map__is_internal(map)) {
+            /* .data, .rodata, .bss, .kconfig: references are rejected by
+             * relocate(). */
+            continue;
+        }
+
+        struct bpf_elf_map *m = &elf->maps[elf->n_maps++];
+        m->name = xstrdup(bpf_map__name(map));
+        m->type = bpf_map__type(map);
+        m->key_size = bpf_map__key_size(map);
+        m->value_size = bpf_map__value_size(map);
+        m->max_entries = bpf_map__max_entries(map);
+        m->flags = bpf_map__map_flags(map);
+    }
+}
+
+/* Extracts the single program of 'obj' into 'elf', with its instructions as
+ * they are in the file.  Returns 0 or a positive errno with a message in
+ * '*errorp'. */
+static int
+collect_program(struct bpf_object *obj, struct bpf_elf *elf, char **errorp)
+{
+    struct bpf_program *prog, *the_prog = NULL;
+    size_t n = 0;
+
+    bpf_object__for_each_program (prog, obj) {
+        the_prog = prog;
+        n++;
+    }
+    if (n != 1) {
+        *errorp = xasprintf("the object holds %"PRIuSIZE" programs; exactly "
+                            "one (in section \"xdp\") is required", n);
+        return EINVAL;
+    }
+
+    const char *section = bpf_program__section_name(the_prog);
+    if (bpf_program__type(the_prog) != BPF_PROG_TYPE_XDP) {
+        *errorp = xasprintf("program '%s' in section '%s' is not an XDP "
+                            "program (use SEC(\"xdp\"))",
+                            bpf_program__name(the_prog), section);
+        return EINVAL;
+    }
+
+    size_t n_insns = bpf_program__insn_cnt(the_prog);
+    const struct bpf_insn *insns = bpf_program__insns(the_prog);
+    if (!n_insns || !insns) {
+        *errorp = xasprintf("program '%s' is empty",
+                            bpf_program__name(the_prog));
+        return EINVAL;
+    }
+
+    BUILD_ASSERT(sizeof(struct bpf_insn) == sizeof(struct ebpf_insn));
+    elf->prog_name = xstrdup(bpf_program__name(the_prog));
+    elf->section = xstrdup(section);
+    elf->n_insns = n_insns;
+    elf->insns = xmemdup(insns, n_insns * sizeof *elf->insns);
+    return 0;
+}
+
+/* Loads the BPF object in the 'size' bytes at 'data'.  'name' names the
+ * object in messages (e.g. its file name).  Fills 'elf' (free it with
+ * bpf_elf_destroy()).
+ *
+ * Returns 0 or a positive errno, storing in '*errorp' a malloc'd message that
+ * names 'name'; in that case 'elf' is left empty. */
+int
+bpf_elf_load_mem(const void *data, size_t size, const char *name,
+                 struct bpf_elf *elf, char **errorp)
+{
+    struct bpf_object *obj = NULL;
+    char *error_msg = NULL;
+    Elf *e = NULL;
+    int error;
+
+    memset(elf, 0, sizeof *elf);
+    *errorp = NULL;
+
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        *errorp = xasprintf("%s: libelf initialization failed", name);
+        return EINVAL;
+    }
+    e = elf_memory(CONST_CAST(char *, data), size);
+    if (!e) {
+        *errorp = xasprintf("%s: not an ELF file (%s)", name,
+                            elf_errmsg(-1));
+        return EINVAL;
+    }
+    error = check_elf(e, &error_msg);
+    if (error) {
+        goto out;
+    }
+
+    /* Parse with libbpf, capturing its warnings. */
+    struct ds messages = DS_EMPTY_INITIALIZER;
+    ovs_mutex_lock(&print_mutex);
+    saved_print = libbpf_set_print(capture_print);
+    *capture_get() = &messages;
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "xb-ext");
+    obj = bpf_object__open_mem(data, size, &opts);
+    error = obj ? 0 : errno;
+    *capture_get() = NULL;
+    libbpf_set_print(saved_print);
+    ovs_mutex_unlock(&print_mutex);
+    if (!obj) {
+        error = error > 0 ? error : EINVAL;
+        error_msg = (messages.length
+                     ? xasprintf("libbpf cannot parse it: %s",
+                                 ds_cstr(&messages))
+                     : xasprintf("libbpf cannot parse it (%s)",
+                                 ovs_strerror(error)));
+        ds_destroy(&messages);
+        goto out;
+    }
+    ds_destroy(&messages);
+
+    error = collect_program(obj, elf, &error_msg);
+    if (error) {
+        goto out;
+    }
+    collect_maps(obj, elf);
+
+    size_t prog_index;
+    Elf_Scn *scn = find_section(e, elf->section, true, &prog_index);
+    GElf_Shdr shdr;
+    if (!scn || !gelf_getshdr(scn, &shdr)) {
+        error_msg = xasprintf("section '%s' not found", elf->section);
+        error = EINVAL;
+        goto out;
+    }
+    if (shdr.sh_size != elf->n_insns * sizeof *elf->insns) {
+        error_msg = xasprintf("section '%s' holds more than the program '%s' "
+                              "(one function per section is supported)",
+                              elf->section, elf->prog_name);
+        error = EINVAL;
+        goto out;
+    }
+    error = relocate(e, prog_index, elf, &error_msg);
+
+out:
+    if (obj) {
+        bpf_object__close(obj);
+    }
+    elf_end(e);
+    if (error) {
+        bpf_elf_destroy(elf);
+        *errorp = xasprintf("%s: %s", name, error_msg);
+    }
+    free(error_msg);
+    return error;
+}
+
+/* Loads the BPF object in 'file' as bpf_elf_load_mem() does. */
+int
+bpf_elf_load_file(const char *file, struct bpf_elf *elf, char **errorp)
+{
+    struct stat st;
+    FILE *stream;
+
+    memset(elf, 0, sizeof *elf);
+    stream = fopen(file, "rb");
+    if (!stream) {
+        int error = errno;
+
+        *errorp = xasprintf("%s: cannot open (%s)", file,
+                            ovs_strerror(error));
+        return error;
+    }
+    if (fstat(fileno(stream), &st) || !S_ISREG(st.st_mode)) {
+        *errorp = xasprintf("%s: not a regular file", file);
+        fclose(stream);
+        return EINVAL;
+    }
+    if (st.st_size > BPF_ELF_MAX_SIZE) {
+        *errorp = xasprintf("%s: larger than %u bytes", file,
+                            BPF_ELF_MAX_SIZE);
+        fclose(stream);
+        return EFBIG;
+    }
+
+    size_t size = st.st_size;
+    void *data = xmalloc(size ? size : 1);
+    if (fread(data, 1, size, stream) != size) {
+        *errorp = xasprintf("%s: read error", file);
+        free(data);
+        fclose(stream);
+        return EIO;
+    }
+    fclose(stream);
+
+    int error = bpf_elf_load_mem(data, size, file, elf, errorp);
+    free(data);
+    return error;
+}

@@ -1,0 +1,79 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef BPF_LOADER_H
+#define BPF_LOADER_H 1
+
+/* ELF loader for BPF extension programs.
+ *
+ * Accepts a relocatable ELF object from "clang -O2 -g -target bpf" holding
+ * exactly one XDP program (section "xdp" or "xdp/...") and its maps, declared
+ * the way libbpf programs declare them in the BTF-defined ".maps" section:
+ *
+ *     struct {
+ *         __uint(type, BPF_MAP_TYPE_HASH);
+ *         __type(key, __u32);
+ *         __type(value, __u64);
+ *         __uint(max_entries, 1024);
+ *     } counts SEC(".maps");
+ *
+ * Legacy "maps" sections (struct bpf_map_def) are rejected, as libbpf 1.x
+ * rejects them.  So are global variables (.data, .rodata, .bss), calls to
+ * other BPF functions (bpf-to-bpf calls) and kfuncs.
+ *
+ * The ELF object and its BTF are parsed by libbpf (bpf_object__open_mem(),
+ * which does not touch the kernel) and libelf; map references (ld_imm64 with
+ * an R_BPF_64_64 relocation against a map's symbol) are rewritten into
+ * ld_imm64 with src == EBPF_PSEUDO_MAP_FD and imm == the map's index in
+ * 'maps'.
+ *
+ * This header deliberately does not include bpf-verifier.h: <linux/bpf.h>,
+ * which libbpf includes, also defines a "struct bpf_map_info". */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf-insn.h"
+
+/* A map declared by the object. */
+struct bpf_elf_map {
+    char *name;
+    uint32_t type;              /* EBPF_MAP_TYPE_* (not checked here). */
+    uint32_t key_size;
+    uint32_t value_size;
+    uint32_t max_entries;
+    uint32_t flags;
+};
+
+/* A loaded object. */
+struct bpf_elf {
+    char *prog_name;            /* The program's function name. */
+    char *section;              /* Its section, e.g. "xdp". */
+    struct ebpf_insn *insns;    /* Relocated instructions. */
+    size_t n_insns;
+    struct bpf_elf_map *maps;
+    size_t n_maps;
+};
+
+/* Largest object file accepted, in bytes. */
+#define BPF_ELF_MAX_SIZE (64u << 20)
+
+int bpf_elf_load_file(const char *file, struct bpf_elf *, char **errorp);
+int bpf_elf_load_mem(const void *data, size_t size, const char *name,
+                     struct bpf_elf *, char **errorp);
+void bpf_elf_destroy(struct bpf_elf *);
+
+#endif /* bpf-loader.h */

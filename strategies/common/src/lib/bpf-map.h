@@ -1,0 +1,70 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef BPF_MAP_H
+#define BPF_MAP_H 1
+
+/* BPF maps of the extension runtime: array and hash, as in the kernel.
+ *
+ * The struct is named "ebpf_map" (like "ebpf_insn") so that it does not clash
+ * with libbpf's "struct bpf_map".
+ *
+ * Thread safety: ebpf_map_lookup(), ebpf_map_update() and ebpf_map_delete()
+ * may be called concurrently from any thread.  A pointer returned by
+ * ebpf_map_lookup() stays valid until the calling thread quiesces (RCU), even
+ * if the entry is deleted or replaced meanwhile, as in the kernel.  Updates
+ * copy the value without a lock, so concurrent readers of an array entry may
+ * see a partial update (the kernel behaves the same); counters in values must
+ * use BPF atomic instructions. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ds;
+struct ebpf_map;
+
+/* Flags of ebpf_map_update(), as the kernel's BPF_ANY, BPF_NOEXIST and
+ * BPF_EXIST. */
+#define EBPF_MAP_ANY 0
+#define EBPF_MAP_NOEXIST 1
+#define EBPF_MAP_EXIST 2
+
+/* Limits on what a map declaration may ask for. */
+#define EBPF_MAP_MAX_KEY_SIZE 512
+#define EBPF_MAP_MAX_VALUE_SIZE 65536
+#define EBPF_MAP_MAX_BYTES (1u << 30)
+
+int ebpf_map_create(const char *name, uint32_t type, uint32_t key_size,
+                    uint32_t value_size, uint32_t max_entries,
+                    struct ebpf_map **mapp, char **errorp);
+void ebpf_map_destroy(struct ebpf_map *);
+
+const char *ebpf_map_name(const struct ebpf_map *);
+uint32_t ebpf_map_type(const struct ebpf_map *);
+uint32_t ebpf_map_key_size(const struct ebpf_map *);
+uint32_t ebpf_map_value_size(const struct ebpf_map *);
+uint32_t ebpf_map_max_entries(const struct ebpf_map *);
+const char *ebpf_map_type_name(uint32_t type);
+
+void *ebpf_map_lookup(struct ebpf_map *, const void *key);
+int ebpf_map_update(struct ebpf_map *, const void *key, const void *value,
+                    uint64_t flags);
+int ebpf_map_delete(struct ebpf_map *, const void *key);
+
+void ebpf_map_format(const struct ebpf_map *, struct ds *);
+
+#endif /* bpf-map.h */

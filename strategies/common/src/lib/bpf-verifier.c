@@ -1,0 +1,2762 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Load-time verifier for XDP-shaped BPF programs.
+ *
+ * The verifier works in three passes:
+ *
+ *   1. A static pass checks every instruction on its own: known opcode,
+ *      reserved fields zero, registers r0..r10, well-formed ld_imm64, known
+ *      helper, no division by a zero constant, no oversized shift.
+ *
+ *   2. A control-flow pass checks that jumps stay inside the program, that
+ *      the program is a DAG (no back-edges), that every instruction is
+ *      reachable, and computes which registers are live at each instruction
+ *      and which instructions are join points.
+ *
+ *   3. An abstract interpreter explores every path, depth first.  Each
+ *      register has a type (scalar, context, stack, packet, packet end,
+ *      map, map value, map value or NULL) and scalars, as well as the
+ *      variable part of pointers, carry unsigned and signed bounds and known
+ *      bits ("tnum").  The stack is tracked byte by byte (uninitialised,
+ *      data, spilled register).  Comparisons refine bounds in each branch
+ *      and prove packet accesses against data_end, either through the
+ *      minimum packet length (for pointers at a constant offset from the
+ *      packet start) or through a range shared by all pointers derived from
+ *      the same variable base (an "id").  At join points the current state
+ *      is compared with the states already explored there: if one of them
+ *      subsumes it, the path is pruned.  Every packet access seen on a path
+ *      is recorded as a byte range, which gives the verdict.
+ *
+ * Error messages follow the Linux verifier's wording where one exists, so
+ * that a rejection can be compared with the kernel's log. */
+
+#include <config.h>
+#include "bpf-verifier.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Largest absolute fixed or variable offset of a pointer (as the kernel's
+ * BPF_MAX_VAR_OFF). */
+#define MAX_VAR_OFF (INT64_C(1) << 29)
+
+/* Number of 8-byte slots in the stack frame. */
+#define N_SLOTS (EBPF_STACK_SIZE / 8)
+
+/* An internal jump operation: the negation of EBPF_JMP_JSET. */
+#define JMP_JSET_NOT 0x100
+
+/* Per-instruction flags computed by the control-flow pass. */
+enum {
+    INSN_LDDW2 = 1 << 0,        /* Second half of an ld_imm64. */
+    INSN_PRUNE = 1 << 1,        /* Jump target: a join point. */
+};
+
+/* Register types.  The names are the kernel's. */
+enum reg_type {
+    REG_NOT_INIT,
+    REG_SCALAR,
+    REG_CTX,
+    REG_STACK,
+    REG_PKT,
+    REG_PKT_META,
+    REG_PKT_END,
+    REG_MAP_PTR,
+    REG_MAP_VALUE,
+    REG_MAP_VALUE_OR_NULL,
+};
+
+static const char *const reg_type_names[] = {
+    [REG_NOT_INIT] = "?",
+    [REG_SCALAR] = "scalar",
+    [REG_CTX] = "ctx",
+    [REG_STACK] = "fp",
+    [REG_PKT] = "pkt",
+    [REG_PKT_META] = "pkt_meta",
+    [REG_PKT_END] = "pkt_end",
+    [REG_MAP_PTR] = "map_ptr",
+    [REG_MAP_VALUE] = "map_value",
+    [REG_MAP_VALUE_OR_NULL] = "map_value_or_null",
+};
+
+/* ALU operation names, indexed by EBPF_OP() >> 4, as the kernel prints
+ * them. */
+static const char *const alu_names[16] = {
+    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=",
+    "neg", "%=", "^=", "=", "s>>=", "endian", "?", "?",
+};
+
+/* A "tristate number": the bits of a value that are known.  Bit i of the
+ * value is unknown if bit i of 'mask' is 1, otherwise it is bit i of
+ * 'value'. */
+struct tnum {
+    uint64_t value;
+    uint64_t mask;
+};
+
+/* What is known about a 64-bit value: every bound holds at once. */
+struct scalar {
+    uint64_t umin, umax;        /* Unsigned bounds. */
+    int64_t smin, smax;         /* Signed bounds. */
+    struct tnum t;              /* Known bits. */
+};
+
+/* The abstract value of a register (or of a spilled register). */
+struct reg {
+    struct scalar s;            /* Scalar: the value.  Pointer: the
+                                 * variable part of the offset. */
+    uint8_t type;               /* enum reg_type. */
+    uint32_t id;                /* Scalar: copies share an id.  Packet:
+                                 * pointers with the same variable base
+                                 * share an id (0: no variable part).  Map
+                                 * value or NULL: copies of one lookup
+                                 * result share an id. */
+    int32_t off;                /* Pointer: fixed offset. */
+    uint32_t range;             /* Packet, id != 0: bytes [var, var + range)
+                                 * are inside the packet. */
+    uint32_t map;               /* Map pointer or value: index of the map. */
+};
+
+/* Byte types on the stack. */
+enum {
+    STACK_INVALID,              /* Never written. */
+    STACK_MISC,                 /* Initialised data. */
+    STACK_SPILL,                /* Part of a spilled register. */
+};
+
+/* The abstract state of the machine at one instruction. */
+struct state {
+    struct reg regs[EBPF_N_REGS];
+    uint32_t len_min;           /* The packet has at least this many bytes */
+    uint32_t len_max;           /* ...and at most this many. */
+    uint32_t pc;                /* Next instruction to execute. */
+    uint8_t stype[EBPF_STACK_SIZE];     /* Byte i is at r10 - 512 + i. */
+    uint8_t spill_pos[N_SLOTS];         /* Spill's first byte in its slot. */
+    uint8_t spill_size[N_SLOTS];        /* Spill's size (0: none). */
+    struct reg spills[N_SLOTS];         /* At most one spill per slot. */
+};
+
+/* A state kept at a join point for pruning. */
+struct explored {
+    struct explored *next;
+    struct state st;
+};
+
+/* A growing list of packet byte ranges. */
+struct range_list {
+    struct bpf_range *r;
+    size_t n;
+    size_t alloc;
+};
+
+/* A pair of ids matched while comparing two states. */
+struct id_pair {
+    uint32_t old;
+    uint32_t cur;
+};
+
+struct verifier {
+    const struct ebpf_insn *insns;
+    size_t n_insns;
+    const struct bpf_map_info *maps;
+    size_t n_maps;
+
+    uint8_t *flags;             /* INSN_* for each instruction. */
+    uint16_t *live;             /* Registers read before written, from each
+                                 * instruction on some path (bit i: ri). */
+    struct explored **explored; /* States kept at each join point. */
+    uint16_t *n_explored;       /* Number of states in each list. */
+    size_t n_stored;            /* Total number of kept states. */
+
+    struct state **pending;     /* Branches still to explore. */
+    size_t n_pending;
+    size_t alloc_pending;
+
+    uint32_t id_gen;            /* Last id handed out. */
+    uint64_t processed;         /* Instructions interpreted so far. */
+    size_t pc;                  /* Instruction being checked. */
+
+    struct range_list reads;
+    struct range_list writes;
+
+    struct id_pair *idmap;      /* Used while comparing states. */
+    size_t n_idmap;
+    size_t alloc_idmap;
+
+    char *error;                /* First error, "insn N: reason". */
+};
+
+/* Records the first error, formatted from 'format', for the instruction
+ * being checked by 'v', and returns 'err'. */
+static int OVS_PRINTF_FORMAT(3, 4)
+verr(struct verifier *v, int err, const char *format, ...)
+{
+    if (!v->error) {
+        va_list args;
+        char *msg;
+
+        va_start(args, format);
+        msg = xvasprintf(format, args);
+        va_end(args);
+        v->error = xasprintf("insn %"PRIuSIZE": %s", v->pc, msg);
+        free(msg);
+    }
+    return err;
+}
+
+/* Tristate numbers. */
+
+static struct tnum
+tn_const(uint64_t value)
+{
+    return (struct tnum) { value, 0 };
+}
+
+static struct tnum
+tn_unknown(void)
+{
+    return (struct tnum) { 0, UINT64_MAX };
+}
+
+/* Returns the known bits common to every value in ['min', 'max']. */
+static struct tnum
+tn_range(uint64_t min, uint64_t max)
+{
+    uint64_t chi = min ^ max;
+    int bits = 64 - clz64(chi);
+    uint64_t delta;
+
+    if (bits > 63) {
+        return tn_unknown();
+    }
+    delta = (UINT64_C(1) << bits) - 1;
+    return (struct tnum) { min & ~delta, delta };
+}
+
+static struct tnum
+tn_add(struct tnum a, struct tnum b)
+{
+    uint64_t sm = a.mask + b.mask;
+    uint64_t sv = a.value + b.value;
+    uint64_t carries = (sm + sv) ^ sv;
+    uint64_t mu = carries | a.mask | b.mask;
+
+    return (struct tnum) { sv & ~mu, mu };
+}
+
+static struct tnum
+tn_sub(struct tnum a, struct tnum b)
+{
+    uint64_t dv = a.value - b.value;
+    uint64_t alpha = dv + a.mask;
+    uint64_t beta = dv - b.mask;
+    uint64_t mu = (alpha ^ beta) | a.mask | b.mask;
+
+    return (struct tnum) { dv & ~mu, mu };
+}
+
+static struct tnum
+tn_and(struct tnum a, struct tnum b)
+{
+    uint64_t alpha = a.value | a.mask;
+    uint64_t beta = b.value | b.mask;
+    uint64_t v = a.value & b.value;
+
+    return (struct tnum) { v, alpha & beta & ~v };
+}
+
+static struct tnum
+tn_or(struct tnum a, struct tnum b)
+{
+    uint64_t v = a.value | b.value;
+    uint64_t mu = a.mask | b.mask;
+
+    return (struct tnum) { v, mu & ~v };
+}
+
+static struct tnum
+tn_xor(struct tnum a, struct tnum b)
+{
+    uint64_t mu = a.mask | b.mask;
+
+    return (struct tnum) { (a.value ^ b.value) & ~mu, mu };
+}
+
+static struct tnum
+tn_lsh(struct tnum a, unsigned int shift)
+{
+    return (struct tnum) { a.value << shift, a.mask << shift };
+}
+
+static struct tnum
+tn_rsh(struct tnum a, unsigned int shift)
+{
+    return (struct tnum) { a.value >> shift, a.mask >> shift };
+}
+
+static struct tnum
+tn_arsh(struct tnum a, unsigned int shift)
+{
+    /* An unknown sign bit makes every bit shifted in unknown, and a known
+     * one makes them known: an arithmetic shift of each field does that. */
+    return (struct tnum) { (uint64_t) ((int64_t) a.value >> shift),
+                           (uint64_t) ((int64_t) a.mask >> shift) };
+}
+
+/* Returns whether 'a' and 'b' disagree on a bit that both know. */
+static bool
+tn_conflict(struct tnum a, struct tnum b)
+{
+    return ((a.value ^ b.value) & ~(a.mask | b.mask)) != 0;
+}
+
+/* Returns the bits known by 'a' or by 'b' (which must not conflict). */
+static struct tnum
+tn_intersect(struct tnum a, struct tnum b)
+{
+    uint64_t v = a.value | b.value;
+    uint64_t mu = a.mask & b.mask;
+
+    return (struct tnum) { v & ~mu, mu };
+}
+
+/* Returns whether every value that 'b' allows is allowed by 'a'. */
+static bool
+tn_in(struct tnum a, struct tnum b)
+{
+    if (b.mask & ~a.mask) {
+        return false;
+    }
+    return (b.value & ~a.mask) == a.value;
+}
+
+static struct tnum
+tn_cast32(struct tnum a)
+{
+    return (struct tnum) { a.value & UINT32_MAX, a.mask & UINT32_MAX };
+}
+
+/* Scalars. */
+
+static void
+sc_unknown(struct scalar *s)
+{
+    s->umin = 0;
+    s->umax = UINT64_MAX;
+    s->smin = INT64_MIN;
+    s->smax = INT64_MAX;
+    s->t = tn_unknown();
+}
+
+static void
+sc_const(struct scalar *s, uint64_t value)
+{
+    s->umin = s->umax = value;
+    s->smin = s->smax = (int64_t) value;
+    s->t = tn_const(value);
+}
+
+static bool
+sc_is_const(const struct scalar *s)
+{
+    return s->umin == s->umax;
+}
+
+/* Tightens each bound of 's' using the others.  Returns false if no value
+ * satisfies them all, that is, if the path that led to 's' is
+ * infeasible. */
+static bool
+sc_sync(struct scalar *s)
+{
+    const uint64_t sign = UINT64_C(1) << 63;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        struct tnum r;
+
+        /* Known bits bound the value both ways. */
+        s->umin = MAX(s->umin, s->t.value);
+        s->umax = MIN(s->umax, s->t.value | s->t.mask);
+        s->smin = MAX(s->smin,
+                      (int64_t) (s->t.value | (s->t.mask & sign)));
+        s->smax = MIN(s->smax,
+                      (int64_t) (s->t.value | (s->t.mask & ~sign)));
+
+        /* Signed and unsigned order agree within each half of the range. */
+        if (s->smin >= 0 || s->smax < 0) {
+            s->umin = MAX(s->umin, (uint64_t) s->smin);
+            s->umax = MIN(s->umax, (uint64_t) s->smax);
+        }
+        if ((s->umin & sign) == (s->umax & sign)) {
+            s->smin = MAX(s->smin, (int64_t) s->umin);
+            s->smax = MIN(s->smax, (int64_t) s->umax);
+        }
+        if (s->umin > s->umax || s->smin > s->smax) {
+            return false;
+        }
+
+        /* The bounds give known high bits. */
+        r = tn_range(s->umin, s->umax);
+        if (tn_conflict(s->t, r)) {
+            return false;
+        }
+        s->t = tn_intersect(s->t, r);
+    }
+    return s->umin <= s->umax && s->smin <= s->smax;
+}
+
+/* Sets 's' to the values in ['lo', 'hi'] (unsigned). */
+static void
+sc_urange(struct scalar *s, uint64_t lo, uint64_t hi)
+{
+    sc_unknown(s);
+    s->umin = lo;
+    s->umax = hi;
+    sc_sync(s);
+}
+
+/* Returns whether 'cur' allows only values that 'old' allows. */
+static bool
+sc_within(const struct scalar *old, const struct scalar *cur)
+{
+    return (old->umin <= cur->umin && cur->umax <= old->umax
+            && old->smin <= cur->smin && cur->smax <= old->smax
+            && tn_in(old->t, cur->t));
+}
+
+/* Replaces 's' by the bounds of its low 32 bits, zero-extended. */
+static void
+sc_zext32(struct scalar *s)
+{
+    uint64_t lo, hi;
+    struct tnum t;
+
+    if (s->umax <= UINT32_MAX) {
+        return;
+    }
+    t = tn_cast32(s->t);
+    if ((s->umin >> 32) == (s->umax >> 32)) {
+        lo = s->umin & UINT32_MAX;
+        hi = s->umax & UINT32_MAX;
+    } else {
+        lo = 0;
+        hi = UINT32_MAX;
+    }
+    sc_urange(s, lo, hi);
+    if (!tn_conflict(s->t, t)) {
+        s->t = tn_intersect(s->t, t);
+        sc_sync(s);
+    }
+}
+
+/* Replaces 's' by the bounds of its low 32 bits, sign-extended. */
+static void
+sc_sext32(struct scalar *s)
+{
+    if (s->smin >= INT32_MIN && s->smax <= INT32_MAX) {
+        return;
+    }
+    sc_zext32(s);
+    if (s->umax <= INT32_MAX) {
+        return;
+    } else if (s->umin > INT32_MAX) {
+        struct tnum t = s->t;
+
+        s->smin = (int32_t) (uint32_t) s->umin;
+        s->smax = (int32_t) (uint32_t) s->umax;
+        s->umin = (uint64_t) s->smin;
+        s->umax = (uint64_t) s->smax;
+        s->t = (struct tnum) { t.value | ~(uint64_t) UINT32_MAX, t.mask };
+    } else {
+        sc_unknown(s);
+        s->smin = INT32_MIN;
+        s->smax = INT32_MAX;
+    }
+    sc_sync(s);
+}
+
+/* Applies the 64-bit ALU operation 'op' (EBPF_ALU_*) to 'd' and 's', and
+ * leaves the result in 'd'. */
+static void
+sc_alu64(int op, struct scalar *d, const struct scalar *s)
+{
+    struct scalar r;
+
+    sc_unknown(&r);
+    switch (op) {
+    case EBPF_ALU_ADD:
+        if (!__builtin_add_overflow(d->umin, s->umin, &r.umin)
+            && !__builtin_add_overflow(d->umax, s->umax, &r.umax)) {
+            /* No wrap-around. */
+        } else {
+            r.umin = 0;
+            r.umax = UINT64_MAX;
+        }
+        if (__builtin_add_overflow(d->smin, s->smin, &r.smin)
+            || __builtin_add_overflow(d->smax, s->smax, &r.smax)) {
+            r.smin = INT64_MIN;
+            r.smax = INT64_MAX;
+        }
+        r.t = tn_add(d->t, s->t);
+        break;
+
+    case EBPF_ALU_SUB:
+        if (d->umin >= s->umax) {
+            r.umin = d->umin - s->umax;
+            r.umax = d->umax - s->umin;
+        }
+        if (__builtin_sub_overflow(d->smin, s->smax, &r.smin)
+            || __builtin_sub_overflow(d->smax, s->smin, &r.smax)) {
+            r.smin = INT64_MIN;
+            r.smax = INT64_MAX;
+        }
+        r.t = tn_sub(d->t, s->t);
+        break;
+
+    case EBPF_ALU_MUL:
+        if (d->umax <= UINT32_MAX && s->umax <= UINT32_MAX) {
+            r.umin = d->umin * s->umin;
+            r.umax = d->umax * s->umax;
+        }
+        if (sc_is_const(d) && sc_is_const(s)) {
+            r.t = tn_const(d->umin * s->umin);
+        } else if (sc_is_const(s) && is_pow2(s->umin)) {
+            r.t = tn_lsh(d->t, ctz64(s->umin));
+        } else if (sc_is_const(d) && is_pow2(d->umin)) {
+            r.t = tn_lsh(s->t, ctz64(d->umin));
+        }
+        break;
+
+    case EBPF_ALU_DIV:
+        /* Division by zero yields zero. */
+        if (s->umax == 0) {
+            sc_const(&r, 0);
+        } else if (s->umin == 0) {
+            r.umin = 0;
+            r.umax = d->umax;
+        } else {
+            r.umin = d->umin / s->umax;
+            r.umax = d->umax / s->umin;
+        }
+        break;
+
+    case EBPF_ALU_MOD:
+        /* Modulo by zero leaves the dividend unchanged. */
+        if (s->umax == 0 || (s->umin > 0 && d->umax < s->umin)) {
+            r = *d;
+        } else if (s->umin == 0) {
+            r.umin = 0;
+            r.umax = d->umax;
+        } else {
+            r.umin = 0;
+            r.umax = MIN(d->umax, s->umax - 1);
+        }
+        break;
+
+    case EBPF_ALU_AND:
+        r.t = tn_and(d->t, s->t);
+        r.umin = r.t.value;
+        r.umax = MIN(d->umax, s->umax);
+        break;
+
+    case EBPF_ALU_OR:
+        r.t = tn_or(d->t, s->t);
+        r.umin = MAX(d->umin, s->umin);
+        break;
+
+    case EBPF_ALU_XOR:
+        r.t = tn_xor(d->t, s->t);
+        break;
+
+    case EBPF_ALU_LSH:
+        if (sc_is_const(s) && s->umin < 64) {
+            unsigned int k = s->umin;
+
+            r.t = tn_lsh(d->t, k);
+            if (k == 0) {
+                r = *d;
+            } else if (!(d->umax >> (64 - k))) {
+                r.umin = d->umin << k;
+                r.umax = d->umax << k;
+            }
+        }
+        break;
+
+    case EBPF_ALU_RSH:
+        if (sc_is_const(s) && s->umin < 64) {
+            unsigned int k = s->umin;
+
+            r.t = tn_rsh(d->t, k);
+            r.umin = d->umin >> k;
+            r.umax = d->umax >> k;
+        } else {
+            /* A logical right shift never makes a value larger. */
+            r.umax = d->umax;
+        }
+        break;
+
+    case EBPF_ALU_ARSH:
+        if (sc_is_const(s) && s->umin < 64) {
+            unsigned int k = s->umin;
+
+            r.t = tn_arsh(d->t, k);
+            r.smin = d->smin >> k;
+            r.smax = d->smax >> k;
+        } else {
+            /* An arithmetic shift moves a value towards 0 or -1. */
+            r.smin = MIN(d->smin, 0);
+            r.smax = MAX(d->smax, 0);
+        }
+        break;
+
+    case EBPF_ALU_NEG:
+        r.t = tn_sub(tn_const(0), d->t);
+        if (d->smin != INT64_MIN) {
+            r.smin = -d->smax;
+            r.smax = -d->smin;
+        }
+        break;
+
+    case EBPF_ALU_MOV:
+        r = *s;
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+    if (!sc_sync(&r)) {
+        /* Only an inconsistent input can get here; stay sound. */
+        sc_unknown(&r);
+    }
+    *d = r;
+}
+
+/* Applies the 32-bit ALU operation 'op' to 'd' and 's': the operation
+ * reads the low 32 bits of each operand and zero-extends its result. */
+static void
+sc_alu32(int op, struct scalar *d, const struct scalar *s_)
+{
+    struct scalar s = *s_;
+
+    sc_zext32(&s);
+    if ((op == EBPF_ALU_LSH || op == EBPF_ALU_RSH || op == EBPF_ALU_ARSH)
+        && s.umax >= 32) {
+        /* Shift amounts of 32 or more are masked at run time. */
+        sc_urange(d, 0, UINT32_MAX);
+        return;
+    }
+    if (op == EBPF_ALU_ARSH) {
+        sc_sext32(d);
+    } else {
+        sc_zext32(d);
+    }
+    sc_alu64(op, d, &s);
+    sc_zext32(d);
+}
+
+/* Applies a byte-order conversion of 'bits' bits to 'd', to big endian if
+ * 'to_be', otherwise to little endian (the host's order). */
+static void
+sc_endian(struct scalar *d, int bits, bool to_be)
+{
+    uint64_t mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+
+    if (!to_be) {
+        struct scalar m;
+
+        sc_const(&m, mask);
+        sc_alu64(EBPF_ALU_AND, d, &m);
+    } else if (sc_is_const(d)) {
+        uint64_t x = d->umin;
+
+        sc_const(d, (bits == 16 ? __builtin_bswap16(x)
+                     : bits == 32 ? __builtin_bswap32(x)
+                     : __builtin_bswap64(x)));
+    } else {
+        sc_urange(d, 0, mask);
+    }
+}
+
+/* Registers. */
+
+static void
+reg_not_init(struct reg *r)
+{
+    memset(r, 0, sizeof *r);
+    r->type = REG_NOT_INIT;
+}
+
+static void
+reg_unknown(struct reg *r)
+{
+    memset(r, 0, sizeof *r);
+    r->type = REG_SCALAR;
+    sc_unknown(&r->s);
+}
+
+static void
+reg_const(struct reg *r, uint64_t value)
+{
+    memset(r, 0, sizeof *r);
+    r->type = REG_SCALAR;
+    sc_const(&r->s, value);
+}
+
+/* Sets 'r' to an unknown scalar zero-extended from 'size' bytes. */
+static void
+reg_unknown_sized(struct reg *r, int size)
+{
+    reg_unknown(r);
+    if (size < 8) {
+        sc_urange(&r->s, 0, (UINT64_C(1) << (size * 8)) - 1);
+    }
+}
+
+static void
+reg_ptr(struct reg *r, enum reg_type type, uint32_t map)
+{
+    memset(r, 0, sizeof *r);
+    r->type = type;
+    r->map = map;
+    sc_const(&r->s, 0);
+}
+
+static bool
+reg_is_ptr(const struct reg *r)
+{
+    return r->type != REG_NOT_INIT && r->type != REG_SCALAR;
+}
+
+static bool
+reg_is_const(const struct reg *r, uint64_t value)
+{
+    return (r->type == REG_SCALAR && sc_is_const(&r->s)
+            && r->s.umin == value);
+}
+
+/* Returns the abstract value of slot 'i' of 'st' as a register, or NULL if
+ * the slot holds no spilled register. */
+static struct reg *
+spilled_reg(struct state *st, int i)
+{
+    return st->spill_size[i] ? &st->spills[i] : NULL;
+}
+
+/* Runs BODY with R pointing to each register and spilled register of
+ * state ST in turn. */
+#define FOR_EACH_REG(ST, R, BODY)                               \
+    do {                                                        \
+        int i_;                                                 \
+        for (i_ = 0; i_ < EBPF_N_REGS + N_SLOTS; i_++) {        \
+            struct reg *R = (i_ < EBPF_N_REGS                   \
+                             ? &(ST)->regs[i_]                  \
+                             : spilled_reg(ST, i_ - EBPF_N_REGS)); \
+            if (R) {                                            \
+                BODY;                                           \
+            }                                                   \
+        }                                                       \
+    } while (0)
+
+/* Gives the scalar in 'r' an id shared with its copies, so that what a
+ * comparison teaches about one applies to all. */
+static void
+link_scalar(struct verifier *v, struct reg *r)
+{
+    if (r->type == REG_SCALAR && !sc_is_const(&r->s) && !r->id) {
+        r->id = ++v->id_gen;
+    }
+}
+
+/* Copies the bounds of scalar 'r' to every copy of it in 'st'. */
+static void
+propagate_scalar(struct state *st, const struct reg *r)
+{
+    struct reg copy = *r;
+
+    if (!copy.id) {
+        return;
+    }
+    FOR_EACH_REG (st, x, {
+        if (x->type == REG_SCALAR && x->id == copy.id) {
+            x->s = copy.s;
+        }
+    });
+}
+
+/* Verdict ranges. */
+
+static int
+range_cmp(const void *a_, const void *b_)
+{
+    const struct bpf_range *a = a_;
+    const struct bpf_range *b = b_;
+
+    return (a->start < b->start ? -1 : a->start > b->start ? 1
+            : a->end < b->end ? -1 : a->end > b->end);
+}
+
+/* Sorts 'l' and merges its overlapping and adjacent ranges. */
+static void
+ranges_compact(struct range_list *l)
+{
+    size_t i, n = 0;
+
+    if (!l->n) {
+        return;
+    }
+    qsort(l->r, l->n, sizeof *l->r, range_cmp);
+    for (i = 1; i < l->n; i++) {
+        if (l->r[i].start <= l->r[n].end) {
+            l->r[n].end = MAX(l->r[n].end, l->r[i].end);
+        } else {
+            l->r[++n] = l->r[i];
+        }
+    }
+    l->n = n + 1;
+}
+
+/* Adds packet bytes ['lo', 'hi') to 'l'. */
+static void
+ranges_add(struct range_list *l, int64_t lo, int64_t hi)
+{
+    struct bpf_range r;
+
+    r.start = lo;
+    r.end = hi >= BPF_RANGE_UNBOUNDED ? BPF_RANGE_UNBOUNDED : hi;
+    if (l->n && l->r[l->n - 1].start == r.start
+        && l->r[l->n - 1].end == r.end) {
+        return;
+    }
+    if (l->n >= l->alloc) {
+        ranges_compact(l);
+        if (l->n >= l->alloc / 2) {
+            l->r = x2nrealloc(l->r, &l->alloc, sizeof *l->r);
+        }
+    }
+    l->r[l->n++] = r;
+}
+
+/* Memory accesses. */
+
+enum access {
+    ACC_READ,
+    ACC_WRITE,
+};
+
+static int
+check_reg_init(struct verifier *v, const struct state *st, int regno)
+{
+    if (st->regs[regno].type == REG_NOT_INIT) {
+        return verr(v, EACCES, "R%d !read_ok", regno);
+    }
+    return 0;
+}
+
+static int
+insn_size(uint8_t opcode)
+{
+    switch (EBPF_SIZE(opcode)) {
+    case EBPF_SIZE_B: return 1;
+    case EBPF_SIZE_H: return 2;
+    case EBPF_SIZE_W: return 4;
+    default: return 8;
+    }
+}
+
+/* Checks an access of 'size' bytes at 'off' from packet pointer 'r' (in
+ * register 'regno') in 'st', and records it in the verdict ('write' says
+ * which list).  For metadata pointers nothing is recorded: the metadata
+ * area is not part of the packet. */
+static int
+check_pkt_access(struct verifier *v, const struct state *st, int regno,
+                 const struct reg *r, int off, int size, bool write)
+{
+    int64_t rel = (int64_t) r->off + off;
+    int64_t lo = rel + r->s.smin;
+    int64_t hi = rel + r->s.smax + size;
+    bool ok = false;
+
+    if (r->s.smin < 0) {
+        return verr(v, EACCES, "R%d min value is negative, either use "
+                    "unsigned index or do a if (index >=0) check.", regno);
+    }
+    if (lo >= 0) {
+        if ((r->id || r->type == REG_PKT_META) && rel >= 0
+            && rel + size <= r->range) {
+            ok = true;
+        } else if (r->type == REG_PKT && hi <= st->len_min) {
+            ok = true;
+        }
+    }
+    if (!ok) {
+        return verr(v, EACCES, "invalid access to packet, off=%d size=%d, "
+                    "R%d(id=%"PRIu32",off=%"PRId32",r=%"PRIu32")", off,
+                    size, regno, r->id, r->off,
+                    r->id || r->type != REG_PKT ? r->range : st->len_min);
+    }
+    if (r->type == REG_PKT) {
+        ranges_add(write ? &v->writes : &v->reads, lo, hi);
+    }
+    return 0;
+}
+
+/* Checks an access of 'size' bytes at 'off' from map value pointer 'r'
+ * (register 'regno'). */
+static int
+check_map_access(struct verifier *v, int regno, const struct reg *r,
+                 int off, int size)
+{
+    uint32_t value_size = v->maps[r->map].value_size;
+    int64_t rel = (int64_t) r->off + off;
+
+    if (r->s.smin < 0) {
+        return verr(v, EACCES, "R%d min value is negative, either use "
+                    "unsigned index or do a if (index >=0) check.", regno);
+    }
+    if (rel + r->s.smin < 0 || rel + r->s.smax + size > value_size) {
+        return verr(v, EACCES, "invalid access to map value, "
+                    "value_size=%"PRIu32" off=%"PRId64" size=%d",
+                    value_size, rel + (rel < 0 ? 0 : r->s.smax), size);
+    }
+    return 0;
+}
+
+/* Checks that stack pointer 'r' (register 'regno') plus 'off' is a fixed
+ * offset at which 'size' bytes fit in the frame, and stores the offset
+ * from r10 in '*absp'.  'what' names the access for the message. */
+static int
+check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
+                   int off, int size, const char *what, int *absp)
+{
+    int64_t abs = (int64_t) r->off + off;
+
+    if (!sc_is_const(&r->s)) {
+        return verr(v, EACCES, "R%d variable stack access prohibited",
+                    regno);
+    }
+    abs += (int64_t) r->s.umin;
+    if (abs < -EBPF_STACK_SIZE || abs + size > 0) {
+        return verr(v, EACCES, "invalid %s stack R%d off=%"PRId64" size=%d",
+                    what, regno, abs, size);
+    }
+    *absp = abs;
+    return 0;
+}
+
+/* Turns the spill in slot 'slot' of 'st' into plain data. */
+static void
+unspill(struct state *st, int slot)
+{
+    int i;
+
+    for (i = 0; i < st->spill_size[slot]; i++) {
+        st->stype[slot * 8 + st->spill_pos[slot] + i] = STACK_MISC;
+    }
+    st->spill_size[slot] = 0;
+    reg_not_init(&st->spills[slot]);
+}
+
+/* Reads 'size' bytes at 'abs' (from r10, aligned) from the stack of 'st'
+ * into 'out'. */
+static int
+stack_read(struct verifier *v, struct state *st, int abs, int size,
+           struct reg *out)
+{
+    int b = EBPF_STACK_SIZE + abs;
+    int slot = b / 8;
+    int pos = b % 8;
+    int i;
+
+    if (st->spill_size[slot] && st->spill_pos[slot] == pos
+        && st->spill_size[slot] == size) {
+        *out = st->spills[slot];
+        return 0;
+    }
+    for (i = 0; i < size; i++) {
+        if (st->stype[b + i] == STACK_INVALID) {
+            return verr(v, EACCES, "invalid read from stack off %d+%d "
+                        "size %d", abs, i, size);
+        }
+        if (st->stype[b + i] == STACK_SPILL
+            && st->spills[slot].type != REG_SCALAR) {
+            return verr(v, EACCES, "invalid size of register fill");
+        }
+    }
+    reg_unknown_sized(out, size);
+    return 0;
+}
+
+/* Writes 'size' bytes at 'abs' (from r10, aligned) to the stack of 'st'.
+ * 'val' is the value written, or NULL for unknown data. */
+static int
+stack_write(struct verifier *v, struct state *st, int abs, int size,
+            const struct reg *val)
+{
+    int b = EBPF_STACK_SIZE + abs;
+    int slot = b / 8;
+    int pos = b % 8;
+    bool spill = val != NULL;
+    int i;
+
+    if (st->spill_size[slot]) {
+        int sp_lo = st->spill_pos[slot];
+        int sp_hi = sp_lo + st->spill_size[slot];
+
+        if (pos < sp_hi && pos + size > sp_lo) {
+            if (st->spills[slot].type != REG_SCALAR
+                && !(pos == sp_lo && size == st->spill_size[slot])) {
+                return verr(v, EACCES,
+                            "attempt to corrupt spilled pointer on stack");
+            }
+            unspill(st, slot);
+        } else if (spill) {
+            /* One spill per slot: the older one becomes plain data. */
+            unspill(st, slot);
+        }
+    }
+
+    if (spill) {
+        struct reg r = *val;
+
+        if (reg_is_ptr(&r) && size != 8) {
+            return verr(v, EACCES, "invalid size of register spill");
+        }
+        if (r.type == REG_SCALAR && size < 8) {
+            uint64_t max = (UINT64_C(1) << (size * 8)) - 1;
+
+            if (r.s.umax > max) {
+                /* Only the low bytes are stored. */
+                if (size == 4) {
+                    sc_zext32(&r.s);
+                } else if (sc_is_const(&r.s)) {
+                    sc_const(&r.s, r.s.umin & max);
+                } else {
+                    sc_urange(&r.s, 0, max);
+                }
+                r.id = 0;
+            }
+        }
+        st->spills[slot] = r;
+        st->spill_pos[slot] = pos;
+        st->spill_size[slot] = size;
+    }
+    for (i = 0; i < size; i++) {
+        st->stype[b + i] = spill ? STACK_SPILL : STACK_MISC;
+    }
+    return 0;
+}
+
+/* Checks a context read of 'size' bytes at 'off' from 'r' (register
+ * 'regno'), and stores the value read in 'out'. */
+static int
+ctx_read(struct verifier *v, int regno, const struct reg *r, int off,
+         int size, struct reg *out)
+{
+    if (r->off || !sc_is_const(&r->s) || r->s.umin) {
+        return verr(v, EACCES, "dereference of modified ctx ptr R%d "
+                    "off=%"PRId32" disallowed", regno, r->off);
+    }
+    if (size != 4 || off < 0 || off % 4
+        || off >= EBPF_XDP_MD_EGRESS_IFINDEX) {
+        /* egress_ifindex is only valid for devmap programs. */
+        return verr(v, EACCES, "invalid bpf_context access off=%d size=%d",
+                    off, size);
+    }
+    switch (off) {
+    case EBPF_XDP_MD_DATA:
+        reg_ptr(out, REG_PKT, 0);
+        break;
+    case EBPF_XDP_MD_DATA_END:
+        reg_ptr(out, REG_PKT_END, 0);
+        break;
+    case EBPF_XDP_MD_DATA_META:
+        reg_ptr(out, REG_PKT_META, 0);
+        break;
+    default:
+        reg_unknown_sized(out, 4);
+        break;
+    }
+    return 0;
+}
+
+/* Checks the alignment of a stack access. */
+static int
+check_stack_align(struct verifier *v, const struct reg *r, int off,
+                  int size)
+{
+    if (((int64_t) r->off + off) % size) {
+        return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
+                    "size %d", r->off, off, size);
+    }
+    return 0;
+}
+
+/* Checks a load of 'size' bytes at 'off' from register 'regno' of 'st' and
+ * stores the value loaded in 'out'. */
+static int
+mem_read(struct verifier *v, struct state *st, int regno, int off,
+         int size, struct reg *out)
+{
+    const struct reg *r = &st->regs[regno];
+    int abs, err;
+
+    switch (r->type) {
+    case REG_CTX:
+        return ctx_read(v, regno, r, off, size, out);
+
+    case REG_STACK:
+        err = check_stack_bounds(v, regno, r, off, size, "read from", &abs);
+        if (!err) {
+            err = check_stack_align(v, r, off, size);
+        }
+        return err ? err : stack_read(v, st, abs, size, out);
+
+    case REG_PKT:
+    case REG_PKT_META:
+        err = check_pkt_access(v, st, regno, r, off, size, false);
+        if (!err) {
+            reg_unknown_sized(out, size);
+        }
+        return err;
+
+    case REG_MAP_VALUE:
+        err = check_map_access(v, regno, r, off, size);
+        if (!err) {
+            reg_unknown_sized(out, size);
+        }
+        return err;
+
+    default:
+        return verr(v, EACCES, "R%d invalid mem access '%s'", regno,
+                    reg_type_names[r->type]);
+    }
+}
+
+/* Checks a store of 'size' bytes of 'val' ('valno' is its register, or -1
+ * for an immediate) at 'off' from register 'regno' of 'st'. */
+static int
+mem_write(struct verifier *v, struct state *st, int regno, int off,
+          int size, const struct reg *val, int valno)
+{
+    const struct reg *r = &st->regs[regno];
+    int abs, err;
+
+    switch (r->type) {
+    case REG_CTX:
+        if (valno < 0) {
+            return verr(v, EACCES, "BPF_ST stores into R%d ctx is not "
+                        "allowed", regno);
+        }
+        return verr(v, EACCES, "invalid bpf_context access off=%d size=%d",
+                    off, size);
+
+    case REG_STACK:
+        err = check_stack_bounds(v, regno, r, off, size, "write to", &abs);
+        if (!err) {
+            err = check_stack_align(v, r, off, size);
+        }
+        return err ? err : stack_write(v, st, abs, size, val);
+
+    case REG_PKT:
+    case REG_PKT_META:
+        if (reg_is_ptr(val)) {
+            return verr(v, EACCES, "R%d leaks addr into packet", valno);
+        }
+        return check_pkt_access(v, st, regno, r, off, size, true);
+
+    case REG_MAP_VALUE:
+        if (reg_is_ptr(val)) {
+            return verr(v, EACCES, "R%d leaks addr into map", valno);
+        }
+        return check_map_access(v, regno, r, off, size);
+
+    default:
+        return verr(v, EACCES, "R%d invalid mem access '%s'", regno,
+                    reg_type_names[r->type]);
+    }
+}
+
+/* Checks the atomic operation 'insn' in 'st'. */
+static int
+do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
+{
+    int size = insn_size(insn->opcode);
+    struct reg *r = &st->regs[insn->dst];
+    bool cmpxchg = insn->imm == EBPF_ATOMIC_CMPXCHG;
+    struct reg old;
+    int abs, err;
+
+    err = check_reg_init(v, st, insn->dst);
+    if (!err) {
+        err = check_reg_init(v, st, insn->src);
+    }
+    if (!err && cmpxchg) {
+        err = check_reg_init(v, st, 0);
+    }
+    if (err) {
+        return err;
+    }
+    if (reg_is_ptr(&st->regs[insn->src])) {
+        return verr(v, EACCES, "R%d leaks addr into mem", insn->src);
+    }
+    if (cmpxchg && reg_is_ptr(&st->regs[0])) {
+        return verr(v, EACCES, "R0 leaks addr into mem");
+    }
+
+    switch (r->type) {
+    case REG_STACK:
+        err = check_stack_bounds(v, insn->dst, r, insn->offset, size,
+                                 "write to", &abs);
+        if (!err) {
+            err = check_stack_align(v, r, insn->offset, size);
+        }
+        if (!err) {
+            err = stack_read(v, st, abs, size, &old);
+        }
+        if (!err && reg_is_ptr(&old)) {
+            err = verr(v, EACCES,
+                       "attempt to corrupt spilled pointer on stack");
+        }
+        if (!err) {
+            err = stack_write(v, st, abs, size, NULL);
+        }
+        break;
+
+    case REG_MAP_VALUE:
+        err = check_map_access(v, insn->dst, r, insn->offset, size);
+        break;
+
+    case REG_CTX:
+    case REG_PKT:
+    case REG_PKT_META:
+        err = verr(v, EACCES, "BPF_ATOMIC stores into R%d %s is not allowed",
+                   insn->dst, reg_type_names[r->type]);
+        break;
+
+    default:
+        err = verr(v, EACCES, "R%d invalid mem access '%s'", insn->dst,
+                   reg_type_names[r->type]);
+        break;
+    }
+    if (err) {
+        return err;
+    }
+
+    /* The fetching forms return the old value, zero-extended. */
+    if (cmpxchg) {
+        reg_unknown_sized(&st->regs[0], size);
+    } else if (insn->imm & EBPF_ATOMIC_FETCH) {
+        reg_unknown_sized(&st->regs[insn->src], size);
+    }
+    return 0;
+}
+
+/* Pointer arithmetic. */
+
+/* Computes in 'dst' pointer 'ptr' plus or minus ('op') scalar 'k'.  'regno'
+ * is the destination register, for messages. */
+static int
+ptr_arith(struct verifier *v, int regno, struct reg *dst,
+          const struct reg *ptr_, const struct scalar *k, int op)
+{
+    struct reg ptr = *ptr_;
+    const char *name = reg_type_names[ptr.type];
+
+    switch (ptr.type) {
+    case REG_CTX:
+    case REG_STACK:
+    case REG_PKT:
+    case REG_PKT_META:
+    case REG_MAP_VALUE:
+        break;
+    case REG_MAP_VALUE_OR_NULL:
+        return verr(v, EACCES, "R%d pointer arithmetic on %s prohibited, "
+                    "null-check it first", regno, name);
+    default:
+        return verr(v, EACCES, "R%d pointer arithmetic on %s prohibited",
+                    regno, name);
+    }
+
+    if (sc_is_const(k)) {
+        int64_t val = (int64_t) k->umin;
+        int64_t off;
+
+        if (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF) {
+            return verr(v, EACCES, "math between %s pointer and %"PRId64
+                        " is not allowed", name, val);
+        }
+        off = ptr.off + (op == EBPF_ALU_SUB ? -val : val);
+        if (off >= MAX_VAR_OFF || off <= -MAX_VAR_OFF) {
+            return verr(v, EACCES, "math between %s pointer and %"PRId64
+                        " is not allowed", name, val);
+        }
+        ptr.off = off;
+    } else {
+        struct scalar var = ptr.s;
+
+        if (k->smin == INT64_MIN) {
+            return verr(v, EACCES, "math between %s pointer and register "
+                        "with unbounded min value is not allowed", name);
+        }
+        if (k->smin <= -MAX_VAR_OFF || k->smax >= MAX_VAR_OFF) {
+            return verr(v, EACCES, "value %"PRId64" makes %s pointer be "
+                        "out of bounds",
+                        k->smax >= MAX_VAR_OFF ? k->smax : k->smin, name);
+        }
+        sc_alu64(op, &var, k);
+        if (var.smin <= -MAX_VAR_OFF || var.smax >= MAX_VAR_OFF) {
+            return verr(v, EACCES, "value %"PRId64" makes %s pointer be "
+                        "out of bounds",
+                        var.smax >= MAX_VAR_OFF ? var.smax : var.smin,
+                        name);
+        }
+        ptr.s = var;
+        if (ptr.type == REG_PKT || ptr.type == REG_PKT_META) {
+            /* A new variable base: nothing is known to be in range. */
+            ptr.id = ++v->id_gen;
+            ptr.range = 0;
+        }
+    }
+    *dst = ptr;
+    return 0;
+}
+
+static bool
+is_pkt_family(const struct reg *r)
+{
+    return (r->type == REG_PKT || r->type == REG_PKT_END
+            || r->type == REG_PKT_META);
+}
+
+/* Checks the ALU instruction 'insn' in 'st'. */
+static int
+do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
+{
+    bool is64 = EBPF_CLASS(insn->opcode) == EBPF_CLS_ALU64;
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    int op = EBPF_OP(insn->opcode);
+    struct reg *dst = &st->regs[insn->dst];
+    struct reg imm, *src;
+    int err;
+
+    if (x) {
+        err = check_reg_init(v, st, insn->src);
+        if (err) {
+            return err;
+        }
+        src = &st->regs[insn->src];
+    } else {
+        reg_const(&imm, is64 ? (uint64_t) (int64_t) insn->imm
+                             : (uint32_t) insn->imm);
+        src = &imm;
+    }
+
+    if (op == EBPF_ALU_MOV) {
+        if (is64) {
+            link_scalar(v, src);
+            *dst = *src;
+        } else if (reg_is_ptr(src)) {
+            return verr(v, EACCES, "R%d partial copy of pointer",
+                        insn->src);
+        } else {
+            bool same = src->s.umax <= UINT32_MAX;
+            struct reg r = *src;
+
+            if (same) {
+                link_scalar(v, src);
+                r = *src;
+            } else {
+                r.id = 0;
+                sc_zext32(&r.s);
+            }
+            *dst = r;
+        }
+        return 0;
+    }
+
+    err = check_reg_init(v, st, insn->dst);
+    if (err) {
+        return err;
+    }
+    if (op == EBPF_ALU_NEG || op == EBPF_ALU_END) {
+        if (dst->type != REG_SCALAR) {
+            return verr(v, EACCES, "R%d pointer arithmetic prohibited",
+                        insn->dst);
+        }
+        if (op == EBPF_ALU_END) {
+            sc_endian(&dst->s, insn->imm, x);
+        } else if (is64) {
+            sc_alu64(op, &dst->s, &dst->s);
+        } else {
+            sc_alu32(op, &dst->s, &dst->s);
+        }
+        dst->id = 0;
+        return 0;
+    }
+
+    if (dst->type == REG_SCALAR && src->type == REG_SCALAR) {
+        struct scalar s = src->s;
+
+        if (is64) {
+            sc_alu64(op, &dst->s, &s);
+        } else {
+            sc_alu32(op, &dst->s, &s);
+        }
+        dst->id = 0;
+        return 0;
+    }
+
+    /* At least one operand is a pointer.  The distance between two packet
+     * pointers is harmless: clang computes "ctx->data_end - ctx->data" in
+     * 32 bits, since both fields are __u32. */
+    if (op == EBPF_ALU_SUB && is_pkt_family(dst) && is_pkt_family(src)) {
+        if (is64) {
+            reg_unknown(dst);
+        } else {
+            reg_unknown_sized(dst, 4);
+        }
+        return 0;
+    }
+    if (!is64) {
+        return verr(v, EACCES, "R%d 32-bit pointer arithmetic prohibited",
+                    insn->dst);
+    }
+    if (reg_is_ptr(dst) && reg_is_ptr(src)) {
+        return verr(v, EACCES, "R%d pointer %s pointer prohibited",
+                    insn->dst, alu_names[op >> 4]);
+    }
+    if (op == EBPF_ALU_AND || op == EBPF_ALU_OR || op == EBPF_ALU_XOR) {
+        return verr(v, EACCES, "R%d bitwise operator %s on pointer "
+                    "prohibited", insn->dst, alu_names[op >> 4]);
+    }
+    if (op != EBPF_ALU_ADD && op != EBPF_ALU_SUB) {
+        return verr(v, EACCES, "R%d pointer arithmetic with %s operator "
+                    "prohibited", insn->dst, alu_names[op >> 4]);
+    }
+    if (!reg_is_ptr(dst)) {
+        struct scalar k = dst->s;
+
+        if (op == EBPF_ALU_SUB) {
+            return verr(v, EACCES, "R%d tried to subtract pointer from "
+                        "scalar", insn->dst);
+        }
+        return ptr_arith(v, insn->dst, dst, src, &k, op);
+    }
+    return ptr_arith(v, insn->dst, dst, dst, &src->s, op);
+}
+
+/* Helper calls. */
+
+/* Checks that register 'regno' of 'st' points to 'size' readable bytes,
+ * as a key or value argument of a map helper. */
+static int
+check_helper_mem(struct verifier *v, struct state *st, int regno,
+                 uint32_t size)
+{
+    const struct reg *r = &st->regs[regno];
+    int abs, err, i;
+
+    switch (r->type) {
+    case REG_STACK:
+        err = check_stack_bounds(v, regno, r, 0, size, "indirect access to",
+                                 &abs);
+        if (err) {
+            return err;
+        }
+        for (i = 0; i < size; i++) {
+            int b = EBPF_STACK_SIZE + abs + i;
+
+            if (st->stype[b] == STACK_INVALID
+                || (st->stype[b] == STACK_SPILL
+                    && st->spills[b / 8].type != REG_SCALAR)) {
+                return verr(v, EACCES, "invalid indirect read from stack "
+                            "R%d off %d+%d size %"PRIu32, regno, abs, i,
+                            size);
+            }
+        }
+        return 0;
+
+    case REG_PKT:
+    case REG_PKT_META:
+        return check_pkt_access(v, st, regno, r, 0, size, false);
+
+    case REG_MAP_VALUE:
+        return check_map_access(v, regno, r, 0, size);
+
+    default:
+        return verr(v, EACCES, "R%d type=%s expected=fp, pkt, map_value",
+                    regno, reg_type_names[r->type]);
+    }
+}
+
+/* Returns the number of arguments of helper 'func'. */
+static int
+helper_n_args(int32_t func)
+{
+    switch (func) {
+    case EBPF_FUNC_map_lookup_elem: return 2;
+    case EBPF_FUNC_map_update_elem: return 4;
+    case EBPF_FUNC_map_delete_elem: return 2;
+    default: return 0;
+    }
+}
+
+/* Checks the helper call 'insn' in 'st'. */
+static int
+do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
+{
+    int32_t func = insn->imm;
+    int n_args = helper_n_args(func);
+    const struct bpf_map_info *map = NULL;
+    int err, i;
+
+    for (i = 1; i <= n_args; i++) {
+        err = check_reg_init(v, st, i);
+        if (err) {
+            return err;
+        }
+    }
+    if (n_args >= 2) {
+        const struct reg *r1 = &st->regs[1];
+
+        if (r1->type != REG_MAP_PTR) {
+            return verr(v, EACCES, "R1 type=%s expected=map_ptr",
+                        reg_type_names[r1->type]);
+        }
+        map = &v->maps[r1->map];
+        err = check_helper_mem(v, st, 2, map->key_size);
+        if (err) {
+            return err;
+        }
+    }
+    if (func == EBPF_FUNC_map_update_elem) {
+        err = check_helper_mem(v, st, 3, map->value_size);
+        if (!err && reg_is_ptr(&st->regs[4])) {
+            err = verr(v, EACCES, "R4 type=%s expected=scalar",
+                       reg_type_names[st->regs[4].type]);
+        }
+        if (err) {
+            return err;
+        }
+    }
+
+    /* The caller-saved registers are clobbered. */
+    for (i = 1; i <= 5; i++) {
+        reg_not_init(&st->regs[i]);
+    }
+    switch (func) {
+    case EBPF_FUNC_map_lookup_elem:
+        reg_ptr(&st->regs[0], REG_MAP_VALUE_OR_NULL, map - v->maps);
+        st->regs[0].id = ++v->id_gen;
+        break;
+    case EBPF_FUNC_get_prandom_u32:
+        reg_unknown_sized(&st->regs[0], 4);
+        break;
+    default:
+        reg_unknown(&st->regs[0]);
+        break;
+    }
+    return 0;
+}
+
+/* Conditional jumps. */
+
+static int
+negate_jmp(int op)
+{
+    switch (op) {
+    case EBPF_JMP_JEQ: return EBPF_JMP_JNE;
+    case EBPF_JMP_JNE: return EBPF_JMP_JEQ;
+    case EBPF_JMP_JGT: return EBPF_JMP_JLE;
+    case EBPF_JMP_JLE: return EBPF_JMP_JGT;
+    case EBPF_JMP_JGE: return EBPF_JMP_JLT;
+    case EBPF_JMP_JLT: return EBPF_JMP_JGE;
+    case EBPF_JMP_JSGT: return EBPF_JMP_JSLE;
+    case EBPF_JMP_JSLE: return EBPF_JMP_JSGT;
+    case EBPF_JMP_JSGE: return EBPF_JMP_JSLT;
+    case EBPF_JMP_JSLT: return EBPF_JMP_JSGE;
+    case EBPF_JMP_JSET: return JMP_JSET_NOT;
+    case JMP_JSET_NOT: return EBPF_JMP_JSET;
+    default: OVS_NOT_REACHED();
+    }
+}
+
+/* Returns the operation equivalent to 'op' with its operands swapped. */
+static int
+swap_jmp(int op)
+{
+    switch (op) {
+    case EBPF_JMP_JGT: return EBPF_JMP_JLT;
+    case EBPF_JMP_JLT: return EBPF_JMP_JGT;
+    case EBPF_JMP_JGE: return EBPF_JMP_JLE;
+    case EBPF_JMP_JLE: return EBPF_JMP_JGE;
+    case EBPF_JMP_JSGT: return EBPF_JMP_JSLT;
+    case EBPF_JMP_JSLT: return EBPF_JMP_JSGT;
+    case EBPF_JMP_JSGE: return EBPF_JMP_JSLE;
+    case EBPF_JMP_JSLE: return EBPF_JMP_JSGE;
+    default: return op;
+    }
+}
+
+static bool
+is_signed_jmp(int op)
+{
+    return (op == EBPF_JMP_JSGT || op == EBPF_JMP_JSGE
+            || op == EBPF_JMP_JSLT || op == EBPF_JMP_JSLE);
+}
+
+/* Removes 'c' from the values of 's', if it is at one of its bounds. */
+static bool
+sc_exclude(struct scalar *s, uint64_t c)
+{
+    if (sc_is_const(s) && s->umin == c) {
+        return false;
+    }
+    if (s->umin == c) {
+        s->umin++;
+    } else if (s->umax == c) {
+        s->umax--;
+    }
+    if ((uint64_t) s->smin == c) {
+        s->smin++;
+    } else if ((uint64_t) s->smax == c) {
+        s->smax--;
+    }
+    return true;
+}
+
+/* Refines 'a' and 'b' with the knowledge that "a OP b" holds.  Returns
+ * false if it cannot hold. */
+static bool
+sc_refine(struct scalar *a, struct scalar *b, int op)
+{
+    switch (op) {
+    case EBPF_JMP_JEQ:
+        if (tn_conflict(a->t, b->t)) {
+            return false;
+        }
+        a->umin = b->umin = MAX(a->umin, b->umin);
+        a->umax = b->umax = MIN(a->umax, b->umax);
+        a->smin = b->smin = MAX(a->smin, b->smin);
+        a->smax = b->smax = MIN(a->smax, b->smax);
+        a->t = b->t = tn_intersect(a->t, b->t);
+        break;
+
+    case EBPF_JMP_JNE:
+        if (sc_is_const(b) && !sc_exclude(a, b->umin)) {
+            return false;
+        }
+        if (sc_is_const(a) && !sc_exclude(b, a->umin)) {
+            return false;
+        }
+        break;
+
+    case EBPF_JMP_JGT:
+        if (!a->umax || b->umin == UINT64_MAX) {
+            return false;
+        }
+        a->umin = MAX(a->umin, b->umin + 1);
+        b->umax = MIN(b->umax, a->umax - 1);
+        break;
+
+    case EBPF_JMP_JGE:
+        a->umin = MAX(a->umin, b->umin);
+        b->umax = MIN(b->umax, a->umax);
+        break;
+
+    case EBPF_JMP_JSGT:
+        if (a->smax == INT64_MIN || b->smin == INT64_MAX) {
+            return false;
+        }
+        a->smin = MAX(a->smin, b->smin + 1);
+        b->smax = MIN(b->smax, a->smax - 1);
+        break;
+
+    case EBPF_JMP_JSGE:
+        a->smin = MAX(a->smin, b->smin);
+        b->smax = MIN(b->smax, a->smax);
+        break;
+
+    case EBPF_JMP_JLT:
+    case EBPF_JMP_JLE:
+    case EBPF_JMP_JSLT:
+    case EBPF_JMP_JSLE:
+        return sc_refine(b, a, swap_jmp(op));
+
+    case EBPF_JMP_JSET:
+        if (sc_is_const(b) && !((a->t.value | a->t.mask) & b->umin)) {
+            return false;
+        }
+        if (sc_is_const(a) && !((b->t.value | b->t.mask) & a->umin)) {
+            return false;
+        }
+        break;
+
+    case JMP_JSET_NOT:
+        if (sc_is_const(b)) {
+            if (a->t.value & b->umin) {
+                return false;
+            }
+            a->t.mask &= ~b->umin;
+        }
+        if (sc_is_const(a)) {
+            if (b->t.value & a->umin) {
+                return false;
+            }
+            b->t.mask &= ~a->umin;
+        }
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+    return sc_sync(a) && sc_sync(b);
+}
+
+/* Returns whether scalar 's' equals its own 32-bit view (zero-extended,
+ * or sign-extended if 'sign'), so that a 32-bit comparison refines it. */
+static bool
+sc_exact32(const struct scalar *s, bool sign)
+{
+    return (sign ? s->smin >= INT32_MIN && s->smax <= INT32_MAX
+            : s->umax <= UINT32_MAX);
+}
+
+/* Refines the scalar operands of 'insn' in 'st' with the knowledge that
+ * "dst OP src" holds ('is32': in their low 32 bits).  Returns false if it
+ * cannot hold. */
+static bool
+refine_scalars(struct state *st, const struct ebpf_insn *insn, int op,
+               bool is32)
+{
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    bool sign = is_signed_jmp(op);
+    struct reg *dst = &st->regs[insn->dst];
+    struct reg *src = x ? &st->regs[insn->src] : NULL;
+    struct scalar a = dst->s;
+    struct scalar b;
+
+    if (x) {
+        b = src->s;
+    } else if (is32 && !sign) {
+        sc_const(&b, (uint32_t) insn->imm);
+    } else {
+        sc_const(&b, (uint64_t) (int64_t) insn->imm);
+    }
+    if (is32) {
+        if (sign) {
+            sc_sext32(&a);
+            sc_sext32(&b);
+        } else {
+            sc_zext32(&a);
+            sc_zext32(&b);
+        }
+    }
+    if (!sc_refine(&a, &b, op)) {
+        return false;
+    }
+    if (!is32 || sc_exact32(&dst->s, sign)) {
+        dst->s = a;
+        propagate_scalar(st, dst);
+    }
+    if (x && (!is32 || sc_exact32(&src->s, sign))) {
+        src = &st->regs[insn->src];
+        src->s = b;
+        propagate_scalar(st, src);
+    }
+    return true;
+}
+
+/* Marks every copy of the lookup result 'id' in 'st' as NULL ('is_null')
+ * or as a valid map value pointer. */
+static void
+mark_null(struct state *st, uint32_t id, bool is_null)
+{
+    FOR_EACH_REG (st, r, {
+        if (r->type == REG_MAP_VALUE_OR_NULL && r->id == id) {
+            if (is_null) {
+                reg_const(r, 0);
+            } else {
+                r->type = REG_MAP_VALUE;
+                r->id = 0;
+            }
+        }
+    });
+}
+
+/* Learns from "lo OP pkt_end" (packet pointer 'lo' against the end of the
+ * packet) in 'st'.  Returns false if it cannot hold. */
+static bool
+refine_pkt_end(struct state *st, const struct reg *lo_, int op)
+{
+    struct reg lo = *lo_;
+    int64_t min = (int64_t) lo.off + lo.s.smin;   /* Lowest offset. */
+    int64_t max = (int64_t) lo.off + lo.s.smax;   /* Highest offset. */
+    int64_t new_range = -1;                       /* Range learned. */
+    int64_t len_min = st->len_min;
+    int64_t len_max = st->len_max;
+
+    switch (op) {
+    case EBPF_JMP_JLE:
+    case EBPF_JMP_JEQ:
+        /* pkt + off <= end: 'off' bytes from the base are in the packet. */
+        new_range = lo.off;
+        len_min = MAX(len_min, min);
+        break;
+    case EBPF_JMP_JLT:
+        new_range = (int64_t) lo.off + 1;
+        len_min = MAX(len_min, min + 1);
+        break;
+    case EBPF_JMP_JGT:
+        /* pkt + off > end: the packet is shorter than that. */
+        if (lo.id && lo.off <= (int64_t) lo.range) {
+            return false;
+        }
+        len_max = MIN(len_max, max - 1);
+        break;
+    case EBPF_JMP_JGE:
+        if (lo.id && lo.off < (int64_t) lo.range) {
+            return false;
+        }
+        len_max = MIN(len_max, max);
+        break;
+    default:
+        return true;
+    }
+    if (len_min > len_max) {
+        return false;
+    }
+    st->len_min = len_min;
+    st->len_max = len_max;
+    if (lo.id && new_range > 0) {
+        FOR_EACH_REG (st, r, {
+            if (r->type == REG_PKT && r->id == lo.id) {
+                r->range = MAX(r->range, MIN(new_range, UINT32_MAX));
+            }
+        });
+    }
+    return true;
+}
+
+/* Learns from "meta OP data" (metadata pointer 'lo' against a pointer
+ * 'data' to the start of the packet) in 'st'. */
+static void
+refine_pkt_meta(struct state *st, const struct reg *lo, const struct reg *hi,
+                int op)
+{
+    int64_t new_range;
+
+    if (hi->id || !sc_is_const(&hi->s) || hi->s.umin || hi->off
+        || (op != EBPF_JMP_JLE && op != EBPF_JMP_JLT
+            && op != EBPF_JMP_JEQ)) {
+        return;
+    }
+    new_range = (int64_t) lo->off + (op == EBPF_JMP_JLT);
+    if (new_range > 0) {
+        uint32_t id = lo->id;
+
+        FOR_EACH_REG (st, r, {
+            if (r->type == REG_PKT_META && r->id == id) {
+                r->range = MAX(r->range, MIN(new_range, UINT32_MAX));
+            }
+        });
+    }
+}
+
+/* Refines 'st' with the knowledge that the condition of jump 'insn', with
+ * operation 'op' (maybe negated), holds.  Returns false if it cannot
+ * hold, that is, if this branch is never taken. */
+static bool
+branch_refine(struct state *st, const struct ebpf_insn *insn, int op)
+{
+    bool is32 = EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP32;
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    struct reg *dst = &st->regs[insn->dst];
+    struct reg *src = x ? &st->regs[insn->src] : NULL;
+    bool src_zero = x ? reg_is_const(src, 0) : insn->imm == 0;
+
+    if (dst->type == REG_SCALAR && (!x || src->type == REG_SCALAR)) {
+        return refine_scalars(st, insn, op, is32);
+    }
+    if (is32) {
+        /* Nothing is learnt from the low half of a pointer. */
+        return true;
+    }
+
+    /* A pointer against NULL. */
+    if ((op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE)
+        && (src_zero || reg_is_const(dst, 0))) {
+        struct reg *p = src_zero ? dst : src;
+
+        if (p->type == REG_MAP_VALUE_OR_NULL) {
+            mark_null(st, p->id, op == EBPF_JMP_JEQ);
+            return true;
+        } else if (reg_is_ptr(p)) {
+            return op == EBPF_JMP_JNE;
+        }
+        return true;
+    }
+
+    if (!x || is_signed_jmp(op)) {
+        return true;
+    }
+    if (dst->type == REG_PKT && src->type == REG_PKT_END) {
+        return refine_pkt_end(st, dst, op);
+    } else if (dst->type == REG_PKT_END && src->type == REG_PKT) {
+        return refine_pkt_end(st, src, swap_jmp(op));
+    } else if (dst->type == REG_PKT_META && src->type == REG_PKT) {
+        refine_pkt_meta(st, dst, src, op);
+    } else if (dst->type == REG_PKT && src->type == REG_PKT_META) {
+        refine_pkt_meta(st, src, dst, swap_jmp(op));
+    }
+    return true;
+}
+
+/* State comparison, for pruning. */
+
+/* Returns whether id 'old' of the old state may correspond to id 'cur' of
+ * the current one, given the correspondences seen so far. */
+static bool
+idmap_check(struct verifier *v, uint32_t old, uint32_t cur)
+{
+    size_t i;
+
+    if (!old || !cur) {
+        return old == cur;
+    }
+    for (i = 0; i < v->n_idmap; i++) {
+        if (v->idmap[i].old == old) {
+            return v->idmap[i].cur == cur;
+        }
+    }
+    if (v->n_idmap >= v->alloc_idmap) {
+        v->idmap = x2nrealloc(v->idmap, &v->alloc_idmap, sizeof *v->idmap);
+    }
+    v->idmap[v->n_idmap++] = (struct id_pair) { old, cur };
+    return true;
+}
+
+/* Returns whether everything that register 'cur' may hold, 'old' may hold
+ * too, so that exploring with 'cur' cannot find anything that exploring
+ * with 'old' did not. */
+static bool
+reg_subsumes(struct verifier *v, const struct reg *old,
+             const struct reg *cur)
+{
+    if (old->type == REG_NOT_INIT) {
+        return true;
+    }
+    if (old->type != cur->type) {
+        return false;
+    }
+    switch (old->type) {
+    case REG_SCALAR:
+        if (!sc_within(&old->s, &cur->s)) {
+            return false;
+        }
+        return !old->id || sc_is_const(&old->s)
+               || (cur->id && idmap_check(v, old->id, cur->id));
+
+    case REG_CTX:
+    case REG_STACK:
+    case REG_MAP_VALUE:
+        return (old->off == cur->off && old->map == cur->map
+                && sc_within(&old->s, &cur->s));
+
+    case REG_PKT:
+    case REG_PKT_META:
+        return (old->off == cur->off && cur->range >= old->range
+                && sc_within(&old->s, &cur->s)
+                && idmap_check(v, old->id, cur->id));
+
+    case REG_PKT_END:
+        return true;
+
+    case REG_MAP_PTR:
+        return old->map == cur->map;
+
+    case REG_MAP_VALUE_OR_NULL:
+        return (old->off == cur->off && old->map == cur->map
+                && idmap_check(v, old->id, cur->id));
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns whether 'old' subsumes 'cur' at instruction 'pc'. */
+static bool
+state_subsumes(struct verifier *v, const struct state *old,
+               const struct state *cur, size_t pc)
+{
+    uint16_t live = v->live[pc];
+    int i;
+
+    if (cur->len_min < old->len_min || cur->len_max > old->len_max) {
+        return false;
+    }
+    v->n_idmap = 0;
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        if (live & (1u << i)
+            && !reg_subsumes(v, &old->regs[i], &cur->regs[i])) {
+            return false;
+        }
+    }
+    for (i = 0; i < N_SLOTS; i++) {
+        const struct reg *os = old->spill_size[i] ? &old->spills[i] : NULL;
+        int j;
+
+        if (os) {
+            if (cur->spill_size[i] != old->spill_size[i]
+                || cur->spill_pos[i] != old->spill_pos[i]
+                || !reg_subsumes(v, os, &cur->spills[i])) {
+                return false;
+            }
+        }
+        for (j = 0; j < 8; j++) {
+            int b = i * 8 + j;
+
+            if (old->stype[b] == STACK_MISC
+                && (cur->stype[b] == STACK_INVALID
+                    || (cur->stype[b] == STACK_SPILL
+                        && cur->spills[i].type != REG_SCALAR))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Forgets, in 'st', what cannot matter from instruction 'pc' on: dead
+ * registers, and scalar ids that no other value shares. */
+static void
+clean_state(struct verifier *v, struct state *st, size_t pc)
+{
+    uint16_t live = v->live[pc];
+    int i, j;
+
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        if (!(live & (1u << i))) {
+            reg_not_init(&st->regs[i]);
+        }
+    }
+    for (i = 0; i < EBPF_N_REGS + N_SLOTS; i++) {
+        struct reg *r = (i < EBPF_N_REGS ? &st->regs[i]
+                         : spilled_reg(st, i - EBPF_N_REGS));
+        bool shared = false;
+
+        if (!r || r->type != REG_SCALAR || !r->id) {
+            continue;
+        }
+        for (j = 0; j < EBPF_N_REGS + N_SLOTS && !shared; j++) {
+            struct reg *q = (j < EBPF_N_REGS ? &st->regs[j]
+                             : spilled_reg(st, j - EBPF_N_REGS));
+
+            shared = (j != i && q && q->type == REG_SCALAR
+                      && q->id == r->id);
+        }
+        if (!shared || sc_is_const(&r->s)) {
+            r->id = 0;
+        }
+    }
+}
+
+/* Returns true if a state kept at 'pc' subsumes 'cur' (the path can be
+ * pruned); otherwise keeps a copy of 'cur' there, within limits. */
+static bool
+prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
+{
+    struct explored *e;
+
+    clean_state(v, cur, pc);
+    for (e = v->explored[pc]; e; e = e->next) {
+        if (state_subsumes(v, &e->st, cur, pc)) {
+            return true;
+        }
+    }
+    if (v->n_explored[pc] < BPF_VERIFIER_MAX_STATES_PER_INSN
+        && v->n_stored < BPF_VERIFIER_MAX_STATES) {
+        e = xmalloc(sizeof *e);
+        e->st = *cur;
+        e->next = v->explored[pc];
+        v->explored[pc] = e;
+        v->n_explored[pc]++;
+        v->n_stored++;
+    }
+    return false;
+}
+
+/* Static checks. */
+
+static bool
+is_known_helper(int32_t func)
+{
+    return (func == EBPF_FUNC_map_lookup_elem
+            || func == EBPF_FUNC_map_update_elem
+            || func == EBPF_FUNC_map_delete_elem
+            || func == EBPF_FUNC_ktime_get_ns
+            || func == EBPF_FUNC_get_prandom_u32);
+}
+
+/* Checks the register fields used by 'insn': 'use_dst' and 'use_src' say
+ * which are used, 'write_dst' whether dst is written. */
+static int
+check_regs(struct verifier *v, const struct ebpf_insn *insn, bool use_dst,
+           bool use_src, bool write_dst)
+{
+    if (use_dst && insn->dst >= EBPF_N_REGS) {
+        return verr(v, EINVAL, "R%d is invalid", insn->dst);
+    }
+    if (use_src && insn->src >= EBPF_N_REGS) {
+        return verr(v, EINVAL, "R%d is invalid", insn->src);
+    }
+    if (write_dst && insn->dst == EBPF_N_REGS - 1) {
+        return verr(v, EACCES, "frame pointer is read only");
+    }
+    return 0;
+}
+
+/* Checks instruction 'insn' (at v->pc) on its own. */
+static int
+check_insn(struct verifier *v, const struct ebpf_insn *insn)
+{
+    uint8_t code = insn->opcode;
+    int op = EBPF_OP(code);
+    bool x = EBPF_SRC(code) == EBPF_SRC_X;
+
+    switch (EBPF_CLASS(code)) {
+    case EBPF_CLS_LD:
+        if (code == (EBPF_CLS_LD | EBPF_MODE_IMM | EBPF_SIZE_DW)) {
+            const struct ebpf_insn *next = insn + 1;
+
+            if (v->pc + 1 >= v->n_insns || next->opcode || next->dst
+                || next->src || next->offset) {
+                return verr(v, EINVAL, "invalid bpf_ld_imm64 insn");
+            }
+            if (insn->offset) {
+                return verr(v, EINVAL, "BPF_LD_IMM64 uses reserved fields");
+            }
+            if (insn->src == EBPF_PSEUDO_MAP_FD) {
+                if (next->imm) {
+                    return verr(v, EINVAL, "unrecognized bpf_ld_imm64 insn");
+                }
+                if (insn->imm < 0 || insn->imm >= v->n_maps) {
+                    return verr(v, EINVAL, "fd %"PRId32" is not pointing to "
+                                "valid bpf_map", insn->imm);
+                }
+            } else if (insn->src) {
+                return verr(v, EINVAL, "unrecognized bpf_ld_imm64 insn");
+            }
+            return check_regs(v, insn, true, false, true);
+        }
+        if (EBPF_MODE(code) == EBPF_MODE_ABS
+            || EBPF_MODE(code) == EBPF_MODE_IND) {
+            return verr(v, EINVAL, "BPF_LD_[ABS|IND] instructions not "
+                        "allowed for this program type");
+        }
+        return verr(v, EINVAL, "unknown opcode %02x", code);
+
+    case EBPF_CLS_LDX:
+        if (EBPF_MODE(code) != EBPF_MODE_MEM || insn->imm) {
+            return verr(v, EINVAL, "BPF_LDX uses reserved fields");
+        }
+        return check_regs(v, insn, true, true, true);
+
+    case EBPF_CLS_ST:
+        if (EBPF_MODE(code) != EBPF_MODE_MEM || insn->src) {
+            return verr(v, EINVAL, "BPF_ST uses reserved fields");
+        }
+        return check_regs(v, insn, true, false, false);
+
+    case EBPF_CLS_STX:
+        if (EBPF_MODE(code) == EBPF_MODE_ATOMIC) {
+            int32_t aop = insn->imm & ~EBPF_ATOMIC_FETCH;
+
+            if (EBPF_SIZE(code) != EBPF_SIZE_W
+                && EBPF_SIZE(code) != EBPF_SIZE_DW) {
+                return verr(v, EINVAL, "invalid atomic operand size");
+            }
+            if (!(insn->imm == EBPF_ATOMIC_XCHG
+                  || insn->imm == EBPF_ATOMIC_CMPXCHG
+                  || ((aop == EBPF_ALU_ADD || aop == EBPF_ALU_OR
+                       || aop == EBPF_ALU_AND || aop == EBPF_ALU_XOR)
+                      && !(insn->imm & ~0xf1)))) {
+                return verr(v, EINVAL, "BPF_ATOMIC uses invalid atomic "
+                            "opcode %02"PRIx32, (uint32_t) insn->imm);
+            }
+            if (insn->imm & EBPF_ATOMIC_FETCH
+                && insn->imm != EBPF_ATOMIC_CMPXCHG
+                && insn->src == EBPF_N_REGS - 1) {
+                return verr(v, EACCES, "frame pointer is read only");
+            }
+        } else if (EBPF_MODE(code) != EBPF_MODE_MEM || insn->imm) {
+            return verr(v, EINVAL, "BPF_STX uses reserved fields");
+        }
+        return check_regs(v, insn, true, true, false);
+
+    case EBPF_CLS_ALU:
+    case EBPF_CLS_ALU64: {
+        bool is64 = EBPF_CLASS(code) == EBPF_CLS_ALU64;
+
+        if (op > EBPF_ALU_END) {
+            return verr(v, EINVAL, "invalid BPF_ALU opcode %x", op);
+        }
+        if (op == EBPF_ALU_END) {
+            if (is64 || insn->src || insn->offset
+                || (insn->imm != 16 && insn->imm != 32
+                    && insn->imm != 64)) {
+                return verr(v, EINVAL, "BPF_END uses reserved fields");
+            }
+            return check_regs(v, insn, true, false, true);
+        }
+        if (op == EBPF_ALU_NEG) {
+            if (x || insn->src || insn->offset || insn->imm) {
+                return verr(v, EINVAL, "BPF_NEG uses reserved fields");
+            }
+            return check_regs(v, insn, true, false, true);
+        }
+        if (x ? insn->imm || insn->offset : insn->src || insn->offset) {
+            return verr(v, EINVAL, "%s uses reserved fields",
+                        op == EBPF_ALU_MOV ? "BPF_MOV" : "BPF_ALU");
+        }
+        if (!x && (op == EBPF_ALU_DIV || op == EBPF_ALU_MOD)
+            && !insn->imm) {
+            return verr(v, EINVAL, "div by zero");
+        }
+        if (!x && (op == EBPF_ALU_LSH || op == EBPF_ALU_RSH
+                   || op == EBPF_ALU_ARSH)
+            && (insn->imm < 0 || insn->imm >= (is64 ? 64 : 32))) {
+            return verr(v, EINVAL, "invalid shift %"PRId32, insn->imm);
+        }
+        return check_regs(v, insn, true, x, true);
+    }
+
+    case EBPF_CLS_JMP:
+    case EBPF_CLS_JMP32: {
+        bool is32 = EBPF_CLASS(code) == EBPF_CLS_JMP32;
+
+        if (op == EBPF_JMP_JA) {
+            if (is32 || x || insn->imm || insn->src || insn->dst) {
+                return verr(v, EINVAL, "BPF_JA uses reserved fields");
+            }
+            return 0;
+        }
+        if (op == EBPF_JMP_CALL) {
+            if (insn->src == 1 && !is32) {
+                return verr(v, EINVAL, "calls to BPF functions are not "
+                            "supported: inline them");
+            }
+            if (is32 || x || insn->offset || insn->src || insn->dst) {
+                return verr(v, EINVAL, "BPF_CALL uses reserved fields");
+            }
+            if (!is_known_helper(insn->imm)) {
+                return verr(v, EINVAL, "invalid func unknown#%"PRId32,
+                            insn->imm);
+            }
+            return 0;
+        }
+        if (op == EBPF_JMP_EXIT) {
+            if (is32 || x || insn->imm || insn->src || insn->dst) {
+                return verr(v, EINVAL, "BPF_EXIT uses reserved fields");
+            }
+            return 0;
+        }
+        if (op > EBPF_JMP_JSLE) {
+            return verr(v, EINVAL, "unknown opcode %02x", code);
+        }
+        if (x ? insn->imm != 0 : insn->src != 0) {
+            return verr(v, EINVAL, "BPF_JMP/JMP32 uses reserved fields");
+        }
+        return check_regs(v, insn, true, x, false);
+    }
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Control flow. */
+
+/* Returns the successors of instruction 'pc' in 'succ' (at most two) and
+ * their number. */
+static int
+insn_successors(const struct verifier *v, size_t pc, int64_t succ[2])
+{
+    const struct ebpf_insn *insn = &v->insns[pc];
+    uint8_t cls = EBPF_CLASS(insn->opcode);
+    int op = EBPF_OP(insn->opcode);
+
+    if (cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32) {
+        if (op == EBPF_JMP_EXIT) {
+            return 0;
+        } else if (op == EBPF_JMP_JA) {
+            succ[0] = (int64_t) pc + 1 + insn->offset;
+            return 1;
+        } else if (op != EBPF_JMP_CALL) {
+            succ[0] = pc + 1;
+            succ[1] = (int64_t) pc + 1 + insn->offset;
+            return 2;
+        }
+    }
+    succ[0] = pc + (insn->opcode == (EBPF_CLS_LD | EBPF_MODE_IMM
+                                     | EBPF_SIZE_DW) ? 2 : 1);
+    return 1;
+}
+
+/* Registers that 'insn' reads ('*use') and writes ('*def'). */
+static void
+insn_use_def(const struct ebpf_insn *insn, uint16_t *use, uint16_t *def)
+{
+    uint8_t cls = EBPF_CLASS(insn->opcode);
+    int op = EBPF_OP(insn->opcode);
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    uint16_t dst = 1u << insn->dst;
+    uint16_t src = 1u << insn->src;
+
+    *use = *def = 0;
+    switch (cls) {
+    case EBPF_CLS_LD:
+        *def = dst;
+        break;
+    case EBPF_CLS_LDX:
+        *use = src;
+        *def = dst;
+        break;
+    case EBPF_CLS_ST:
+        *use = dst;
+        break;
+    case EBPF_CLS_STX:
+        *use = dst | src;
+        if (EBPF_MODE(insn->opcode) == EBPF_MODE_ATOMIC) {
+            if (insn->imm == EBPF_ATOMIC_CMPXCHG) {
+                *use |= 1;
+                *def = 1;
+            } else if (insn->imm & EBPF_ATOMIC_FETCH) {
+                *def = src;
+            }
+        }
+        break;
+    case EBPF_CLS_ALU:
+    case EBPF_CLS_ALU64:
+        *use = (op == EBPF_ALU_MOV ? 0 : dst) | (x ? src : 0);
+        *def = dst;
+        break;
+    default:
+        if (op == EBPF_JMP_EXIT) {
+            *use = 1;
+        } else if (op == EBPF_JMP_CALL) {
+            *use = ((1u << (helper_n_args(insn->imm) + 1)) - 1) & ~1u;
+            *def = 0x3f;
+        } else if (op != EBPF_JMP_JA) {
+            *use = dst | (x ? src : 0);
+        }
+        break;
+    }
+}
+
+/* Checks jump targets, back-edges and reachability, and computes the
+ * join points and the live registers of each instruction. */
+static int
+check_cfg(struct verifier *v)
+{
+    size_t n = v->n_insns;
+    uint8_t *color = xcalloc(n, 1);      /* 0 new, 1 on path, 2 done. */
+    size_t *stack = xmalloc(n * sizeof *stack);
+    uint8_t *next = xcalloc(n, 1);       /* Next successor to visit. */
+    size_t *order = xmalloc(n * sizeof *order);
+    size_t sp = 0, n_order = 0, i;
+    int err = 0;
+
+    stack[sp++] = 0;
+    color[0] = 1;
+    while (sp && !err) {
+        size_t pc = stack[sp - 1];
+        int64_t succ[2];
+        int n_succ = insn_successors(v, pc, succ);
+
+        if (next[pc] < n_succ) {
+            const struct ebpf_insn *insn = &v->insns[pc];
+            uint8_t cls = EBPF_CLASS(insn->opcode);
+            bool is_jmp = ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
+                           && EBPF_OP(insn->opcode) != EBPF_JMP_CALL);
+            bool is_ja = is_jmp && EBPF_OP(insn->opcode) == EBPF_JMP_JA;
+            int k = next[pc]++;
+            int64_t t = succ[k];
+
+            v->pc = pc;
+            if (t < 0 || t >= (int64_t) n) {
+                if (t == (int64_t) n && k == 0 && !is_ja) {
+                    err = verr(v, EINVAL, "last insn is not an exit or "
+                               "jmp");
+                } else {
+                    err = verr(v, EINVAL, "jump out of range from insn "
+                               "%"PRIuSIZE" to %"PRId64, pc, t);
+                }
+            } else if (v->flags[t] & INSN_LDDW2) {
+                err = verr(v, EINVAL, "jump into the middle of ldimm64 "
+                           "insn %"PRId64, t - 1);
+            } else if (color[t] == 1) {
+                err = verr(v, EINVAL, "back-edge from insn %"PRIuSIZE
+                           " to %"PRId64, pc, t);
+            } else {
+                if (is_jmp && (k == 1 || is_ja)) {
+                    /* A jump target is where paths join. */
+                    v->flags[t] |= INSN_PRUNE;
+                }
+                if (!color[t]) {
+                    color[t] = 1;
+                    stack[sp++] = t;
+                }
+            }
+        } else {
+            color[pc] = 2;
+            order[n_order++] = pc;
+            sp--;
+        }
+    }
+
+    for (i = 0; i < n && !err; i++) {
+        if (!color[i] && !(v->flags[i] & INSN_LDDW2)) {
+            v->pc = i;
+            err = verr(v, EINVAL, "unreachable insn %"PRIuSIZE, i);
+        }
+    }
+
+    /* Post-order visits every successor before its predecessors. */
+    for (i = 0; i < n_order && !err; i++) {
+        size_t pc = order[i];
+        int64_t succ[2];
+        int n_succ = insn_successors(v, pc, succ);
+        uint16_t use, def, out = 0;
+        int j;
+
+        for (j = 0; j < n_succ; j++) {
+            out |= v->live[succ[j]];
+        }
+        insn_use_def(&v->insns[pc], &use, &def);
+        v->live[pc] = (use | (out & ~def)) | (1u << (EBPF_N_REGS - 1));
+    }
+
+    free(color);
+    free(stack);
+    free(next);
+    free(order);
+    return err;
+}
+
+/* Exploration. */
+
+static void
+push_state(struct verifier *v, struct state *st)
+{
+    if (v->n_pending >= v->alloc_pending) {
+        v->pending = x2nrealloc(v->pending, &v->alloc_pending,
+                                sizeof *v->pending);
+    }
+    v->pending[v->n_pending++] = st;
+}
+
+/* Checks the conditional jump 'insn' in '*stp'.  The branch not followed
+ * now is pushed on the pending stack.  Returns 0 and sets '*stp' to the
+ * state to continue with, or to NULL if no branch is feasible. */
+static int
+do_jmp(struct verifier *v, struct state **stp, const struct ebpf_insn *insn)
+{
+    struct state *st = *stp;
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    int op = EBPF_OP(insn->opcode);
+    struct state *taken;
+    bool taken_ok, fall_ok;
+    int err;
+
+    err = check_reg_init(v, st, insn->dst);
+    if (!err && x) {
+        err = check_reg_init(v, st, insn->src);
+    }
+    if (err) {
+        return err;
+    }
+
+    taken = xmemdup(st, sizeof *st);
+    taken_ok = branch_refine(taken, insn, op);
+    fall_ok = branch_refine(st, insn, negate_jmp(op));
+    taken->pc = st->pc + 1 + insn->offset;
+    st->pc++;
+
+    if (taken_ok && fall_ok) {
+        if (v->n_pending >= BPF_VERIFIER_MAX_PENDING) {
+            free(taken);
+            return verr(v, E2BIG, "The sequence of %d jumps is too "
+                        "complex.", BPF_VERIFIER_MAX_PENDING);
+        }
+        push_state(v, taken);
+    } else if (taken_ok) {
+        free(st);
+        *stp = taken;
+    } else {
+        free(taken);
+        if (!fall_ok) {
+            free(st);
+            *stp = NULL;
+        }
+    }
+    return 0;
+}
+
+/* Interprets instruction st->pc of '*stp', and advances st->pc.  Sets
+ * '*stp' to NULL when the path ends. */
+static int
+do_insn(struct verifier *v, struct state **stp)
+{
+    struct state *st = *stp;
+    const struct ebpf_insn *insn = &v->insns[st->pc];
+    uint8_t cls = EBPF_CLASS(insn->opcode);
+    int op = EBPF_OP(insn->opcode);
+    struct reg r;
+    int err;
+
+    switch (cls) {
+    case EBPF_CLS_ALU:
+    case EBPF_CLS_ALU64:
+        err = do_alu(v, st, insn);
+        st->pc++;
+        return err;
+
+    case EBPF_CLS_LD:
+        if (insn->src == EBPF_PSEUDO_MAP_FD) {
+            reg_ptr(&st->regs[insn->dst], REG_MAP_PTR, insn->imm);
+        } else {
+            reg_const(&st->regs[insn->dst],
+                      (uint32_t) insn->imm
+                      | ((uint64_t) (uint32_t) insn[1].imm << 32));
+        }
+        st->pc += 2;
+        return 0;
+
+    case EBPF_CLS_LDX:
+        err = check_reg_init(v, st, insn->src);
+        if (!err) {
+            err = mem_read(v, st, insn->src, insn->offset,
+                           insn_size(insn->opcode), &r);
+        }
+        if (!err) {
+            st->regs[insn->dst] = r;
+        }
+        st->pc++;
+        return err;
+
+    case EBPF_CLS_ST:
+        err = check_reg_init(v, st, insn->dst);
+        if (!err) {
+            int size = insn_size(insn->opcode);
+            uint64_t value = (uint64_t) (int64_t) insn->imm;
+
+            if (size < 8) {
+                value &= (UINT64_C(1) << (size * 8)) - 1;
+            }
+            reg_const(&r, value);
+            err = mem_write(v, st, insn->dst, insn->offset, size, &r, -1);
+        }
+        st->pc++;
+        return err;
+
+    case EBPF_CLS_STX:
+        if (EBPF_MODE(insn->opcode) == EBPF_MODE_ATOMIC) {
+            err = do_atomic(v, st, insn);
+        } else {
+            err = check_reg_init(v, st, insn->dst);
+            if (!err) {
+                err = check_reg_init(v, st, insn->src);
+            }
+            if (!err) {
+                r = st->regs[insn->src];
+                err = mem_write(v, st, insn->dst, insn->offset,
+                                insn_size(insn->opcode), &r, insn->src);
+            }
+        }
+        st->pc++;
+        return err;
+
+    default:
+        if (op == EBPF_JMP_EXIT) {
+            err = check_reg_init(v, st, 0);
+            if (!err && reg_is_ptr(&st->regs[0])) {
+                err = verr(v, EACCES, "R0 leaks addr as return value");
+            }
+            free(st);
+            *stp = NULL;
+            return err;
+        } else if (op == EBPF_JMP_CALL) {
+            err = do_call(v, st, insn);
+            st->pc++;
+            return err;
+        } else if (op == EBPF_JMP_JA) {
+            st->pc += 1 + insn->offset;
+            return 0;
+        }
+        return do_jmp(v, stp, insn);
+    }
+}
+
+/* Explores every path of the program from the initial state. */
+static int
+explore(struct verifier *v)
+{
+    struct state *st = xzalloc(sizeof *st);
+    int err = 0;
+    int i;
+
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        reg_not_init(&st->regs[i]);
+    }
+    for (i = 0; i < N_SLOTS; i++) {
+        reg_not_init(&st->spills[i]);
+    }
+    reg_ptr(&st->regs[1], REG_CTX, 0);
+    reg_ptr(&st->regs[EBPF_N_REGS - 1], REG_STACK, 0);
+    st->len_min = 0;
+    st->len_max = UINT32_MAX;
+
+    while (!err) {
+        if (!st) {
+            if (!v->n_pending) {
+                break;
+            }
+            st = v->pending[--v->n_pending];
+        }
+        v->pc = st->pc;
+        if (++v->processed > BPF_VERIFIER_MAX_PROCESSED) {
+            err = verr(v, E2BIG, "BPF program is too large. Processed "
+                       "%"PRIu64" insn", v->processed - 1);
+            break;
+        }
+        if (v->flags[st->pc] & INSN_PRUNE && prune_or_keep(v, st, st->pc)) {
+            free(st);
+            st = NULL;
+            continue;
+        }
+        err = do_insn(v, &st);
+    }
+    free(st);
+    return err;
+}
+
+/* Copies the ranges of 'l' into '*rangesp' and '*np'. */
+static void
+ranges_export(struct range_list *l, struct bpf_range **rangesp, size_t *np)
+{
+    ranges_compact(l);
+    *np = l->n;
+    *rangesp = l->n ? xmemdup(l->r, l->n * sizeof *l->r) : NULL;
+}
+
+int
+bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
+           const struct bpf_map_info *maps, size_t n_maps,
+           struct bpf_verdict *verdict, char **errorp)
+{
+    struct verifier v;
+    size_t i;
+    int err = 0;
+
+    memset(verdict, 0, sizeof *verdict);
+    *errorp = NULL;
+    if (!n_insns) {
+        *errorp = xstrdup("insn 0: empty program");
+        return EINVAL;
+    }
+    if (n_insns > BPF_VERIFIER_MAX_INSNS) {
+        *errorp = xasprintf("insn %d: program too large: %"PRIuSIZE" insns "
+                            "(limit %d)", BPF_VERIFIER_MAX_INSNS, n_insns,
+                            BPF_VERIFIER_MAX_INSNS);
+        return E2BIG;
+    }
+
+    memset(&v, 0, sizeof v);
+    v.insns = insns;
+    v.n_insns = n_insns;
+    v.maps = maps;
+    v.n_maps = n_maps;
+    v.flags = xcalloc(n_insns, sizeof *v.flags);
+    v.live = xcalloc(n_insns, sizeof *v.live);
+    v.explored = xcalloc(n_insns, sizeof *v.explored);
+    v.n_explored = xcalloc(n_insns, sizeof *v.n_explored);
+
+    for (i = 0; i < n_insns && !err; i++) {
+        v.pc = i;
+        if (v.flags[i] & INSN_LDDW2) {
+            continue;
+        }
+        err = check_insn(&v, &insns[i]);
+        if (!err && insns[i].opcode == (EBPF_CLS_LD | EBPF_MODE_IMM
+                                        | EBPF_SIZE_DW)) {
+            v.flags[i + 1] |= INSN_LDDW2;
+        }
+    }
+    if (!err) {
+        err = check_cfg(&v);
+    }
+    if (!err) {
+        err = explore(&v);
+    }
+
+    if (!err) {
+        ranges_export(&v.reads, &verdict->reads, &verdict->n_reads);
+        ranges_export(&v.writes, &verdict->writes, &verdict->n_writes);
+    } else {
+        *errorp = v.error ? v.error : xstrdup("insn 0: verifier error");
+        v.error = NULL;
+    }
+
+    for (i = 0; i < n_insns; i++) {
+        struct explored *e, *next;
+
+        for (e = v.explored[i]; e; e = next) {
+            next = e->next;
+            free(e);
+        }
+    }
+    for (i = 0; i < v.n_pending; i++) {
+        free(v.pending[i]);
+    }
+    free(v.pending);
+    free(v.explored);
+    free(v.n_explored);
+    free(v.flags);
+    free(v.live);
+    free(v.reads.r);
+    free(v.writes.r);
+    free(v.idmap);
+    free(v.error);
+    return err;
+}
+
+void
+bpf_verdict_destroy(struct bpf_verdict *verdict)
+{
+    if (verdict) {
+        free(verdict->reads);
+        free(verdict->writes);
+        memset(verdict, 0, sizeof *verdict);
+    }
+}

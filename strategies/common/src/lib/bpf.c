@@ -1,0 +1,806 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The BPF extension runtime: programs, their registry, and the "bpf/..."
+ * ovs-appctl commands.  bpf-loader.c reads ELF objects, bpf-verifier.c checks
+ * programs, bpf-interp.c runs them and bpf-map.c holds their maps. */
+
+#include <config.h>
+#include "bpf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf-interp.h"
+#include "bpf-loader.h"
+#include "bpf-map.h"
+#include "bpf-verifier.h"
+#include "cmap.h"
+#include "dp-packet.h"
+#include "flow.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/util.h"
+#include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "seq.h"
+#include "unixctl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(bpf);
+
+/* Run statistics are kept in this many slots, one cache line each, indexed
+ * by thread id, so that threads running the same program rarely share a
+ * line.  Slots are updated atomically, so sharing one is merely slower. */
+#define BPF_STATS_SLOTS 16
+
+struct bpf_stats {
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        atomic_uint64_t runs;
+        atomic_uint64_t insns;
+        atomic_uint64_t faults;
+    );
+};
+
+struct bpf_prog {
+    struct bpf_stats stats[BPF_STATS_SLOTS];
+
+    struct cmap_node name_node;     /* In 'progs_by_name'. */
+    struct cmap_node handle_node;   /* In 'progs_by_handle'. */
+    char *bridge;                   /* NULL if not in the registry. */
+    uint32_t id;
+    uint32_t handle;                /* 0 if not in the registry. */
+    char *file;
+
+    struct bpf_elf elf;             /* Instructions and map declarations. */
+    struct ebpf_map **maps;         /* One per 'elf.maps'. */
+    struct bpf_interp_prog interp;
+    struct bpf_verdict verdict;
+};
+
+/* The registry.  Written only with 'registry_mutex' held; read with RCU. */
+static struct ovs_mutex registry_mutex = OVS_MUTEX_INITIALIZER;
+static struct cmap progs_by_name = CMAP_INITIALIZER;
+static struct cmap progs_by_handle = CMAP_INITIALIZER;
+static uint32_t next_handle OVS_GUARDED_BY(registry_mutex) = 1;
+static bool (*bridge_exists)(const char *bridge);
+
+static void bpf_unixctl_init(void);
+
+/* Initializes the runtime: registers the "bpf/..." ovs-appctl commands.  May
+ * be called more than once. */
+void
+bpf_init(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+
+    if (ovsthread_once_start(&once)) {
+        bpf_registry_seq();
+        bpf_unixctl_init();
+        ovsthread_once_done(&once);
+    }
+}
+
+/* Returns the sequence number that changes on every load and unload. */
+struct seq *
+bpf_registry_seq(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    static struct seq *seq;
+
+    if (ovsthread_once_start(&once)) {
+        seq = seq_create();
+        ovsthread_once_done(&once);
+    }
+    return seq;
+}
+
+/* Installs 'exists' as the function that says whether a bridge exists. */
+void
+bpf_set_bridge_checker(bool (*exists)(const char *bridge))
+{
+    bridge_exists = exists;
+}
+
+/* Program objects. */
+
+static void
+bpf_prog_destroy(struct bpf_prog *prog)
+{
+    if (!prog) {
+        return;
+    }
+    for (size_t i = 0; i < prog->elf.n_maps; i++) {
+        ebpf_map_destroy(prog->maps[i]);
+    }
+    free(prog->maps);
+    bpf_verdict_destroy(&prog->verdict);
+    bpf_elf_destroy(&prog->elf);
+    free(prog->bridge);
+    free(prog->file);
+    free_cacheline(prog);
+}
+
+/* Loads, verifies and prepares the program in 'file'.  Returns 0 and stores
+ * the new program in '*progp', or a positive errno and stores a malloc'd
+ * message in '*errorp'. */
+int
+bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
+{
+    struct bpf_prog *prog = xzalloc_cacheline(sizeof *prog);
+    struct bpf_map_info *infos = NULL;
+    char *error_msg = NULL;
+    int error;
+
+    *progp = NULL;
+    *errorp = NULL;
+    prog->file = xstrdup(file);
+    for (size_t i = 0; i < BPF_STATS_SLOTS; i++) {
+        atomic_init(&prog->stats[i].runs, 0);
+        atomic_init(&prog->stats[i].insns, 0);
+        atomic_init(&prog->stats[i].faults, 0);
+    }
+
+    error = bpf_elf_load_file(file, &prog->elf, errorp);
+    if (error) {
+        goto error;
+    }
+
+    const struct bpf_elf *elf = &prog->elf;
+    prog->maps = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *prog->maps);
+    infos = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *infos);
+    for (size_t i = 0; i < elf->n_maps; i++) {
+        const struct bpf_elf_map *m = &elf->maps[i];
+
+        error = ebpf_map_create(m->name, m->type, m->key_size, m->value_size,
+                                m->max_entries, &prog->maps[i], &error_msg);
+        if (error) {
+            *errorp = xasprintf("%s: %s", file, error_msg);
+            goto error;
+        }
+        infos[i].type = m->type;
+        infos[i].key_size = m->key_size;
+        infos[i].value_size = m->value_size;
+        infos[i].max_entries = m->max_entries;
+    }
+
+    error = bpf_verify(elf->insns, elf->n_insns, infos, elf->n_maps,
+                       &prog->verdict, &error_msg);
+    if (error) {
+        *errorp = xasprintf("%s: rejected by the verifier: %s", file,
+                            error_msg ? error_msg : "(no reason given)");
+        goto error;
+    }
+
+    error = bpf_interp_prepare(&prog->interp, elf->insns, elf->n_insns,
+                               prog->maps, elf->n_maps, &error_msg);
+    if (error) {
+        *errorp = xasprintf("%s: rejected by the interpreter: %s", file,
+                            error_msg);
+        goto error;
+    }
+
+    free(infos);
+    *progp = prog;
+    return 0;
+
+error:
+    free(error_msg);
+    free(infos);
+    bpf_prog_destroy(prog);
+    return error;
+}
+
+/* Frees 'prog', which must not be in the registry, at once. */
+void
+bpf_prog_close(struct bpf_prog *prog)
+{
+    if (prog) {
+        ovs_assert(!prog->handle);
+        bpf_prog_destroy(prog);
+    }
+}
+
+/* Program properties. */
+
+uint32_t
+bpf_prog_id(const struct bpf_prog *prog)
+{
+    return prog->id;
+}
+
+uint32_t
+bpf_prog_handle(const struct bpf_prog *prog)
+{
+    return prog->handle;
+}
+
+const char *
+bpf_prog_bridge(const struct bpf_prog *prog)
+{
+    return prog->bridge;
+}
+
+const char *
+bpf_prog_file(const struct bpf_prog *prog)
+{
+    return prog->file;
+}
+
+size_t
+bpf_prog_n_insns(const struct bpf_prog *prog)
+{
+    return prog->elf.n_insns;
+}
+
+const struct bpf_verdict *
+bpf_prog_verdict(const struct bpf_prog *prog)
+{
+    return &prog->verdict;
+}
+
+bool
+bpf_prog_writes_packet(const struct bpf_prog *prog)
+{
+    return prog->verdict.n_writes > 0;
+}
+
+/* Returns the map named 'name' of 'prog', or NULL. */
+struct ebpf_map *
+bpf_prog_map(const struct bpf_prog *prog, const char *name)
+{
+    for (size_t i = 0; i < prog->elf.n_maps; i++) {
+        if (!strcmp(ebpf_map_name(prog->maps[i]), name)) {
+            return prog->maps[i];
+        }
+    }
+    return NULL;
+}
+
+/* Stores in '*runs', '*insns' and '*faults' how many times 'prog' ran, how
+ * many instructions it executed and how many runs faulted, over all
+ * threads. */
+void
+bpf_prog_get_stats(const struct bpf_prog *prog, uint64_t *runs,
+                   uint64_t *insns, uint64_t *faults)
+{
+    *runs = *insns = *faults = 0;
+    for (size_t i = 0; i < BPF_STATS_SLOTS; i++) {
+        struct bpf_stats *s = CONST_CAST(struct bpf_stats *,
+                                         &prog->stats[i]);
+        uint64_t v;
+
+        atomic_read_relaxed(&s->runs, &v);
+        *runs += v;
+        atomic_read_relaxed(&s->insns, &v);
+        *insns += v;
+        atomic_read_relaxed(&s->faults, &v);
+        *faults += v;
+    }
+}
+
+/* Execution. */
+
+/* Runs 'prog' on the 'size' bytes at 'data' with 'in_port' as the context's
+ * ingress_ifindex.  Returns the program's return value or BPF_RUN_FAULT. */
+uint64_t
+bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
+                  uint32_t in_port)
+{
+    struct bpf_stats *s = &prog->stats[ovsthread_id_self()
+                                       % BPF_STATS_SLOTS];
+    struct bpf_interp_ctx ctx = { .ingress_ifindex = in_port };
+    struct bpf_interp_fault fault;
+    uint64_t n_insns = 0;
+    uint64_t orig;
+
+    uint64_t ret = bpf_interp_run(&prog->interp, data, size, &ctx, &n_insns,
+                                  &fault);
+    atomic_add_relaxed(&s->runs, 1, &orig);
+    atomic_add_relaxed(&s->insns, n_insns, &orig);
+    if (OVS_UNLIKELY(ret == BPF_RUN_FAULT)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+        atomic_add_relaxed(&s->faults, 1, &orig);
+        VLOG_WARN_RL(&rl, "%s %"PRIu32" (%s): run-time fault at insn "
+                     "%"PRIuSIZE": %s", prog->bridge ? prog->bridge : "-",
+                     prog->id, prog->file, fault.pc, fault.reason);
+    }
+    return ret;
+}
+
+/* Runs 'prog' on 'packet'. */
+uint64_t
+bpf_prog_run(struct bpf_prog *prog, struct dp_packet *packet)
+{
+    return bpf_prog_run_data(prog, dp_packet_data(packet),
+                             dp_packet_size(packet),
+                             odp_to_u32(packet->md.in_port.odp_port));
+}
+
+/* Registry. */
+
+static uint32_t
+name_hash(const char *bridge, uint32_t id)
+{
+    return hash_string(bridge, hash_int(id, 0));
+}
+
+/* Returns the program loaded as 'id' on 'bridge', or NULL.  The pointer is
+ * valid until the calling thread quiesces. */
+struct bpf_prog *
+bpf_registry_find(const char *bridge, uint32_t id)
+{
+    struct bpf_prog *prog;
+
+    CMAP_FOR_EACH_WITH_HASH (prog, name_node, name_hash(bridge, id),
+                             &progs_by_name) {
+        if (prog->id == id && !strcmp(prog->bridge, bridge)) {
+            return prog;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the program whose handle is 'handle', or NULL.  The pointer is
+ * valid until the calling thread quiesces. */
+struct bpf_prog *
+bpf_registry_get(uint32_t handle)
+{
+    struct bpf_prog *prog;
+
+    CMAP_FOR_EACH_WITH_HASH (prog, handle_node, hash_int(handle, 0),
+                             &progs_by_handle) {
+        if (prog->handle == handle) {
+            return prog;
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+allocate_handle(void)
+    OVS_REQUIRES(registry_mutex)
+{
+    for (;;) {
+        uint32_t handle = next_handle++;
+
+        if (handle && !bpf_registry_get(handle)) {
+            return handle;
+        }
+    }
+}
+
+/* Loads the program in 'file' as 'id' on 'bridge'.  Returns 0, or a positive
+ * errno and a malloc'd message in '*errorp' (ENOENT: no such bridge, EEXIST:
+ * 'id' is taken, others: the file or program was rejected).  On error
+ * nothing changes. */
+int
+bpf_registry_load(const char *bridge, uint32_t id, const char *file,
+                  char **errorp)
+{
+    struct bpf_prog *prog;
+    int error;
+
+    *errorp = NULL;
+    if (bridge_exists && !bridge_exists(bridge)) {
+        *errorp = xasprintf("%s: no such bridge", bridge);
+        return ENOENT;
+    }
+
+    ovs_mutex_lock(&registry_mutex);
+    if (bpf_registry_find(bridge, id)) {
+        *errorp = xasprintf("%s: program %"PRIu32" is already loaded "
+                            "(unload it first)", bridge, id);
+        error = EEXIST;
+        goto out;
+    }
+    error = bpf_prog_open(file, &prog, errorp);
+    if (error) {
+        goto out;
+    }
+    prog->bridge = xstrdup(bridge);
+    prog->id = id;
+    prog->handle = allocate_handle();
+    cmap_insert(&progs_by_name, &prog->name_node, name_hash(bridge, id));
+    cmap_insert(&progs_by_handle, &prog->handle_node,
+                hash_int(prog->handle, 0));
+    seq_change(bpf_registry_seq());
+    VLOG_INFO("%s: loaded program %"PRIu32" from %s (handle %"PRIu32", "
+              "%"PRIuSIZE" instructions, %s the packet)", bridge, id, file,
+              prog->handle, prog->elf.n_insns,
+              bpf_prog_writes_packet(prog) ? "writes" : "does not write");
+
+out:
+    ovs_mutex_unlock(&registry_mutex);
+    return error;
+}
+
+static void
+unload__(struct bpf_prog *prog)
+    OVS_REQUIRES(registry_mutex)
+{
+    cmap_remove(&progs_by_name, &prog->name_node,
+                name_hash(prog->bridge, prog->id));
+    cmap_remove(&progs_by_handle, &prog->handle_node,
+                hash_int(prog->handle, 0));
+    VLOG_INFO("%s: unloaded program %"PRIu32" (handle %"PRIu32")",
+              prog->bridge, prog->id, prog->handle);
+    ovsrcu_postpone(bpf_prog_destroy, prog);
+}
+
+/* Unloads program 'id' of 'bridge'.  Threads that still hold a pointer to it
+ * may use it until they quiesce.  Returns 0 or ENOENT. */
+int
+bpf_registry_unload(const char *bridge, uint32_t id)
+{
+    int error = 0;
+
+    ovs_mutex_lock(&registry_mutex);
+    struct bpf_prog *prog = bpf_registry_find(bridge, id);
+    if (prog) {
+        unload__(prog);
+        seq_change(bpf_registry_seq());
+    } else {
+        error = ENOENT;
+    }
+    ovs_mutex_unlock(&registry_mutex);
+    return error;
+}
+
+/* Unloads every program of 'bridge'. */
+void
+bpf_registry_unload_bridge(const char *bridge)
+{
+    struct bpf_prog *prog;
+    bool changed = false;
+
+    ovs_mutex_lock(&registry_mutex);
+    CMAP_FOR_EACH (prog, name_node, &progs_by_name) {
+        if (!strcmp(prog->bridge, bridge)) {
+            unload__(prog);
+            changed = true;
+        }
+    }
+    if (changed) {
+        seq_change(bpf_registry_seq());
+    }
+    ovs_mutex_unlock(&registry_mutex);
+}
+
+/* Formatting. */
+
+void
+bpf_ranges_format(const struct bpf_range *ranges, size_t n, struct ds *s)
+{
+    if (!n) {
+        ds_put_cstr(s, "none");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            ds_put_char(s, ' ');
+        }
+        ds_put_format(s, "[%"PRIu32",", ranges[i].start);
+        if (ranges[i].end == BPF_RANGE_UNBOUNDED) {
+            ds_put_cstr(s, "end)");
+        } else {
+            ds_put_format(s, "%"PRIu32")", ranges[i].end);
+        }
+    }
+}
+
+static void
+prog_format(const struct bpf_prog *prog, struct ds *s)
+{
+    uint64_t runs, insns, faults;
+
+    ds_put_format(s, "%s %"PRIu32":\n", prog->bridge, prog->id);
+    ds_put_format(s, "  handle: %"PRIu32"\n", prog->handle);
+    ds_put_format(s, "  file: %s\n", prog->file);
+    ds_put_format(s, "  program: %s (section %s)\n", prog->elf.prog_name,
+                  prog->elf.section);
+    ds_put_format(s, "  insns: %"PRIuSIZE"\n", prog->elf.n_insns);
+    ds_put_cstr(s, "  maps:");
+    if (!prog->elf.n_maps) {
+        ds_put_cstr(s, " none");
+    }
+    for (size_t i = 0; i < prog->elf.n_maps; i++) {
+        const struct ebpf_map *m = prog->maps[i];
+
+        ds_put_format(s, "%s %s (%s, key %"PRIu32", value %"PRIu32", max "
+                      "%"PRIu32")", i ? "," : "", ebpf_map_name(m),
+                      ebpf_map_type_name(ebpf_map_type(m)),
+                      ebpf_map_key_size(m), ebpf_map_value_size(m),
+                      ebpf_map_max_entries(m));
+    }
+    ds_put_cstr(s, "\n  reads: ");
+    bpf_ranges_format(prog->verdict.reads, prog->verdict.n_reads, s);
+    ds_put_cstr(s, "\n  writes: ");
+    bpf_ranges_format(prog->verdict.writes, prog->verdict.n_writes, s);
+    ds_put_format(s, "\n  writes_packet: %s\n",
+                  bpf_prog_writes_packet(prog) ? "true" : "false");
+    bpf_prog_get_stats(prog, &runs, &insns, &faults);
+    ds_put_format(s, "  runs: %"PRIu64"\n", runs);
+    ds_put_format(s, "  insns_executed: %"PRIu64"\n", insns);
+    ds_put_format(s, "  faults: %"PRIu64"\n", faults);
+}
+
+/* ovs-appctl commands. */
+
+static int
+compare_progs(const void *a_, const void *b_)
+{
+    const struct bpf_prog *const *a = a_;
+    const struct bpf_prog *const *b = b_;
+    int cmp = strcmp((*a)->bridge, (*b)->bridge);
+
+    return cmp ? cmp : (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
+}
+
+/* Parses 'bridge' and 'id_s'; replies an error on 'conn' and returns false if
+ * they do not name a loaded program (if 'prog' is nonnull) or are invalid. */
+static bool
+parse_prog_args(struct unixctl_conn *conn, const char *bridge,
+                const char *id_s, uint32_t *idp, struct bpf_prog **progp)
+{
+    unsigned int id;
+
+    if (bridge_exists && !bridge_exists(bridge)) {
+        char *msg = xasprintf("%s: no such bridge", bridge);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return false;
+    }
+    if (!str_to_uint(id_s, 10, &id)) {
+        char *msg = xasprintf("%s: invalid program id (expected an integer "
+                              "from 0 to %u)", id_s, UINT32_MAX);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return false;
+    }
+    *idp = id;
+    if (progp) {
+        *progp = bpf_registry_find(bridge, id);
+        if (!*progp) {
+            char *msg = xasprintf("%s: no program %u", bridge, id);
+            unixctl_command_reply_error(conn, msg);
+            free(msg);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                 const char *argv[], void *aux OVS_UNUSED)
+{
+    uint32_t id;
+    char *error;
+
+    if (!parse_prog_args(conn, argv[1], argv[2], &id, NULL)) {
+        return;
+    }
+    if (bpf_registry_load(argv[1], id, argv[3], &error)) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+
+    struct bpf_prog *prog = bpf_registry_find(argv[1], id);
+    char *reply = xasprintf("handle %"PRIu32, bpf_prog_handle(prog));
+    unixctl_command_reply(conn, reply);
+    free(reply);
+}
+
+static void
+bpf_unixctl_unload(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[], void *aux OVS_UNUSED)
+{
+    struct bpf_prog *prog;
+    uint32_t id;
+
+    if (parse_prog_args(conn, argv[1], argv[2], &id, &prog)) {
+        bpf_registry_unload(argv[1], id);
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+static void
+bpf_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *aux OVS_UNUSED)
+{
+    const char *bridge = argc > 1 ? argv[1] : NULL;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct bpf_prog **progs;
+    struct bpf_prog *prog;
+    size_t n = 0;
+
+    if (bridge && bridge_exists && !bridge_exists(bridge)) {
+        char *msg = xasprintf("%s: no such bridge", bridge);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
+
+    progs = xmalloc((cmap_count(&progs_by_name) + 1) * sizeof *progs);
+    CMAP_FOR_EACH (prog, name_node, &progs_by_name) {
+        if (!bridge || !strcmp(prog->bridge, bridge)) {
+            progs[n++] = prog;
+        }
+    }
+    qsort(progs, n, sizeof *progs, compare_progs);
+    for (size_t i = 0; i < n; i++) {
+        prog_format(progs[i], &s);
+    }
+    free(progs);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Finds map 'name' of 'prog'; replies an error on 'conn' if there is none. */
+static struct ebpf_map *
+find_map_arg(struct unixctl_conn *conn, struct bpf_prog *prog,
+             const char *name)
+{
+    struct ebpf_map *map = bpf_prog_map(prog, name);
+
+    if (!map) {
+        char *msg = xasprintf("%s %"PRIu32": no map '%s'", prog->bridge,
+                              prog->id, name);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    }
+    return map;
+}
+
+/* Parses the hex string 's' (optionally "0x"-prefixed) into exactly 'size'
+ * bytes at 'out'.  Returns true on success. */
+static bool
+parse_hex_bytes(const char *s, uint8_t *out, size_t size)
+{
+    if (!strncmp(s, "0x", 2)) {
+        s += 2;
+    }
+    if (strlen(s) != 2 * size) {
+        return false;
+    }
+    for (size_t i = 0; i < size; i++) {
+        int hi = hexit_value(s[2 * i]);
+        int lo = hexit_value(s[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i] = hi << 4 | lo;
+    }
+    return true;
+}
+
+static void
+bpf_unixctl_map_dump(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                     const char *argv[], void *aux OVS_UNUSED)
+{
+    struct bpf_prog *prog;
+    struct ebpf_map *map;
+    uint32_t id;
+
+    if (parse_prog_args(conn, argv[1], argv[2], &id, &prog)
+        && (map = find_map_arg(conn, prog, argv[3])) != NULL) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ebpf_map_format(map, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Returns a message for 'error' returned by ebpf_map_update() or
+ * ebpf_map_delete() on a map of 'type'. */
+static const char *
+map_error_string(uint32_t type, int error)
+{
+    switch (error) {
+    case ENOENT:
+        return "no such key";
+    case EINVAL:
+        return (type == EBPF_MAP_TYPE_ARRAY
+                ? "the entries of an array map cannot be deleted"
+                : "invalid argument");
+    case E2BIG:
+        return (type == EBPF_MAP_TYPE_ARRAY
+                ? "index out of range" : "the map is full");
+    default:
+        return ovs_strerror(error);
+    }
+}
+
+/* Handles "bpf/map-update BRIDGE ID MAP KEY VALUE" or, if 'delete',
+ * "bpf/map-delete BRIDGE ID MAP KEY". */
+static void
+map_change(struct unixctl_conn *conn, const char *argv[], bool delete)
+{
+    struct bpf_prog *prog;
+    struct ebpf_map *map;
+    uint32_t id;
+
+    if (!parse_prog_args(conn, argv[1], argv[2], &id, &prog)
+        || !(map = find_map_arg(conn, prog, argv[3]))) {
+        return;
+    }
+
+    uint8_t *key = xmalloc(ebpf_map_key_size(map));
+    uint8_t *value = xmalloc(ebpf_map_value_size(map));
+    char *msg = NULL;
+    if (!parse_hex_bytes(argv[4], key, ebpf_map_key_size(map))) {
+        msg = xasprintf("%s: key must be %"PRIu32" bytes in hex", argv[4],
+                        ebpf_map_key_size(map));
+    } else if (!delete && !parse_hex_bytes(argv[5], value,
+                                           ebpf_map_value_size(map))) {
+        msg = xasprintf("%s: value must be %"PRIu32" bytes in hex", argv[5],
+                        ebpf_map_value_size(map));
+    } else {
+        int error = (delete
+                     ? ebpf_map_delete(map, key)
+                     : ebpf_map_update(map, key, value, EBPF_MAP_ANY));
+        if (error) {
+            msg = xasprintf("map '%s': %s", argv[3],
+                            map_error_string(ebpf_map_type(map), -error));
+        }
+    }
+    if (msg) {
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
+    free(key);
+    free(value);
+}
+
+static void
+bpf_unixctl_map_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                       const char *argv[], void *aux OVS_UNUSED)
+{
+    map_change(conn, argv, false);
+}
+
+static void
+bpf_unixctl_map_delete(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                       const char *argv[], void *aux OVS_UNUSED)
+{
+    map_change(conn, argv, true);
+}
+
+static void
+bpf_unixctl_init(void)
+{
+    unixctl_command_register("bpf/load", "BRIDGE ID FILE", 3, 3,
+                             bpf_unixctl_load, NULL);
+    unixctl_command_register("bpf/unload", "BRIDGE ID", 2, 2,
+                             bpf_unixctl_unload, NULL);
+    unixctl_command_register("bpf/show", "[BRIDGE]", 0, 1,
+                             bpf_unixctl_show, NULL);
+    unixctl_command_register("bpf/map-dump", "BRIDGE ID MAP", 3, 3,
+                             bpf_unixctl_map_dump, NULL);
+    unixctl_command_register("bpf/map-update", "BRIDGE ID MAP KEY VALUE", 5,
+                             5, bpf_unixctl_map_update, NULL);
+    unixctl_command_register("bpf/map-delete", "BRIDGE ID MAP KEY", 4, 4,
+                             bpf_unixctl_map_delete, NULL);
+}

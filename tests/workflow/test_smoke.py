@@ -1,0 +1,67 @@
+"""The workflow on config/smoke.yaml: figures from nothing, reruns do nothing, notebooks run.
+
+This is `make smoke` plus the checks a user relies on; it runs after the integration tests
+(pytest collects tests/workflow last), so the variants' builds are warm in ccache.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+
+from harness import paths
+
+pytestmark = [pytest.mark.integration, pytest.mark.root]
+SNAKEMAKE_BIN = str(Path(sys.executable).parent / "snakemake")
+
+
+def snakemake(*args: str, config: str = "config/smoke.yaml") -> subprocess.CompletedProcess:
+    """Run snakemake on target 'all' (first: the options after it take several values)."""
+    return subprocess.run([SNAKEMAKE_BIN, "all", *args, "--cores", "2", "--resources",
+                           "testbed=1", "--configfile", config], cwd=paths.ROOT,
+                          capture_output=True, text=True)
+RESULTS = paths.ROOT / "results" / "smoke"
+
+
+@pytest.fixture(scope="module")
+def smoke_run():
+    p = snakemake()
+    assert p.returncode == 0, p.stderr[-4000:]
+    return p
+
+
+def test_smoke_produces_table_and_figures(smoke_run):
+    df = pd.read_csv(RESULTS / "trials.csv")
+    assert len(df) >= 2 and (df["rx_pps"] > 0).all()
+    for fig in ("rx_vs_flows",):
+        for ext in ("png", "pdf"):
+            assert (RESULTS / "figures" / f"{fig}.{ext}").stat().st_size > 1000
+
+
+def test_rerun_does_nothing(smoke_run):
+    p = snakemake("-n")
+    assert p.returncode == 0
+    assert "Nothing to be done" in p.stdout + p.stderr
+
+
+def test_invalid_config_fails_before_any_job(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nrepetitions: 0\nexperiments: [{name: x, variants: [vanilla]}]\n")
+    p = snakemake("-n", config=str(bad))
+    assert p.returncode != 0
+    assert "repetitions" in p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("notebook", sorted((paths.ROOT / "notebooks").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_notebook_runs_on_smoke_results(smoke_run, notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    os.environ["EXTBENCH_RESULTS"] = "results/smoke"
+    os.environ["EXTBENCH_ROOT"] = str(paths.ROOT)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(paths.ROOT)}}).execute()
