@@ -13,6 +13,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from harness import PREFIX
+from harness.bpf import metadata
+from harness.bpf.compile import compile_extension
+from harness.bpf.metadata import Extension
+from harness.bpf.ovs import BpfControl
 from harness.errors import ExtbenchError
 from harness.flows import forwarding_flows
 from harness.net.network import Network
@@ -21,6 +26,7 @@ from harness.ovs import stats
 from harness.ovs.build import manifest_sha256
 from harness.ovs.daemons import OvsInstance
 from harness.ovs.variant import load_variant
+from harness.placement import ExtensionUse, NotExpressible, render, role_on
 from harness.provenance import config_hash, provenance
 from harness.traffic import get_engine
 from harness.traffic.endpoint import MininetEndpoint
@@ -28,6 +34,8 @@ from harness.traffic.profile import compile_streams
 
 # Log lines that a trial may produce without anything being wrong.
 ALLOWED_LOG: tuple[str, ...] = ()
+#: How far delivery may be from the expected fraction of the sent packets (loss allowance).
+DELIVERY_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -58,19 +66,26 @@ def check_prerequisites() -> None:
         raise ExtbenchError("trials need root (Mininet, network namespaces): run as root")
 
 
-def validate(spec: TrialSpec) -> None:
-    """Fail on bad input before anything is created."""
-    load_variant(spec.variant)
+def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
+    """Fail on bad input before anything is created; return the extension and its role.
+
+    Raises NotExpressible when the variant cannot express the extension.
+    """
+    variant = load_variant(spec.variant)
     manifest_sha256(spec.variant)
     make_topology(spec.topology, **spec.topology_params)
     get_engine(spec.engine)
+    ext = None
     if spec.extension not in (None, "none"):
-        raise ExtbenchError(f"extension '{spec.extension}': extensions are not wired into "
-                            f"trials yet")
+        use = ExtensionUse.parse(spec.extension)
+        extension = metadata.load(use.name)
+        ext = use, extension, role_on(variant.extensions, variant.action_options, use,
+                                      extension.kind)
     if spec.flows < 1 or spec.pkt_size < 60 or spec.duration_s <= 0:
         raise ExtbenchError("flows must be ≥ 1, pkt_size ≥ 60 and duration_s > 0")
     if spec.rate_pps is not None and spec.rate_pps <= 0:
         raise ExtbenchError("rate_pps must be positive")
+    return ext
 
 
 def vswitchd_cpu_s(pid: int) -> float:
@@ -100,7 +115,7 @@ class Testbed:
 
     def __init__(self, spec: TrialSpec):
         check_prerequisites()
-        validate(spec)
+        self.ext = validate(spec)
         self.spec = spec
         self.engine = get_engine(spec.engine)
         self.topo = make_topology(spec.topology, **spec.topology_params)
@@ -125,8 +140,18 @@ class Testbed:
         sender = net.host(topo.sender)
         receivers = [net.host(r) for r in topo.receivers]
         ips = {h: net.host(h).IP() for h in topo.hosts_logical()}
+        self.bpf = BpfControl(self.ovs)
         for switch, routes in net.routes().items():
-            self.ovs.ofctl("add-flows", switch, "-", input_lines=forwarding_flows(routes, ips))
+            if self.ext is None:
+                flows = forwarding_flows(routes, ips)
+            else:
+                use, extension, role = self.ext
+                mirror = routes.get(topo.mirror) if topo.mirror else None
+                flows = render(role, use, extension.placement, routes, ips, mirror)
+                obj = compile_extension(extension.name, role)
+                for prog in range(1, use.chain + 1):
+                    self.bpf.load(switch, prog, obj)
+            self.ovs.ofctl("add-flows", switch, "-", input_lines=flows)
         self.streams = compile_streams(self.spec.profile,
                                        self.spec.tunables(sender.IP(), receivers[0].IP()))
         self.tx = MininetEndpoint(sender)
@@ -141,21 +166,78 @@ class Testbed:
         time.sleep(1.1)  # Coverage counters are folded in once a second.
         cov_before = stats.parse_coverage(ovs.appctl("coverage/show"))
         cpu_before = vswitchd_cpu_s(ovs.pid())
+        bpf_before = self.bpf.show() if self.ext else []
         result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
                                  duration_s=duration_s)
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
+        bpf = bpf_deltas(bpf_before, self.bpf.show() if self.ext else [])
         pmd = stats.sum_pmd_stats(ovs.appctl("dpif-netdev/pmd-stats-show"))
         megaflows = stats.parse_dp_flow_count(ovs.appctl("dpctl/show", "netdev@ovs-netdev"))
         time.sleep(1.1)
         cov_after = stats.parse_coverage(ovs.appctl("coverage/show"))
         drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
                  if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
-        return make_record(self.spec, result, pmd, megaflows, cpu, drops,
-                           log_problems(ovs.vswitchd_log))
+        record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
+                             log_problems(ovs.vswitchd_log))
+        record.update(bpf)
+        if self.ext is not None:
+            record.update(delivery(self.ext[1].placement["traffic"], result))
+        return record
+
+
+def bpf_deltas(before: list, after: list) -> dict:
+    """Runs and executed instructions of every program during a measurement."""
+    old = {(p.bridge, p.id): p for p in before}
+    programs = []
+    for p in after:
+        b = old.get((p.bridge, p.id))
+        programs.append({"bridge": p.bridge, "id": p.id, "insns": p.insns,
+                         "writes_packet": p.writes_packet,
+                         "runs": p.runs - (b.runs if b else 0),
+                         "insns_executed": p.insns_executed - (b.insns_executed if b else 0),
+                         "faults": p.faults - (b.faults if b else 0)})
+    if not programs:
+        return {"bpf_runs": None, "bpf_insns": None, "bpf_programs": []}
+    return {"bpf_runs": sum(p["runs"] for p in programs),
+            "bpf_insns": sum(p["insns_executed"] for p in programs),
+            "bpf_programs": programs}
+
+
+def delivery(expected: dict, result) -> dict:
+    """Compare who received what with the extension's expected effect on the profile.
+
+    Correct iff the expected receivers got the expected fraction of what was sent (minus
+    at most the loss tolerance) and no other host got more than 1 % of it.
+    """
+    tx = result.tx_pkts or 1
+    want = {f"{PREFIX}{h}" for h in expected["receivers"]}
+    got = sum(v for h, v in result.rx_by_endpoint.items() if h in want)
+    stray = sum(v for h, v in result.rx_by_endpoint.items() if h not in want)
+    ok = (abs(got / tx - expected["delivered"]) <= DELIVERY_TOLERANCE
+          and stray / tx <= DELIVERY_TOLERANCE)
+    return {"expressible": True, "expected_receivers": sorted(want),
+            "expected_delivered": expected["delivered"],
+            "delivery": "correct" if ok else "wrong"}
+
+
+def not_expressible_record(spec: TrialSpec, reason: str) -> dict:
+    """The record of a trial whose extension the variant cannot express."""
+    record = {"variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
+              "extension": spec.extension, "flows": spec.flows, "pkt_size": spec.pkt_size,
+              "rep": spec.rep, "offered_pps": spec.rate_pps, "expressible": False,
+              "delivery": "not expressible", "reason": reason,
+              "config_hash": config_hash(asdict(spec)), "spec": asdict(spec)}
+    record.update(provenance())
+    return record
 
 
 def run_trial(spec: TrialSpec) -> dict:
     """Run one fixed-rate trial and return its record."""
+    try:
+        check_prerequisites()
+        validate(spec)
+    except NotExpressible as e:
+        return not_expressible_record(spec, str(e))
     with Testbed(spec) as bed:
         return bed.measure(spec.rate_pps, spec.duration_s)
 
@@ -177,7 +259,7 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "smc_hits": pmd["smc_hits"], "megaflow_hits": pmd["megaflow_hits"],
         "upcalls": pmd["upcalls"], "failed_upcalls": pmd["failed_upcalls"],
         "cycles_per_pkt": pmd["cycles_per_pkt"], "megaflows": megaflows,
-        "bpf_runs": None, "bpf_insns": None,
+        "expressible": True,
         "vswitchd_cpu_s": cpu_s, "datapath_drops": drops, "ovs_log_problems": problems,
         "variant_manifest_sha256": manifest_sha256(spec.variant),
         "config_hash": config_hash(asdict(spec)), "spec": asdict(spec),

@@ -4,7 +4,9 @@ from harness.net.topology import ExtTopo
 
 
 class Fanout(ExtTopo):
-    """h1 — s1 — {h2 … h(N+1)}: for extensions that rewrite the destination.
+    """h1 — s1 — {h2 … h(N+1)}: for extensions that rewrite the destination or mirror.
+
+    The last receiver is also the mirror host.
 
     receivers_count: number of receiving hosts (default 2)
     """
@@ -18,3 +20,4 @@ class Fanout(ExtTopo):
         for name in names:
             self.addLink(self.addHost(name), s1)
         self.receivers = tuple(names)
+        self.mirror = names[-1]

@@ -20,6 +20,8 @@ class ExtTopo(Topo):
     #: Host that sends the profile's traffic, and the hosts that receive it (logical names).
     sender = "h1"
     receivers: tuple[str, ...] = ("h2",)
+    #: Host that gets the copies of mirroring extensions, if the topology has one.
+    mirror: str | None = None
 
     def addHost(self, name: str, **opts):  # noqa: N802 (Mininet's API)
         """Add host 'name' (a logical name such as h1)."""

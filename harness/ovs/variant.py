@@ -40,6 +40,10 @@ class Variant:
     name: str
     description: str
     layers: tuple[Layer, ...]
+    #: How its flows express an extension: action, filter or none (harness/placement.py).
+    extensions: str = "none"
+    #: Options its bpf() action takes (e.g. coalesce).
+    action_options: tuple[str, ...] = ()
 
     def inputs_sha256(self) -> dict[str, str]:
         """sha256 of the tarball and every patch and new file, keyed by repository path."""
@@ -78,4 +82,8 @@ def load_variant(name: str) -> Variant:
             raise ExtbenchError(f"{meta_path}: layer '{base}' is not a layer folder in strategies/")
         layers.append(Layer(base, paths.STRATEGIES / base))
     layers.append(Layer(name, folder))
-    return Variant(name, str(meta.get("description", "")), tuple(layers))
+    syntax = meta.get("extensions", "none")
+    if syntax not in ("action", "filter", "none"):
+        raise ExtbenchError(f"{meta_path}: 'extensions' must be action, filter or none")
+    return Variant(name, str(meta.get("description", "")), tuple(layers), syntax,
+                   tuple(meta.get("action_options", [])))

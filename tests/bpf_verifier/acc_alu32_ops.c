@@ -1,13 +1,15 @@
 /* ---
  * verdict: accepted
- * reads: [[0, 1], [1, 24]]
+ * reads: [[0, 31]]
  * writes: []
  * kernel: accepted
  * ---
- * A packet offset computed with 32-bit ALU operations (zero-extended
- * results): (b & 7) * 2 + 1 is in [1, 15]; w4 |= w5 with w5 in [0, 7]
- * stays in [1, 15]; the 4-byte read at that offset covers bytes 1..18,
- * and a second read after other 32-bit operations covers 1..23 in total.
+ * Packet offsets computed with 32-bit ALU operations (zero-extended
+ * results): w4 = ((b & 7) * 2 + 1) | (w4 >> 1) is in [1, 15], so the 4-byte
+ * read at data + w4 covers bytes 1..18; w6 = ((w4 - 1) << 1) ^ 1 is in
+ * [1, 29], so the 2-byte read at data + w6 covers bytes 1..30.  The value
+ * read then goes through arsh, neg, div and mod (not used as offsets: the
+ * kernel does not track divisions).
  */
 #include "xbtest.h"
 
@@ -25,14 +27,8 @@ ASM_PROG(
     "w4 |= w5\n"
     "w6 = w4\n"
     "w6 -= 1\n"
-    "w6 /= 2\n"
-    "w6 %= 5\n"
     "w6 <<= 1\n"
     "w6 ^= 1\n"
-    "w7 = w6\n"
-    "w7 s>>= 1\n"
-    "w8 = 3\n"
-    "w8 = -w8\n"
     "r5 = r2\n"
     "r5 += r4\n"
     "r1 = r5\n"
@@ -41,12 +37,17 @@ ASM_PROG(
     "w0 = *(u32 *)(r5 + 0)\n"
     "r5 = r2\n"
     "r5 += r6\n"
-    "r5 += 1\n"
     "r1 = r5\n"
-    "r1 += 14\n"
+    "r1 += 2\n"
     "if r1 > r3 goto 9f\n"
-    "w1 = *(u32 *)(r5 + 10)\n"
+    "w1 = *(u16 *)(r5 + 0)\n"
     "w0 += w1\n"
+    "w7 = w0\n"
+    "w7 s>>= 3\n"
+    "w8 = 3\n"
+    "w8 = -w8\n"
+    "w0 /= 3\n"
+    RAW(0x94, 0x00, 0, 5)       /* w0 %= 5 (clang 14 has no syntax) */
     "w0 += w7\n"
     "w0 += w8\n"
     "exit\n"
