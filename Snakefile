@@ -24,6 +24,7 @@ wildcard_constraints:
 
 
 include: "rules/build.smk"
+include: "rules/extensions.smk"
 include: "rules/trials.smk"
 include: "rules/report.smk"
 

@@ -20,7 +20,7 @@ rule build_variant:
     log:
         "logs/build_variant/{variant}.log",
     benchmark:
-        "benchmarks/build_variant/{variant}.tsv"
+        "logs/benchmarks/build_variant/{variant}.tsv"
     threads: 2
     shell:
         ".venv/bin/extbench build {wildcards.variant} --jobs {threads} > {log} 2>&1"

@@ -26,7 +26,7 @@ rule extension:
     log:
         "logs/extension/{name}.{role}.log",
     benchmark:
-        "benchmarks/extension/{name}.{role}.tsv"
+        "logs/benchmarks/extension/{name}.{role}.tsv"
     wildcard_constraints:
         name=r"[a-z0-9_]+",
         role="action|filter",

@@ -17,9 +17,21 @@ def trial_manifest(wildcards):
     return f"build/ovs/{matrix.parse_trial(wildcards.trial)['variant']}/manifest.json"
 
 
+def trial_extension_objects(wildcards):
+    """The compiled objects of the trial's extension, every role (none without one)."""
+    from harness.placement import ExtensionUse
+
+    text = matrix.parse_trial(wildcards.trial)["extension"]
+    if text == "none":
+        return []
+    ext = bpf_metadata.load(ExtensionUse.parse(text).name)
+    return [f"build/extensions/{ext.name}.{role}.o" for role in ext.roles]
+
+
 rule trial:
     input:
         manifest=trial_manifest,
+        extension=trial_extension_objects,
     output:
         f"{RESULTS}/trials/{{trial}}.json",
     params:
@@ -27,7 +39,7 @@ rule trial:
     log:
         f"logs/trial/{config['name']}/{{trial}}.log",
     benchmark:
-        f"benchmarks/trial/{config['name']}/{{trial}}.tsv"
+        f"logs/benchmarks/trial/{config['name']}/{{trial}}.tsv"
     resources:
         testbed=1,
     shell:

@@ -93,11 +93,13 @@ ext_data_end(const struct xdp_md *ctx)
     return (void *) (long) ctx->data_end;
 }
 
-/* Returns the length of the packet in 'ctx', in bytes. */
-static __always_inline __u32
+/* Returns the length of the packet in 'ctx', in bytes.  The difference of
+ * the two 64-bit packet pointers, as XDP programs usually compute it (not of
+ * the 32-bit context fields, which would copy half a pointer). */
+static __always_inline __u64
 ext_len(const struct xdp_md *ctx)
 {
-    return ctx->data_end - ctx->data;
+    return (char *) ext_data_end(ctx) - (char *) ext_data(ctx);
 }
 
 /* Returns the IPv4 header of the packet in 'ctx' if it is Ethernet (no VLAN)

@@ -245,7 +245,9 @@ VERIFY_BRIDGE = f"{PREFIX}v0"
 def verify(variant: str, obj: Path | str) -> Verdict:
     """Load 'obj' into a throwaway instance of 'variant' and return the runtime's verdict."""
     from harness.ovs.daemons import OvsInstance
+    from harness.ovs.variant import load_variant
 
+    load_variant(variant)  # An unknown name fails here, listing the known ones.
     obj = Path(obj)
     if not obj.is_file():
         raise ExtbenchError(f"{obj}: no such file")
@@ -359,7 +361,11 @@ class OvstestProgram:
             pass
         reply = self.proc.stdout.readline()
         if not reply:
-            err = self.proc.stderr.read().strip() if self.proc.poll() is not None else ""
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            err = self.proc.stderr.read().strip()
             raise ExtbenchError(f"ovstest test-bpf serve {self.obj} failed: {err}")
         return json.loads(reply)
 

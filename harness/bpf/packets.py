@@ -2,8 +2,8 @@
 
 A description is a mapping such as ``{proto: tcp, src: 10.0.0.9, dport: 22, flags: S}``;
 unset keys take ``DEFAULTS``. ``packet_bytes`` gives the frame a program runs on and
-``expected_bytes`` the frame it should leave after the given field rewrites, with every
-checksum that was valid in the input recomputed (a UDP checksum of 0 stays 0).
+``expected_bytes`` (or ``rewritten``, for any frame) the frame it should leave after the
+given field rewrites, with the checksums recomputed (a UDP checksum of 0 stays 0).
 """
 
 from collections.abc import Mapping
@@ -87,25 +87,41 @@ def stack(desc: Mapping[str, Any]) -> str | None:
 
 
 def _set_field(pkt: Packet, field: str, value: Any) -> None:
-    """Set metadata field 'field' of 'pkt' to 'value'."""
+    """Set metadata field 'field' of 'pkt' to 'value' (a payload: its first bytes, as hex)."""
     layer_name, _, attr = field.partition(".")
     if layer_name == "l4":
         layer = pkt[UDP] if UDP in pkt else pkt[TCP]
     else:
         layer = pkt[{"eth": Ether, "ip": IP, "udp": UDP, "tcp": TCP, "icmp": ICMP}[layer_name]]
     if attr == "payload":
-        layer.remove_payload()
-        layer.add_payload(Raw(bytes.fromhex(value)))
+        head = bytes.fromhex(value)
+        old = layer[Raw].load if Raw in layer else b""
+        if len(head) > len(old):
+            raise ExtbenchError(f"rewrite of {field}: {len(head)} bytes, payload has {len(old)}")
+        layer[Raw].load = head + old[len(head):]
     else:
         setattr(layer, {"csum": "chksum"}.get(attr, attr), value)
 
 
-def expected_bytes(desc: Mapping[str, Any], rewrites: Mapping[str, Any]) -> bytes:
-    """The frame a program should leave: the description's frame with 'rewrites' applied."""
-    pkt = build(desc)
+def rewritten(frame: bytes, rewrites: Mapping[str, Any]) -> bytes:
+    """'frame' with 'rewrites' (field → value; payloads: first bytes, hex) applied and its
+    checksums recomputed, but for a UDP checksum of 0 ("none"), which stays 0."""
+    if not rewrites:
+        return frame
+    pkt = Ether(frame)
     for field, value in rewrites.items():
         try:
             _set_field(pkt, field, value)
-        except (KeyError, IndexError) as e:
-            raise ExtbenchError(f"cannot rewrite field '{field}' of {dict(desc)}") from e
-    return _pad(bytes(pkt), _desc(desc)["size"])
+        except (KeyError, IndexError, AttributeError) as e:
+            raise ExtbenchError(f"cannot rewrite field '{field}' of {pkt.summary()}") from e
+    for layer in (IP, TCP, ICMP):
+        if layer in pkt:
+            del pkt[layer].chksum
+    if UDP in pkt and pkt[UDP].chksum != 0:
+        del pkt[UDP].chksum
+    return _pad(bytes(pkt), len(frame))
+
+
+def expected_bytes(desc: Mapping[str, Any], rewrites: Mapping[str, Any]) -> bytes:
+    """The frame a program should leave: the description's frame with 'rewrites' applied."""
+    return rewritten(packet_bytes(desc), rewrites)

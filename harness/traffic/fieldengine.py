@@ -177,8 +177,8 @@ class Program:
         vm = dict(vm or {})
         self.cache = vm.pop("cache", None)
         vm.pop("split_by_var", None)  # Splitting across cores; the local engine uses one.
-        for key in vm:
-            raise _unsupported(f"program option '{key}'")
+        if vm:
+            raise _unsupported(f"program option '{next(iter(vm))}'")
         self.rand = _Rand(random_seed or DEFAULT_SEED)
         self.vars: dict[str, _FlowVar | _RandLimitVar] = {}
         self.steps: list[Callable[[bytearray], None]] = []

@@ -19,7 +19,7 @@ import os
 import time
 
 from harness.errors import ExtbenchError
-from harness.traffic import counters, fieldengine, mix, trafgen
+from harness.traffic import counters, fieldengine, mix, pacing, trafgen
 from harness.traffic.endpoint import Endpoint
 from harness.traffic.engine import Engine
 from harness.traffic.profile import CompiledStream
@@ -79,7 +79,7 @@ def cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
 
 
 class LocalEngine(Engine):
-    """Sends with trafgen from the sender's namespace; counts at the interfaces.
+    """Sends with trafgen from the sender's namespace, paced by tbf; counts at interfaces.
 
     drain_s: wait after sending stops before reading the receivers' counters (s)
     start_timeout_s: longest wait for trafgen to load its packets and start (s)
@@ -90,53 +90,66 @@ class LocalEngine(Engine):
     def __init__(self, drain_s: float = 0.5, start_timeout_s: float = 60.0):
         trafgen.check()
         self.drain_s, self.start_timeout_s = drain_s, start_timeout_s
-        self._config: str | None = None
-        self._sender: trafgen.Trafgen | None = None
+        self._cleanup = contextlib.ExitStack()
 
     def _prepare(self, streams: list[CompiledStream], tx: Endpoint, rx: list[Endpoint]) -> None:
         self.tx, self.rx = tx, rx
         self.packets = cycle(streams, tx.mac, rx[0].mac)
         self._config = trafgen.write_config(self.packets)
+        self._cleanup.callback(_unlink, self._config)
+
+    def _send(self, rate_pps: float | None, count: int | None) -> float:
+        """Start trafgen (paced at 'rate_pps' unless None); return when it started sending."""
+        if rate_pps is not None:
+            lengths = [len(p) for p in self.packets]
+            self._cleanup.enter_context(pacing.paced(
+                self.tx, rate_pps, sum(lengths) / len(lengths), max(lengths)))
+        self._sender = trafgen.Trafgen(self.tx, self._config, rate_pps is not None, count)
+        self._cleanup.callback(self._sender.stop)
+        return self._sender.start(self.start_timeout_s)
 
     def _start(self, rate_pps: float | None, duration_s: float) -> None:
         self._before = self._read()
         count = None if rate_pps is None else max(1, round(rate_pps * duration_s))
-        self._sender = trafgen.Trafgen(self.tx, self._config, rate_pps, count)
-        self._t0 = self._sender.start(self.start_timeout_s)
+        self._t0 = self._send(rate_pps, count)
 
     def _wait(self, rate_pps: float | None, duration_s: float) -> float:
         if rate_pps is not None:
             # trafgen stops by itself after its packets; give it some slack, then stop it.
-            self._sender.wait(duration_s * 1.1 + 1.0)
+            self._sender.wait(duration_s * 1.2 + 2.0)
         else:
-            time.sleep(max(0.0, self._t0 + duration_s - time.monotonic()))
+            # Unpaced trafgen runs until stopped; wait() raises if it fails before.
+            self._sender.wait(max(0.0, self._t0 + duration_s - time.monotonic()))
         self._sender.stop()
-        return time.monotonic() - self._t0
+        elapsed = time.monotonic() - self._t0
+        if rate_pps is not None:
+            pacing.wait_empty(self.tx)
+        return elapsed
 
     def _stop(self) -> None:
-        if self._sender is not None:
-            self._sender.stop()
-            self._sender = None
-        if self._config is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._config)
-            self._config = None
+        self._cleanup.close()
 
     def _collect(self) -> tuple[int, dict[str, int]]:
         time.sleep(self.drain_s)
         after = self._read()
         tx = after[0].tx_packets - self._before[0].tx_packets
         rx = {ep.name: a.rx_packets - b.rx_packets
-              for ep, a, b in zip(self.rx, after[1:], self._before[1:])}
+              for ep, a, b in zip(self.rx, after[1:], self._before[1:], strict=True)}
         return tx, rx
 
     def _warmup(self, rate_pps: float) -> None:
-        self._sender = trafgen.Trafgen(self.tx, self._config, rate_pps, len(self.packets))
-        self._sender.start(self.start_timeout_s)
-        if not self._sender.wait(len(self.packets) / rate_pps * 1.5 + 5.0):
-            raise ExtbenchError(f"warm-up: trafgen did not send {len(self.packets)} packets "
-                                f"at {rate_pps:.0f} pps in time")
+        n = len(self.packets)
+        self._send(rate_pps, n)
+        if not self._sender.wait(n / rate_pps * 1.5 + 5.0):
+            raise ExtbenchError(f"warm-up: trafgen did not send {n} packets at "
+                                f"{rate_pps:.0f} pps in time")
+        pacing.wait_empty(self.tx)
         time.sleep(self.drain_s)
 
     def _read(self) -> list[counters.Counters]:
         return [counters.read(ep) for ep in [self.tx, *self.rx]]
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

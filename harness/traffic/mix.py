@@ -26,16 +26,16 @@ def shares(periods: Sequence[int], rates: Sequence[float], max_packets: int,
         raise ExtbenchError(f"stream rates must be positive to mix streams, got {list(rates)}")
     want = [r / total for r in rates]
     # The smallest cycle in which every stream gets at least one whole period.
-    base = max(p / w for p, w in zip(periods, want))
+    base = max(p / w for p, w in zip(periods, want, strict=True))
     k = 1.0
     while True:
-        counts = [p * max(1, round(base * k * w / p)) for p, w in zip(periods, want)]
+        counts = [p * max(1, round(base * k * w / p)) for p, w in zip(periods, want, strict=True)]
         n = sum(counts)
         if n > max_packets:
             raise ExtbenchError(f"cannot mix streams with rates {list(rates)} and periods "
                                 f"{list(periods)} within {tolerance:.0%} in at most "
                                 f"{max_packets} packets")
-        if all(abs(c / n - w) <= tolerance * w for c, w in zip(counts, want)):
+        if all(abs(c / n - w) <= tolerance * w for c, w in zip(counts, want, strict=True)):
             return counts
         k += 1.0
 

@@ -1,10 +1,11 @@
 """netsniff-ng's trafgen as a sender: its packet configuration and its process.
 
-trafgen (0.6.8) reads a packet configuration, not pcap: one ``{ 0x.., 0x.., … }`` block
-per packet, sent round robin in file order by a single worker (``--cpus 1``, which forks
-the worker: the whole process group is signalled). ``--rate <N>pps`` paces in bursts of
-about a millisecond's worth of packets; ``--num`` stops after N packets. Options that
-would change the machine's settings (socket memory sysctls, IRQ affinity) are turned off.
+trafgen (0.6.8) reads a packet configuration: one ``{ 0x.., 0x.., … }`` block per packet,
+sent round robin in file order by a single worker (``--cpus 1``, which forks the worker:
+the whole process group is signalled); ``--num`` stops after N packets. Unpaced, it
+fills a TX_RING as fast as it can, bypassing the qdisc layer. Paced (see ``pacing``), it
+sends one packet per ``sendto`` through the qdisc layer (``--qdisc-path --gap 0``). Options
+that would change the machine's settings (socket memory sysctls, IRQ affinity) are off.
 """
 
 import os
@@ -41,13 +42,15 @@ def write_config(packets: Iterable[bytes]) -> str:
     return path
 
 
-def argv(config: str, dev: str, rate_pps: float | None = None,
-         count: int | None = None) -> list[str]:
-    """trafgen's command line: send 'config' on 'dev', at 'rate_pps', 'count' packets."""
+def argv(config: str, dev: str, paced: bool = False, count: int | None = None) -> list[str]:
+    """trafgen's command line: send 'config' on 'dev' ('count' packets, or until stopped).
+
+    paced: go through the qdisc layer, where a tbf sets the rate
+    """
     cmd = [check(), "--in", config, "--out", dev, "--cpus", "1", "--no-cpu-stats",
            "--no-sock-mem", "--notouch-irq"]
-    if rate_pps is not None:
-        cmd += ["--rate", f"{max(1, round(rate_pps))}pps"]
+    if paced:
+        cmd += ["--qdisc-path", "--gap", "0"]
     if count is not None:
         cmd += ["--num", str(count)]
     return cmd
@@ -56,10 +59,10 @@ def argv(config: str, dev: str, rate_pps: float | None = None,
 class Trafgen:
     """One trafgen process in an endpoint's namespace."""
 
-    def __init__(self, endpoint: Endpoint, config: str, rate_pps: float | None = None,
+    def __init__(self, endpoint: Endpoint, config: str, paced: bool = False,
                  count: int | None = None):
         self.endpoint = endpoint
-        self.argv = argv(config, endpoint.intf, rate_pps, count)
+        self.argv = argv(config, endpoint.intf, paced, count)
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 60.0) -> float:

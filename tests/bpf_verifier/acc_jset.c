@@ -1,12 +1,13 @@
 /* ---
  * verdict: accepted
- * reads: [[0, 1], [4, 5]]
+ * reads: [[0, 5]]
  * writes: []
  * kernel: accepted
  * ---
- * JSET in both directions: "if (b & 0xf0) goto" refines nothing that
- * matters, but "b & 0xfc == 0" proves b <= 3 on the fall-through path, so
- * that data + b + 1 <= data + 4 is inside the 5 checked bytes.
+ * JSET: on the fall-through path of "if (b & 0xfc) goto", b & 0xfc == 0
+ * proves b <= 3, so the byte read at data + b + 1 is in 1..4.  (The
+ * pointer is checked again: the kernel does not use the earlier check for
+ * a pointer with a variable offset, this verifier would.)
  */
 #include "xbtest.h"
 
@@ -16,9 +17,12 @@ ASM_PROG(
     "r4 += 5\n"
     "if r4 > r3 goto 9f\n"
     "r5 = *(u8 *)(r2 + 0)\n"
-    RAW(0x45, 0x05, 4, 0xfc)    /* if r5 & 0xfc goto 9f */
+    RAW(0x45, 0x05, 7, 0xfc)    /* if r5 & 0xfc goto 9f */
     "r6 = r2\n"
     "r6 += r5\n"
+    "r7 = r6\n"
+    "r7 += 2\n"
+    "if r7 > r3 goto 9f\n"
     "r0 = *(u8 *)(r6 + 1)\n"
     "exit\n"
 "9:\n"

@@ -252,9 +252,12 @@ array_update(struct ebpf_map *map, const void *key, const void *value,
     memcpy(&index, key, sizeof index);
     if (index >= map->max_entries) {
         return -E2BIG;
-    } else if (flags == EBPF_MAP_NOEXIST) {
+    } else if (flags & EBPF_MAP_NOEXIST) {
         /* Every index of an array exists. */
         return -EEXIST;
+    } else if (flags & EBPF_MAP_F_LOCK) {
+        /* Our values never hold a spin lock. */
+        return -EINVAL;
     }
     memcpy(map->array + (size_t) index * map->elem_size, value,
            map->value_size);
@@ -304,13 +307,16 @@ htab_update(struct ebpf_map *map, const void *key, const void *value,
  * (only create) or EBPF_MAP_EXIST (only replace).
  *
  * Returns 0 or, as the kernel's bpf_map_update_elem() helper, a negative
- * errno: -EINVAL (bad flags), -EEXIST, -ENOENT, or -E2BIG (array index out of
- * range, or hash map full). */
+ * errno: -EINVAL (bad flags, or EBPF_MAP_F_LOCK, since values hold no spin
+ * lock), -EEXIST, -ENOENT, or -E2BIG (array index out of range, or hash map
+ * full). */
 int
 ebpf_map_update(struct ebpf_map *map, const void *key, const void *value,
                 uint64_t flags)
 {
-    if (flags > EBPF_MAP_EXIST) {
+    /* The checks come in the kernel's order, so that the same error wins. */
+    if ((flags & ~(uint64_t) EBPF_MAP_F_LOCK) > EBPF_MAP_EXIST
+        || (map->type == EBPF_MAP_TYPE_HASH && flags & EBPF_MAP_F_LOCK)) {
         return -EINVAL;
     }
     return (map->type == EBPF_MAP_TYPE_ARRAY

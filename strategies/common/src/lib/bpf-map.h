@@ -37,11 +37,12 @@
 struct ds;
 struct ebpf_map;
 
-/* Flags of ebpf_map_update(), as the kernel's BPF_ANY, BPF_NOEXIST and
- * BPF_EXIST. */
+/* Flags of ebpf_map_update(), as the kernel's BPF_ANY, BPF_NOEXIST,
+ * BPF_EXIST and BPF_F_LOCK. */
 #define EBPF_MAP_ANY 0
 #define EBPF_MAP_NOEXIST 1
 #define EBPF_MAP_EXIST 2
+#define EBPF_MAP_F_LOCK 4
 
 /* Limits on what a map declaration may ask for. */
 #define EBPF_MAP_MAX_KEY_SIZE 512

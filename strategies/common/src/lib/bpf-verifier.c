@@ -1163,10 +1163,7 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
 
     switch (r->type) {
     case REG_CTX:
-        if (valno < 0) {
-            return verr(v, EACCES, "BPF_ST stores into R%d ctx is not "
-                        "allowed", regno);
-        }
+        /* The context is read-only. */
         return verr(v, EACCES, "invalid bpf_context access off=%d size=%d",
                     off, size);
 
@@ -1478,7 +1475,7 @@ check_helper_mem(struct verifier *v, struct state *st, int regno,
 
     switch (r->type) {
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, 0, size, "indirect access to",
+        err = check_stack_bounds(v, regno, r, 0, size, "read from",
                                  &abs);
         if (err) {
             return err;
@@ -2219,7 +2216,7 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
         bool is64 = EBPF_CLASS(code) == EBPF_CLS_ALU64;
 
         if (op > EBPF_ALU_END) {
-            return verr(v, EINVAL, "invalid BPF_ALU opcode %x", op);
+            return verr(v, EINVAL, "unknown opcode %02x", code);
         }
         if (op == EBPF_ALU_END) {
             if (is64 || insn->src || insn->offset

@@ -137,32 +137,80 @@ bpf_prog_destroy(struct bpf_prog *prog)
     free_cacheline(prog);
 }
 
-/* Loads, verifies and prepares the program in 'file'.  Returns 0 and stores
- * the new program in '*progp', or a positive errno and stores a malloc'd
- * message in '*errorp'. */
-int
-bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
+/* Returns a new, empty program that was loaded from 'file'. */
+static struct bpf_prog *
+bpf_prog_alloc(const char *file)
 {
     struct bpf_prog *prog = xzalloc_cacheline(sizeof *prog);
-    struct bpf_map_info *infos = NULL;
-    char *error_msg = NULL;
-    int error;
 
-    *progp = NULL;
-    *errorp = NULL;
     prog->file = xstrdup(file);
     for (size_t i = 0; i < BPF_STATS_SLOTS; i++) {
         atomic_init(&prog->stats[i].runs, 0);
         atomic_init(&prog->stats[i].insns, 0);
         atomic_init(&prog->stats[i].faults, 0);
     }
+    return prog;
+}
 
+static int bpf_prog_finish_open(struct bpf_prog *, char **errorp);
+
+/* Loads, verifies and prepares the program in 'file'.  Returns 0 and stores
+ * the new program in '*progp', or a positive errno and stores a malloc'd
+ * message in '*errorp'. */
+int
+bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
+{
+    struct bpf_prog *prog = bpf_prog_alloc(file);
+    int error;
+
+    *progp = NULL;
+    *errorp = NULL;
     error = bpf_elf_load_file(file, &prog->elf, errorp);
-    if (error) {
-        goto error;
+    if (!error) {
+        error = bpf_prog_finish_open(prog, errorp);
     }
+    if (error) {
+        bpf_prog_destroy(prog);
+        return error;
+    }
+    *progp = prog;
+    return 0;
+}
 
+/* Like bpf_prog_open(), for the ELF object in the 'size' bytes at 'data',
+ * which 'name' names in messages. */
+int
+bpf_prog_open_mem(const void *data, size_t size, const char *name,
+                  struct bpf_prog **progp, char **errorp)
+{
+    struct bpf_prog *prog = bpf_prog_alloc(name);
+    int error;
+
+    *progp = NULL;
+    *errorp = NULL;
+    error = bpf_elf_load_mem(data, size, name, &prog->elf, errorp);
+    if (!error) {
+        error = bpf_prog_finish_open(prog, errorp);
+    }
+    if (error) {
+        bpf_prog_destroy(prog);
+        return error;
+    }
+    *progp = prog;
+    return 0;
+}
+
+/* Creates the maps of loaded program 'prog', verifies and prepares it.
+ * Returns 0 or a positive errno with a message in '*errorp'. */
+static int
+bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
+{
     const struct bpf_elf *elf = &prog->elf;
+    const char *file = prog->file;
+    struct bpf_map_info *infos;
+    char *error_msg = NULL;
+    int error = 0;
+
     prog->maps = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *prog->maps);
     infos = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *infos);
     for (size_t i = 0; i < elf->n_maps; i++) {
@@ -172,7 +220,7 @@ bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
                                 m->max_entries, &prog->maps[i], &error_msg);
         if (error) {
             *errorp = xasprintf("%s: %s", file, error_msg);
-            goto error;
+            goto out;
         }
         infos[i].type = m->type;
         infos[i].key_size = m->key_size;
@@ -185,7 +233,7 @@ bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
     if (error) {
         *errorp = xasprintf("%s: rejected by the verifier: %s", file,
                             error_msg ? error_msg : "(no reason given)");
-        goto error;
+        goto out;
     }
 
     error = bpf_interp_prepare(&prog->interp, elf->insns, elf->n_insns,
@@ -193,17 +241,12 @@ bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
     if (error) {
         *errorp = xasprintf("%s: rejected by the interpreter: %s", file,
                             error_msg);
-        goto error;
+        goto out;
     }
 
-    free(infos);
-    *progp = prog;
-    return 0;
-
-error:
+out:
     free(error_msg);
     free(infos);
-    bpf_prog_destroy(prog);
     return error;
 }
 

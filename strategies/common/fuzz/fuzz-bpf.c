@@ -1,0 +1,194 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* libFuzzer target for the BPF extension runtime: untrusted input through
+ * loader -> verifier -> interpreter.
+ *
+ * The first byte of an input selects what the rest is:
+ *
+ *   even: an ELF object, loaded like "ovs-appctl bpf/load" does (libbpf and
+ *         libelf parse it, maps are created, the verifier checks it, the
+ *         interpreter prepares it); an accepted program then runs on four
+ *         packets (empty, 14, 60 and 1514 bytes).
+ *
+ *   odd:  byte 1 is a packet length L, the next L bytes the packet, and the
+ *         rest instructions (8 bytes each), verified against two maps (0: a
+ *         hash map, 4-byte keys, 8-byte values, 16 entries; 1: an array map,
+ *         16-byte values, 4 entries); an accepted program runs on the
+ *         packet twice, sharing its maps.
+ *
+ * Memory errors in the runtime (built with AddressSanitizer and
+ * UndefinedBehaviorSanitizer) crash the fuzzer.  A run-time fault of an
+ * accepted program is not a memory error (the interpreter's own bounds
+ * checks stopped it), but it means that the verifier accepted an unsafe
+ * program: with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it aborts, so
+ * that libFuzzer saves the input; otherwise faults are counted and printed
+ * when the fuzzer exits. */
+
+#include <config.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf.h"
+#include "bpf-interp.h"
+#include "bpf-map.h"
+#include "bpf-verifier.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "util.h"
+
+static bool abort_on_fault;
+static uint64_t n_inputs, n_accepted, n_runs, n_faults;
+
+static void
+report(void)
+{
+    fprintf(stderr, "fuzz-bpf: %"PRIu64" inputs, %"PRIu64" accepted, %"PRIu64
+            " runs, %"PRIu64" run-time faults of accepted programs\n",
+            n_inputs, n_accepted, n_runs, n_faults);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
+{
+    set_program_name((*argv)[0]);
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+    abort_on_fault = getenv("XB_FUZZ_ABORT_ON_FAULT")
+                     && !strcmp(getenv("XB_FUZZ_ABORT_ON_FAULT"), "1");
+    atexit(report);
+    return 0;
+}
+
+static void
+count_fault(void)
+{
+    n_faults++;
+    if (abort_on_fault) {
+        abort();
+    }
+}
+
+static void
+fuzz_elf(const uint8_t *data, size_t size)
+{
+    static const size_t sizes[] = { 0, 14, 60, 1514 };
+    struct bpf_prog *prog;
+    char *error;
+
+    if (bpf_prog_open_mem(data, size, "fuzz", &prog, &error)) {
+        free(error);
+        return;
+    }
+    n_accepted++;
+    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        uint8_t *pkt = xmalloc(sizes[i] ? sizes[i] : 1);
+
+        for (size_t j = 0; j < sizes[i]; j++) {
+            pkt[j] = j * 7 + i;
+        }
+        if (bpf_prog_run_data(prog, pkt, sizes[i], 1) == BPF_RUN_FAULT) {
+            count_fault();
+        }
+        n_runs++;
+        free(pkt);
+    }
+    bpf_prog_close(prog);
+}
+
+static void
+fuzz_insns(const uint8_t *data, size_t size)
+{
+    static const struct bpf_map_info infos[2] = {
+        { EBPF_MAP_TYPE_HASH, 4, 8, 16 },
+        { EBPF_MAP_TYPE_ARRAY, 4, 16, 4 },
+    };
+    struct ebpf_map *maps[2] = { NULL, NULL };
+    struct bpf_verdict verdict = { NULL, 0, NULL, 0 };
+    struct bpf_interp_prog interp;
+    char *error = NULL;
+
+    if (size < 1) {
+        return;
+    }
+    size_t pkt_size = MIN(data[0], size - 1);
+    const uint8_t *pkt_data = data + 1;
+    size_t n_insns = (size - 1 - pkt_size) / sizeof(struct ebpf_insn);
+    if (!n_insns) {
+        return;
+    }
+    struct ebpf_insn *insns = xmemdup(data + 1 + pkt_size,
+                                      n_insns * sizeof *insns);
+
+    if (bpf_verify(insns, n_insns, infos, ARRAY_SIZE(infos), &verdict,
+                   &error)) {
+        goto out;
+    }
+    n_accepted++;
+    for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+        ovs_assert(!ebpf_map_create(i ? "array" : "hash", infos[i].type,
+                                    infos[i].key_size, infos[i].value_size,
+                                    infos[i].max_entries, &maps[i], &error));
+    }
+    if (bpf_interp_prepare(&interp, insns, n_insns, maps, ARRAY_SIZE(maps),
+                           &error)) {
+        /* The verifier accepted what the interpreter refuses: a
+         * disagreement to look at, but not a memory error. */
+        count_fault();
+        goto out;
+    }
+    for (int i = 0; i < 2; i++) {
+        /* A copy, so that ASan sees accesses past the packet's end. */
+        uint8_t *pkt = xmemdup(pkt_data, pkt_size ? pkt_size : 1);
+        struct bpf_interp_fault fault;
+        uint64_t n_executed = 0;
+
+        if (bpf_interp_run(&interp, pkt, pkt_size, NULL, &n_executed,
+                           &fault) == BPF_RUN_FAULT) {
+            count_fault();
+        }
+        n_runs++;
+        free(pkt);
+    }
+
+out:
+    for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+        ebpf_map_destroy(maps[i]);
+    }
+    bpf_verdict_destroy(&verdict);
+    free(error);
+    free(insns);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    n_inputs++;
+    if (size >= 1) {
+        if (data[0] & 1) {
+            fuzz_insns(data + 1, size - 1);
+        } else {
+            fuzz_elf(data + 1, size - 1);
+        }
+    }
+    /* Runs the RCU callbacks that map updates and deletes postponed. */
+    ovsrcu_quiesce();
+    return 0;
+}

@@ -1,0 +1,112 @@
+"""The runtime's control commands on a real ovs-vswitchd, through harness.bpf.ovs.
+
+Loading, showing, map commands and unloading on a running instance of the ``runtime``
+variant; a rejected load carries the runtime's message and changes nothing; and
+``extbench verify`` prints a verdict and exits 0 (accepted) or 1 (rejected).
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from harness.bpf.compile import compile_extension
+from harness.bpf.ovs import BpfCommandError, BpfControl, BpfLoadError, BpfRange
+from harness.ovs.daemons import OvsInstance
+
+pytestmark = [pytest.mark.integration, pytest.mark.root]
+
+BRIDGE = "xbt0"
+
+
+@pytest.fixture(scope="module")
+def runtime(built_variant):
+    """The runtime variant, built and installed."""
+    return built_variant("runtime")
+
+
+@pytest.fixture(scope="module")
+def objs(tmp_path_factory):
+    """Extensions used here, compiled in a scratch directory."""
+    out = tmp_path_factory.mktemp("objs")
+    return {f"{n}.{r}": compile_extension(n, r, out / f"{n}.{r}.o")
+            for n, r in [("ttl_dec", "action"), ("heavy_hitter", "filter"),
+                         ("noop", "action")]}
+
+
+@pytest.fixture
+def ovs(runtime):
+    """A running instance with one dummy-datapath bridge."""
+    with OvsInstance(runtime, vswitchd_args=("--enable-dummy",)) as inst:
+        inst.vsctl("add-br", BRIDGE, "--", "set", "bridge", BRIDGE, "datapath_type=dummy")
+        yield inst
+
+
+def test_load_show_maps_unload(ovs, objs):
+    ctl = BpfControl(ovs)
+    h1 = ctl.load(BRIDGE, 1, objs["ttl_dec.action"])
+    h2 = ctl.load(BRIDGE, 2, objs["heavy_hitter.filter"])
+    assert h1 != h2 and h1 > 0 and h2 > 0
+    progs = {p.id: p for p in ctl.show(BRIDGE)}
+    assert progs[1].handle == h1 and progs[1].writes_packet
+    assert BpfRange(22, 23) in progs[1].writes
+    assert progs[2].maps and not progs[2].writes_packet and progs[2].reads
+
+    key, value = bytes.fromhex("0a0000010a00000204d2138911000000"), bytes(range(16))
+    ctl.map_update(BRIDGE, 2, "heavy", key, value)
+    assert ctl.map_dump(BRIDGE, 2, "heavy") == [(key, value)]
+    ctl.map_delete(BRIDGE, 2, "heavy", key)
+    assert ctl.map_dump(BRIDGE, 2, "heavy") == []
+    assert len(ctl.map_dump(BRIDGE, 2, "sketch")) == 8192
+    with pytest.raises(BpfCommandError, match="no such key"):
+        ctl.map_delete(BRIDGE, 2, "heavy", key)
+    with pytest.raises(BpfCommandError, match="no map 'nope'"):
+        ctl.map_dump(BRIDGE, 2, "nope")
+
+    ctl.unload(BRIDGE, 1)
+    assert [p.id for p in ctl.show()] == [2]
+    with pytest.raises(BpfCommandError, match="no program 1"):
+        ctl.unload(BRIDGE, 1)
+
+
+def test_rejected_load_changes_nothing(ovs, objs, tmp_path):
+    ctl = BpfControl(ovs)
+    ctl.load(BRIDGE, 1, objs["noop.action"])
+    before = ctl.show()
+    bad = tmp_path / "bad.o"
+    bad.write_bytes(b"\x7fELF" + bytes(60))
+    with pytest.raises(BpfLoadError, match=r"bad\.o: "):
+        ctl.load(BRIDGE, 2, bad)
+    with pytest.raises(BpfLoadError, match="already loaded"):
+        ctl.load(BRIDGE, 1, objs["noop.action"])
+    with pytest.raises(BpfLoadError, match="no such bridge"):
+        ctl.load("xbnone", 1, objs["noop.action"])
+    assert ctl.show() == before
+    assert ovs.procs["ovs-vswitchd"].poll() is None
+
+
+def extbench_verify(*args: str) -> subprocess.CompletedProcess:
+    """Run 'extbench verify ARGS'."""
+    return subprocess.run([sys.executable, "-m", "harness.cli", "verify", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_extbench_verify(runtime, objs, tmp_path):
+    p = extbench_verify("--variant", runtime, str(objs["ttl_dec.action"]))
+    assert p.returncode == 0, p.stderr
+    verdict = json.loads(p.stdout)
+    assert verdict["accepted"] and verdict["writes_packet"] and verdict["reason"] is None
+    assert [22, 23] in verdict["writes"] and verdict["insns"] > 0
+
+    bad = tmp_path / "text.o"
+    bad.write_text("not an object\n")
+    p = extbench_verify("--variant", runtime, str(bad))
+    assert p.returncode == 1
+    verdict = json.loads(p.stdout)
+    assert not verdict["accepted"] and "not an ELF file" in verdict["reason"]
+
+    p = extbench_verify("--variant", "nosuch", str(bad))
+    assert p.returncode == 2 and "unknown variant 'nosuch'" in p.stderr
+    p = extbench_verify("--variant", runtime, str(tmp_path / "missing.o"))
+    assert p.returncode == 2 and "missing.o: no such file" in p.stderr

@@ -1,0 +1,237 @@
+"""Differential tests: OVS's BPF interpreter against the Linux kernel (BPF_PROG_TEST_RUN).
+
+Every extension object, three semantic programs (runtime_progs/: ALU, atomics, map helpers)
+and seeded random instruction streams run on the same packets, in the same order, in
+``ovstest test-bpf serve`` of the ``runtime`` variant and in the kernel (JIT). Return values
+and the packet bytes left behind must be equal, and so must the maps afterwards, except for
+programs that store ktime or random numbers. Packets: well-formed frames of every shape the
+corpus parses, frames cut short inside each header, random bytes, and the largest frame the
+kernel runs on its linear buffer (3520 bytes; the kernel refuses frames under 14 bytes).
+"""
+
+import random
+import struct
+from pathlib import Path
+
+import pytest
+
+from harness.bpf import compile as bpf_compile
+from harness.bpf import packets
+from harness.bpf.kernel import KernelProgram
+from harness.bpf.ovs import OvstestProgram, ovstest_verify
+from harness.proc import run_checked
+
+pytestmark = [pytest.mark.integration, pytest.mark.root]
+
+PROGS = Path(__file__).with_name("runtime_progs")
+KERNEL_MAX_LINEAR = 3520
+"""Largest frame the kernel's XDP test run puts in the linear buffer (4096 - 256 - 320)."""
+
+TIME_OR_RANDOM_HELPERS = {5, 7}
+"""ktime_get_ns and get_prandom_u32: map values that store them differ between executors."""
+
+EDGE = [0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
+        0x100000000, 0x7fffffffffffffff, 0x8000000000000000, 0xfffffffffffffffd,
+        0xffffffffffffffff]
+
+
+def frame_packets() -> list[bytes]:
+    """Frames of the shapes the corpus parses, truncated ones, random ones, the largest."""
+    descs = [{"proto": "udp"}, {"proto": "tcp"}, {"proto": "tcp", "flags": "A"},
+             {"proto": "tcp", "dport": 22}, {"proto": "tcp", "dport": 80, "sport": 1000},
+             {"proto": "icmp"}, {"proto": "arp"}, {"proto": "udp", "vlan": 5},
+             {"proto": "udp", "ip_options": True}, {"proto": "udp", "frag": 10},
+             {"proto": "udp", "dport": 53, "payload": "xb" * 40},
+             {"proto": "udp", "size": KERNEL_MAX_LINEAR}]
+    frames = [packets.packet_bytes(d) for d in descs]
+    udp, tcp = frames[0], frames[1]
+    frames += [udp[:n] for n in (14, 15, 20, 23, 24, 33, 34, 35, 37, 38, 41, 42)]
+    frames += [tcp[:n] for n in (47, 48, 53)]
+    rnd = random.Random(4)
+    frames += [bytes(rnd.getrandbits(8) for _ in range(rnd.choice([14, 60, 200])))
+               for _ in range(6)]
+    return frames
+
+
+def operand_packets(n: int, size: int, seed: int) -> list[bytes]:
+    """Packets whose first 8-byte words are edge-case or random 64-bit operands."""
+    rnd = random.Random(seed)
+    pkts = []
+    for _ in range(n):
+        words = [rnd.choice(EDGE + [rnd.getrandbits(64)]) for _ in range(size // 8)]
+        pkts.append(b"".join(w.to_bytes(8, "little") for w in words))
+    return pkts
+
+
+def uses_time_or_random(obj: Path) -> bool:
+    """Whether the program calls ktime_get_ns or get_prandom_u32."""
+    from elftools.elf.elffile import ELFFile
+    with open(obj, "rb") as f:
+        code = ELFFile(f).get_section_by_name("xdp").data()
+    return any(code[i] == 0x85 and struct.unpack_from("<i", code, i + 4)[0]
+               in TIME_OR_RANDOM_HELPERS for i in range(0, len(code), 8))
+
+
+def compare(obj: Path, pkts: list[bytes]) -> list[str]:
+    """Run 'pkts' through 'obj' in both executors; return the differences."""
+    problems = []
+    with KernelProgram(obj) as kp, OvstestProgram(obj) as op:
+        for i, pkt in enumerate(pkts):
+            k_ret, k_out = kp.run(pkt)
+            o_ret, o_out = op.run(pkt)
+            if (k_ret, k_out) != (o_ret, o_out):
+                bytes_differ = [j for j in range(len(k_out)) if k_out[j:j + 1] != o_out[j:j + 1]]
+                problems.append(f"{obj.name} packet {i} ({len(pkt)} bytes): kernel returned "
+                                f"{k_ret}, OVS {o_ret}; bytes differ at {bytes_differ[:16]}")
+        if not uses_time_or_random(obj):
+            for name in kp.maps():
+                if sorted(kp.dump_map(name)) != op.dump_map(name):
+                    problems.append(f"{obj.name}: map {name} differs after the packets")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def runtime(built_variant):
+    """The runtime variant, built (its tree holds ovstest)."""
+    return built_variant("runtime")
+
+
+@pytest.fixture(scope="module")
+def extension_objects():
+    """Every extension, compiled for every role."""
+    return bpf_compile.compile_all()
+
+
+def test_extensions_match_the_kernel(runtime, extension_objects):
+    pkts = frame_packets()
+    compared, problems = [], []
+    for obj in extension_objects:
+        if not ovstest_verify(obj, runtime).accepted:
+            continue  # The verifier's own tests cover rejections.
+        compared.append(obj.name)
+        problems += compare(obj, pkts)
+    assert len(compared) >= len(extension_objects) // 2, f"too few accepted: {compared}"
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", ["alu", "atomics", "maps"])
+def test_semantic_programs_match_the_kernel(runtime, tmp_path, name):
+    obj = tmp_path / f"{name}.o"
+    run_checked(["clang", *bpf_compile.cflags("action"), "-c", str(PROGS / f"{name}.c"),
+                 "-o", str(obj)])
+    assert ovstest_verify(obj, runtime).accepted
+    if name == "maps":
+        pkts = map_op_packets()
+    else:
+        pkts = operand_packets(60, 512, seed=len(name))
+    assert compare(obj, pkts) == []
+
+
+def map_op_packets() -> list[bytes]:
+    """Packets for maps.c: byte 0 an operation, [1, 5) a key, 5 the flags, [8, 16) a value."""
+    rnd = random.Random(5)
+    pkts = []
+    for _ in range(300):
+        op = rnd.randrange(8)
+        key = rnd.choice([0, 1, 2, 3, 4, 5, 6, 0xffffffff])
+        flags = rnd.choice([0, 0, 1, 2, 3, 4])
+        value = rnd.getrandbits(64)
+        pkts.append(bytes([op]) + key.to_bytes(4, "little") + bytes([flags, 0, 0])
+                    + value.to_bytes(8, "little") + bytes(16))
+    return pkts
+
+
+# Random instruction streams.  r6 holds the packet pointer and r7 data_end; the body
+# computes on r0, r2-r5, r8 and r9, which start as the packet's first 7 words and end
+# stored back at bytes [64, 120).
+WORK = [0, 2, 3, 4, 5, 8, 9]
+ALU_OPS = [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0xc0]
+JMP_OPS = [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0, 0xb0, 0xc0, 0xd0]
+
+
+def insn(op: int, dst: int = 0, src: int = 0, off: int = 0, imm: int = 0) -> int:
+    """One instruction as a 64-bit little-endian word."""
+    return op | (dst | src << 4) << 8 | (off & 0xffff) << 16 | (imm & 0xffffffff) << 32
+
+
+def random_body(rnd: random.Random, n: int) -> list[list[int]]:
+    """'n' random operations, each a list of 1 or 2 instruction words."""
+    body: list[list[int]] = []
+    for _ in range(n):
+        dst, src = rnd.choice(WORK), rnd.choice(WORK)
+        kind = rnd.random()
+        if kind < 0.08:
+            imm = rnd.choice(EDGE + [rnd.getrandbits(64)])
+            body.append([insn(0x18, dst, imm=imm & 0xffffffff), insn(0, imm=imm >> 32)])
+        elif kind < 0.14:
+            body.append([insn(0xd4 | rnd.choice([0, 8]), dst, imm=rnd.choice([16, 32, 64]))])
+        elif kind < 0.18:
+            body.append([insn(rnd.choice([0x84, 0x87]), dst)])
+        else:
+            cls = rnd.choice([0x04, 0x07])
+            op = rnd.choice(ALU_OPS)
+            width = 32 if cls == 0x04 else 64
+            if rnd.random() < 0.5:
+                body.append([insn(cls | op | 0x08, dst, src)])
+            else:
+                imm = rnd.choice([0, 1, 3, 31, 32, -1, -3, 0x7fffffff, -0x80000000,
+                                  rnd.getrandbits(31)])
+                if op in (0x60, 0x70, 0xc0):
+                    imm = rnd.randrange(width)
+                elif op in (0x30, 0x90) and imm == 0:
+                    imm = 5
+                body.append([insn(cls | op, dst, imm=imm)])
+    # Forward jumps over 1 to 4 operations, after a fifth of them; offsets count the
+    # slots of the skipped operations, their own jumps included.
+    jumps = {}
+    for i in range(len(body) - 1):
+        if rnd.random() < 0.2:
+            skip = rnd.randint(1, min(4, len(body) - 1 - i))
+            cls, op, dst = rnd.choice([0x05, 0x06]), rnd.choice(JMP_OPS), rnd.choice(WORK)
+            if rnd.random() < 0.5:
+                jumps[i] = (skip, cls | op | 0x08, dst, rnd.choice(WORK), 0)
+            else:
+                jumps[i] = (skip, cls | op, dst, 0,
+                            rnd.choice([0, 1, -1, 0x7fffffff, rnd.getrandbits(31)]))
+    sizes = [len(op) + (i in jumps) for i, op in enumerate(body)]
+    for i, (skip, op, dst, src, imm) in jumps.items():
+        body[i] = body[i] + [insn(op, dst, src, off=sum(sizes[i + 1:i + 1 + skip]), imm=imm)]
+    return body
+
+
+def random_program(seed: int, n_ops: int = 60) -> list[int]:
+    """A complete XDP program around a random body; returns instruction words."""
+    rnd = random.Random(seed)
+    words = [insn(0x61, 6, 1, 0), insn(0x61, 7, 1, 4),          # r6 = data, r7 = data_end
+             insn(0xbf, 2, 6), insn(0x07, 2, imm=120),             # r2 = r6 + 120
+             insn(0x2d, 2, 7, off=len(WORK) * 2 + 1 + 0)]          # placeholder, fixed below
+    loads = [insn(0x79, r, 6, off=8 * i) for i, r in enumerate(WORK)]
+    body = [w for op in random_body(rnd, n_ops) for w in op]
+    stores = [insn(0x7b, 6, r, off=64 + 8 * i) for i, r in enumerate(WORK)]
+    tail = [insn(0x95)]
+    abort = [insn(0xb7, 0, imm=0), insn(0x95)]
+    # if r2 > r7 goto abort (past loads, body, stores and the exit).
+    words[4] = insn(0x2d, 2, 7, off=len(loads) + len(body) + len(stores) + len(tail))
+    return words + loads + body + stores + tail + abort
+
+
+def assemble(words: list[int], obj: Path) -> Path:
+    """An ELF object with 'words' as its XDP program, assembled by clang."""
+    src = obj.with_suffix(".s")
+    lines = ['\t.section\txdp,"ax",@progbits', "\t.globl\tprog", "\t.type\tprog,@function",
+             "prog:"] + [f"\t.8byte\t{w:#018x}" for w in words] + [
+             ".Lend:", "\t.size\tprog, .Lend-prog", '\t.section\tlicense,"aw",@progbits',
+             '\t.asciz\t"GPL"']
+    src.write_text("\n".join(lines) + "\n")
+    run_checked(["clang", "-target", "bpf", "-c", str(src), "-o", str(obj)])
+    return obj
+
+
+def test_random_instruction_streams_match_the_kernel(runtime, tmp_path):
+    problems = []
+    for seed in range(30):
+        obj = assemble(random_program(seed), tmp_path / f"rand{seed}.o")
+        verdict = ovstest_verify(obj, runtime)
+        assert verdict.accepted, f"seed {seed}: {verdict.reason}"
+        problems += compare(obj, operand_packets(8, 128, seed=1000 + seed))
+    assert problems == []

@@ -1,0 +1,59 @@
+"""Parsers of the BPF runtime's ovs-appctl output, against output saved from a real daemon."""
+
+from pathlib import Path
+
+import pytest
+
+from harness.bpf.ovs import BpfMapInfo, BpfRange, Verdict, parse_map_dump, parse_ranges, parse_show
+from harness.errors import ExtbenchError
+
+DATA = Path(__file__).with_name("data")
+
+
+def test_show_output_of_three_programs():
+    progs = parse_show((DATA / "bpf-show.txt").read_text())
+    assert [(p.bridge, p.id, p.handle) for p in progs] == [("xbt0", 1, 1), ("xbt0", 2, 2),
+                                                           ("xbt0", 3, 3)]
+    dnat, hh, noop = progs
+    assert dnat.program == "dnat" and dnat.section == "xdp" and dnat.insns > 0
+    assert dnat.writes_packet and BpfRange(30, 34) in dnat.writes
+    assert dnat.maps == ()
+    assert hh.maps == (BpfMapInfo("heavy", "hash", 16, 16, 4096),
+                       BpfMapInfo("sketch", "array", 4, 4, 8192))
+    assert not hh.writes_packet and hh.writes == ()
+    assert noop.reads == () and noop.writes == ()
+    assert all(p.runs == 0 and p.insns_executed == 0 and p.faults == 0 for p in progs)
+
+
+def test_empty_show():
+    assert parse_show("") == []
+
+
+def test_ranges():
+    assert parse_ranges("[0,14) [23,end)") == (BpfRange(0, 14), BpfRange(23, None))
+    assert parse_ranges("none") == ()
+    with pytest.raises(ExtbenchError):
+        parse_ranges("[0,14) garbage")
+
+
+def test_show_rejects_unexpected_lines():
+    with pytest.raises(ExtbenchError):
+        parse_show("something else\n")
+
+
+def test_map_dump():
+    entries = parse_map_dump((DATA / "bpf-map-dump.txt").read_text())
+    assert len(entries) == 2
+    key, value = entries[1]
+    assert key == bytes.fromhex("0a0000010a00000204d2138911000000")
+    assert value[:2] == b"\x00\x04" and len(value) == 16
+    assert parse_map_dump("") == []
+    with pytest.raises(ExtbenchError):
+        parse_map_dump("key=zz value=00\n")
+
+
+def test_verdict_json():
+    v = Verdict(accepted=True, insns=3, reads=(BpfRange(12, 14),),
+                writes=(BpfRange(0, None),), writes_packet=True)
+    assert v.to_json() == {"accepted": True, "reason": None, "insns": 3, "reads": [[12, 14]],
+                           "writes": [[0, None]], "writes_packet": True}

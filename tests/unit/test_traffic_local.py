@@ -1,0 +1,83 @@
+"""The local engine's packets: port MACs, stream mixing, unsupported features, trafgen config."""
+
+import dataclasses
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from scapy.layers.inet import UDP
+from scapy.layers.l2 import Ether
+from scapy.utils import RawPcapReader
+
+from harness.errors import ExtbenchError
+from harness.traffic import trafgen
+from harness.traffic.local import cycle
+from harness.traffic.profile import compile_streams
+
+FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
+SRC, DST = "02:00:00:00:00:01", "02:00:00:00:00:02"
+
+
+@pytest.fixture(scope="module")
+def two_streams():
+    return compile_streams("two_streams", directory=FIXTURES)
+
+
+def test_port_macs_are_written_into_every_packet():
+    pkts = cycle(compile_streams("udp_flows", {"flows": 5}), SRC, DST)
+    assert len(pkts) == 5
+    assert {(Ether(p).src, Ether(p).dst) for p in pkts} == {(SRC, DST)}
+
+
+def test_streams_that_override_macs_keep_their_own(two_streams):
+    s = two_streams[0]
+    keep = dataclasses.replace(s, json={**s.json, "flags": 0x1 | (1 << 1)})
+    assert {(Ether(p).src, Ether(p).dst) for p in cycle([keep], SRC, DST)} == {
+        (Ether(s.packet).src, Ether(s.packet).dst)}
+
+
+def test_streams_mix_by_rate_each_in_its_own_order(two_streams):
+    pkts = [Ether(p) for p in cycle(two_streams, SRC, DST)]
+    a = [p[UDP].sport for p in pkts if p[UDP].dport == 1]
+    b = [p[UDP].sport for p in pkts if p[UDP].dport == 2]
+    assert len(b) == 3 * len(a)  # 1000 pps and 3000 pps.
+    assert a == [100, 101] * (len(a) // 2) and b == [100, 101, 102] * (len(b) // 3)
+
+
+def test_disabled_streams_are_not_sent(two_streams):
+    off = dataclasses.replace(two_streams[1], json={**two_streams[1].json, "enabled": False})
+    assert {Ether(p)[UDP].dport for p in cycle([two_streams[0], off], SRC, DST)} == {1}
+
+
+@pytest.mark.parametrize("name, msg", [
+    ("burst", "stream 0: mode 'single_burst' is not supported"),
+    ("tuple_gen", "field-engine instruction 'tuple_flow_var' is not supported"),
+])
+def test_what_the_engine_cannot_send_is_named(name, msg):
+    with pytest.raises(ExtbenchError, match=msg):
+        cycle(compile_streams(name, directory=FIXTURES), SRC, DST)
+
+
+def test_unsupported_stream_options_are_named(two_streams):
+    s = two_streams[0]
+    for change, msg in [({"isg": 10.0}, "isg"), ({"flow_stats": {"enabled": True}},
+                                                 "flow_stats"),
+                        ({"self_start": False}, "self_start")]:
+        with pytest.raises(ExtbenchError, match=msg):
+            cycle([dataclasses.replace(s, json={**s.json, **change})], SRC, DST)
+
+
+@pytest.mark.skipif(shutil.which("trafgen") is None or os.geteuid() != 0,
+                    reason="needs trafgen, as root")
+def test_trafgen_sends_the_config_in_order(tmp_path):
+    pkts = cycle(compile_streams("udp_flows", {"flows": 7, "size": 70}), SRC, DST)
+    config = trafgen.write_config(pkts)
+    try:
+        out = tmp_path / "out.pcap"
+        cmd = trafgen.argv(config, str(out), count=2 * len(pkts))
+        subprocess.run(cmd, check=True, capture_output=True, timeout=30)
+    finally:
+        os.unlink(config)
+    assert [p for p, _ in RawPcapReader(str(out))] == pkts * 2
