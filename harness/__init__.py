@@ -7,7 +7,7 @@ Vocabulary, used everywhere in the package and nowhere with a second name:
 - topology: a Mininet topology in ``topologies/<name>.py`` (``harness.net``).
 - profile: a TRex STL profile in ``profiles/<name>.py`` (``harness.traffic``).
 - extension: a BPF program in ``extensions/<name>.c`` with metadata (``harness.bpf``).
-- engine: what sends a profile's packets: ``local`` (trafgen, no server) or ``trex``.
+- engine: what sends a profile's packets: ``local`` (tcpreplay, no server) or ``trex``.
 - trial: one run of a variant × topology × profile × extension at one rate;
   it produces one record (a JSON object, ``harness.trial``).
 

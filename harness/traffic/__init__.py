@@ -9,7 +9,7 @@ How the modules relate, from a profile file to a measured result:
   engines fill underscore hooks), ``TrafficResult``, and the registry ``get_engine``.
 - ``local``: the engine that needs no TRex server. ``fieldengine`` reproduces TRex's
   field engine to expand each stream into its packets, ``mix`` interleaves streams in
-  proportion to their rates, ``trafgen`` sends them with netsniff-ng's trafgen, and
+  proportion to their rates, ``tcpreplay`` sends them, and
   ``counters`` reads interface counters inside the endpoints' namespaces.
 - ``endpoint``: where traffic leaves and arrives (a network namespace or a Mininet host);
   ``vethpair`` makes two namespaces joined by a veth pair (tests, benchmarks).

@@ -62,8 +62,7 @@ class NetnsEndpoint:
 
     @cached_property
     def _addr(self) -> dict:
-        out = run_checked(["ip", "-n", self.netns, "-j", "addr", "show", "dev", self.intf])
-        return json.loads(out)[0]
+        return _link(self, self.intf)
 
     @property
     def mac(self) -> str:
@@ -87,8 +86,9 @@ class MininetEndpoint:
         self.host = host
         self.name = host.name
         self.intf = intf or host.defaultIntf().name
-        self.mac = host.MAC(self.intf)
         self.ip = host.IP(self.intf)
+        # Mininet knows the MAC once the network configured the host; else ask the kernel.
+        self.mac = host.MAC(self.intf) or _link(self, self.intf)["address"]
 
     def popen(self, argv: Sequence[str], **kwargs) -> subprocess.Popen:
         """Start 'argv' in the host's namespace; mnexec -d makes it a process group leader."""
@@ -104,3 +104,8 @@ class MininetEndpoint:
 
     def __repr__(self) -> str:
         return f"MininetEndpoint({self.name!r}, {self.intf!r})"
+
+
+def _link(endpoint: Endpoint, intf: str) -> dict:
+    """What ``ip -j addr show`` says about 'intf' in the endpoint's namespace."""
+    return json.loads(endpoint.run(["ip", "-j", "addr", "show", "dev", intf]))[0]

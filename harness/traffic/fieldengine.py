@@ -5,14 +5,15 @@ field-engine program has run: flow variables advance once per packet, writes cop
 into the packet, checksums are fixed. ``expand`` runs the same program, with the same
 arithmetic as TRex's data path (src/stx/stl/trex_stl_stream_vm.h: ``inc_mod``/``dec_mod``
 wrap-around, ``fastrand``, the variables' values before the first packet), over one
-period of the program, after which the sequence repeats. Like one TRex core, which is
-how the local engine sends. Supported: ``flow_var`` (inc, dec, random; ranges and value
-lists), ``flow_var_rand_limit``, ``write_flow_var``, ``write_mask_flow_var`` (big endian),
-``fix_checksum_ipv4``, ``fix_checksum_hw`` (IPv4 with TCP/UDP: computed in software) and
-the program's ``cache``. Anything else raises ExtbenchError naming it. A ``random``
-variable has no period: the engine replays a window of at least ``RANDOM_WINDOW`` packets,
-and seeds TRex's generator with the stream's ``random_seed`` (TRex seeds it with
-``rand()`` when there is none, so no run can match its values anyway).
+period of the program, after which the sequence repeats. It models one TRex core (TRex
+splits variables' ranges across cores; the local engine sends from one). Supported:
+``flow_var`` (inc, dec, random; ranges and value lists), ``flow_var_rand_limit``,
+``write_flow_var``, ``write_mask_flow_var`` (big endian), ``fix_checksum_ipv4``,
+``fix_checksum_hw`` (IPv4 with TCP/UDP: computed in software) and the program's ``cache``.
+Anything else raises ExtbenchError naming it. A ``random`` variable has no period: the
+engine replays a window of at least ``RANDOM_WINDOW`` packets, and seeds TRex's generator
+with the stream's ``random_seed`` (TRex seeds it with ``rand()`` when there is none, so
+no run can match its values anyway).
 """
 
 import math
@@ -20,9 +21,8 @@ from collections.abc import Callable
 
 from harness.errors import ExtbenchError
 
-# Most distinct packets one stream may expand to. trafgen's configuration parser is
-# quadratic in the number of packets: 16,384 load in 0.3 s, 32,768 in 1.7 s, 65,536 in 10 s.
-MAX_PACKETS = 32_768
+# Most distinct packets one stream may expand to (the sender preloads them all in memory).
+MAX_PACKETS = 1_048_576
 RANDOM_WINDOW = 4_096
 DEFAULT_SEED = 1
 _SIZES = (1, 2, 4, 8)

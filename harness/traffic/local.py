@@ -2,24 +2,26 @@
 
 Each stream's TRex JSON is expanded into exactly the packets a TRex core would send
 (``fieldengine``), the streams are mixed in proportion to their rates (``mix``), and
-netsniff-ng's trafgen sends the mixed cycle in a loop from the sender endpoint, at the
-requested rate or as fast as it can. Like TRex with its port configuration, the engine
-writes the sender's MAC address as Ethernet source and the first receiver's MAC address as
-Ethernet destination into every packet, unless the stream asks to keep the packet's own
-(TRex's ``mac_src_override_by_pkt`` / ``mac_dst_override_mode`` flags). Packets are counted
-by the interfaces (``counters``): tx at the sender, rx at each receiver, as differences of
-readings before sending and after a short drain once sending has stopped.
+tcpreplay sends the mixed cycle in a loop from the sender endpoint, at the requested rate
+or as fast as it can (``tcpreplay`` says why not trafgen). Like TRex with its port
+configuration, the engine writes the sender's MAC address as Ethernet source and the
+first receiver's MAC address as Ethernet destination into every packet, unless the stream
+asks to keep the packet's own (TRex's ``mac_src_override_by_pkt`` /
+``mac_dst_override_mode`` flags). Packets are counted by the interfaces (``counters``):
+tx at the sender, rx at each receiver, as differences of readings before sending and
+after a short drain once sending has stopped.
 
 Only continuous, self-starting streams without inter-stream gap, flow statistics or
 stream chaining are supported; anything else raises ExtbenchError naming it.
 """
 
 import contextlib
+import json
 import os
 import time
 
 from harness.errors import ExtbenchError
-from harness.traffic import counters, fieldengine, mix, pacing, trafgen
+from harness.traffic import counters, fieldengine, mix, tcpreplay
 from harness.traffic.endpoint import Endpoint
 from harness.traffic.engine import Engine
 from harness.traffic.profile import CompiledStream
@@ -27,6 +29,7 @@ from harness.traffic.profile import CompiledStream
 # TRex stream flags: bit 0 keeps the packet's source MAC, bits 1-2 the destination mode
 # (1: keep the packet's destination MAC), bit 3 marks a dummy stream.
 _SRC_FROM_PKT, _DST_SHIFT, _DST_FROM_PKT, _DUMMY = 0x1, 1, 1, 0x8
+_ETH_HEADER = 14
 
 
 def _mac(text: str) -> bytes:
@@ -79,52 +82,40 @@ def cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
 
 
 class LocalEngine(Engine):
-    """Sends with trafgen from the sender's namespace, paced by tbf; counts at interfaces.
+    """Sends with tcpreplay from the sender's namespace; counts at the interfaces.
 
     drain_s: wait after sending stops before reading the receivers' counters (s)
-    start_timeout_s: longest wait for trafgen to load its packets and start (s)
     """
 
     name = "local"
 
-    def __init__(self, drain_s: float = 0.5, start_timeout_s: float = 60.0):
-        trafgen.check()
-        self.drain_s, self.start_timeout_s = drain_s, start_timeout_s
+    def __init__(self, drain_s: float = 0.5):
+        tcpreplay.check()
+        self.drain_s = drain_s
         self._cleanup = contextlib.ExitStack()
 
     def _prepare(self, streams: list[CompiledStream], tx: Endpoint, rx: list[Endpoint]) -> None:
         self.tx, self.rx = tx, rx
         self.packets = cycle(streams, tx.mac, rx[0].mac)
-        self._config = trafgen.write_config(self.packets)
-        self._cleanup.callback(_unlink, self._config)
+        _check_mtu(tx, max(len(p) for p in self.packets))
+        self._pcap = tcpreplay.write_pcap(self.packets)
+        self._cleanup.callback(_unlink, self._pcap)
 
-    def _send(self, rate_pps: float | None, count: int | None) -> float:
-        """Start trafgen (paced at 'rate_pps' unless None); return when it started sending."""
-        if rate_pps is not None:
-            lengths = [len(p) for p in self.packets]
-            self._cleanup.enter_context(pacing.paced(
-                self.tx, rate_pps, sum(lengths) / len(lengths), max(lengths)))
-        self._sender = trafgen.Trafgen(self.tx, self._config, rate_pps is not None, count)
+    def _send(self, argv: list[str]) -> None:
+        self._sender = tcpreplay.Tcpreplay(self.tx, argv)
         self._cleanup.callback(self._sender.stop)
-        return self._sender.start(self.start_timeout_s)
+        self._sender.start()
 
     def _start(self, rate_pps: float | None, duration_s: float) -> None:
         self._before = self._read()
-        count = None if rate_pps is None else max(1, round(rate_pps * duration_s))
-        self._t0 = self._send(rate_pps, count)
+        self._t0 = time.monotonic()
+        self._send(tcpreplay.argv(self._pcap, self.tx.intf, rate_pps, duration_s))
 
     def _wait(self, rate_pps: float | None, duration_s: float) -> float:
-        if rate_pps is not None:
-            # trafgen stops by itself after its packets; give it some slack, then stop it.
-            self._sender.wait(duration_s * 1.2 + 2.0)
-        else:
-            # Unpaced trafgen runs until stopped; wait() raises if it fails before.
-            self._sender.wait(max(0.0, self._t0 + duration_s - time.monotonic()))
-        self._sender.stop()
-        elapsed = time.monotonic() - self._t0
-        if rate_pps is not None:
-            pacing.wait_empty(self.tx)
-        return elapsed
+        if not self._sender.wait(duration_s + 30.0):
+            raise ExtbenchError(f"tcpreplay did not stop after {duration_s:.0f} s")
+        # tcpreplay's own measure of its sending time excludes loading the packets.
+        return self._sender.sent[1] if self._sender.sent else time.monotonic() - self._t0
 
     def _stop(self) -> None:
         self._cleanup.close()
@@ -139,15 +130,22 @@ class LocalEngine(Engine):
 
     def _warmup(self, rate_pps: float) -> None:
         n = len(self.packets)
-        self._send(rate_pps, n)
-        if not self._sender.wait(n / rate_pps * 1.5 + 5.0):
-            raise ExtbenchError(f"warm-up: trafgen did not send {n} packets at "
+        self._send(tcpreplay.argv(self._pcap, self.tx.intf, rate_pps, loops=1))
+        if not self._sender.wait(n / rate_pps * 1.5 + 10.0):
+            raise ExtbenchError(f"warm-up: tcpreplay did not send {n} packets at "
                                 f"{rate_pps:.0f} pps in time")
-        pacing.wait_empty(self.tx)
         time.sleep(self.drain_s)
 
     def _read(self) -> list[counters.Counters]:
         return [counters.read(ep) for ep in [self.tx, *self.rx]]
+
+
+def _check_mtu(tx: Endpoint, longest: int) -> None:
+    """Refuse packets the sender's interface would drop without a word."""
+    mtu = json.loads(tx.run(["ip", "-j", "link", "show", "dev", tx.intf]))[0]["mtu"]
+    if longest > mtu + _ETH_HEADER:
+        raise ExtbenchError(f"{tx.name}: {longest}-byte packets do not fit interface "
+                            f"{tx.intf} (MTU {mtu})")
 
 
 def _unlink(path: str) -> None:

@@ -1,6 +1,6 @@
 """Mix several streams' packet cycles into one cycle, in proportion to the streams' rates.
 
-A sender that loops over one list of packets (trafgen) sends several streams at their
+A sender that loops over one list of packets (tcpreplay) sends several streams at their
 relative rates if each stream fills a share of the list equal to its share of the total
 rate. Each stream's share must be a whole number of its own periods, so that every loop
 over the list continues each stream's sequence exactly where TRex would be; the shares

@@ -148,4 +148,4 @@ def test_bad_programs_are_rejected():
     with pytest.raises(ExtbenchError, match="past the 60-byte packet"):
         expand(PKT, [var(), write(offset=59)])
     with pytest.raises(ExtbenchError, match="repeats after 40000 packets"):
-        expand(PKT, [var(lo=0, hi=39999), write()])
+        expand(PKT, [var(lo=0, hi=39999), write()], max_packets=32768)

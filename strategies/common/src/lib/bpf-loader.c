@@ -17,6 +17,7 @@
 #include <config.h>
 #include "bpf-loader.h"
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <gelf.h>
@@ -142,6 +143,134 @@ check_elf(Elf *e, char **errorp)
         }
     }
     return 0;
+}
+
+static Elf_Scn *find_section(Elf *, const char *name, bool code,
+                             size_t *indexp);
+
+/* Returns true if every type that BTF type 't' refers to is below 'n'. */
+static bool
+btf_refs_valid(const struct btf_type *t, uint32_t n)
+{
+    switch (btf_kind(t)) {
+    case BTF_KIND_INT:
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+    case BTF_KIND_FWD:
+    case BTF_KIND_FLOAT:
+        return true;
+
+    case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_CONST:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_FUNC:
+    case BTF_KIND_VAR:
+    case BTF_KIND_DECL_TAG:
+    case BTF_KIND_TYPE_TAG:
+        return t->type < n;
+
+    case BTF_KIND_ARRAY:
+        return btf_array(t)->type < n && btf_array(t)->index_type < n;
+
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION: {
+        const struct btf_member *m = btf_members(t);
+
+        for (uint16_t i = 0; i < btf_vlen(t); i++) {
+            if (m[i].type >= n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    case BTF_KIND_FUNC_PROTO: {
+        const struct btf_param *p = btf_params(t);
+
+        for (uint16_t i = 0; i < btf_vlen(t); i++) {
+            if (p[i].type >= n) {
+                return false;
+            }
+        }
+        return t->type < n;
+    }
+
+    case BTF_KIND_DATASEC: {
+        const struct btf_var_secinfo *v = btf_var_secinfos(t);
+
+        for (uint16_t i = 0; i < btf_vlen(t); i++) {
+            if (v[i].type >= n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    default:
+        return false;
+    }
+}
+
+/* Checks the ".BTF" section of 'e', if there is one: libbpf 1.1 parses it
+ * but trusts the type ids it holds (it dereferences a NULL type for an id out
+ * of range, found by fuzzing) and follows chains of modifiers and typedefs
+ * without a limit.  Returns 0 or a positive errno with a message in
+ * '*errorp'. */
+static int
+check_btf(Elf *e, char **errorp)
+{
+    size_t index;
+    Elf_Scn *scn = find_section(e, ".BTF", false, &index);
+    if (!scn) {
+        return 0;
+    }
+
+    Elf_Data *data = elf_getdata(scn, NULL);
+    if (!data || !data->d_buf || !data->d_size) {
+        *errorp = xstrdup("empty or unreadable .BTF section");
+        return EINVAL;
+    }
+
+    struct btf *btf = btf__new(data->d_buf, data->d_size);
+    if (!btf) {
+        int error = errno > 0 ? errno : EINVAL;
+
+        *errorp = xasprintf("bad .BTF section (%s)", ovs_strerror(error));
+        return error;
+    }
+
+    uint32_t n = btf__type_cnt(btf);
+    int error = 0;
+    for (uint32_t id = 1; id < n; id++) {
+        const struct btf_type *t = btf__type_by_id(btf, id);
+
+        if (!t || !btf_refs_valid(t, n)) {
+            *errorp = xasprintf(".BTF type %"PRIu32" refers to a type that "
+                                "does not exist", id);
+            error = EINVAL;
+            break;
+        }
+    }
+
+    /* Now that every reference is valid: a chain of modifiers and typedefs
+     * must end, and soon. */
+    for (uint32_t id = 1; id < n && !error; id++) {
+        const struct btf_type *t = btf__type_by_id(btf, id);
+
+        for (int depth = 0; btf_is_mod(t) || btf_is_typedef(t); depth++) {
+            if (depth >= 32) {
+                *errorp = xasprintf(".BTF type %"PRIu32" starts a loop or "
+                                    "too long a chain of modifiers", id);
+                error = EINVAL;
+                break;
+            }
+            t = btf__type_by_id(btf, t->type);
+        }
+    }
+    btf__free(btf);
+    return error;
 }
 
 /* Finds the section named 'name' that holds code, and its index.  Returns the
@@ -427,6 +556,9 @@ bpf_elf_load_mem(const void *data, size_t size, const char *name,
         return EINVAL;
     }
     error = check_elf(e, &error_msg);
+    if (!error) {
+        error = check_btf(e, &error_msg);
+    }
     if (error) {
         goto out;
     }

@@ -38,7 +38,9 @@
  * which does not touch the kernel) and libelf; map references (ld_imm64 with
  * an R_BPF_64_64 relocation against a map's symbol) are rewritten into
  * ld_imm64 with src == EBPF_PSEUDO_MAP_FD and imm == the map's index in
- * 'maps'.
+ * 'maps'.  Before libbpf sees the object, the ELF header and the BTF type
+ * graph are checked here, because libbpf 1.1 crashes on some malformed BTF
+ * (found by fuzzing).
  *
  * This header deliberately does not include bpf-verifier.h: <linux/bpf.h>,
  * which libbpf includes, also defines a "struct bpf_map_info". */

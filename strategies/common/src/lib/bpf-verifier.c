@@ -942,11 +942,14 @@ check_map_access(struct verifier *v, int regno, const struct reg *r,
 }
 
 /* Checks that stack pointer 'r' (register 'regno') plus 'off' is a fixed
- * offset at which 'size' bytes fit in the frame, and stores the offset
- * from r10 in '*absp'.  'what' names the access for the message. */
+ * offset at which 'size' bytes fit in the frame, aligned to 'size' if
+ * 'align' (as the kernel requires of loads and stores on the stack), and
+ * stores the offset from r10 in '*absp'.  'what' names the access for the
+ * message. */
 static int
 check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
-                   int off, int size, const char *what, int *absp)
+                   int off, uint32_t size, bool align, const char *what,
+                   int *absp)
 {
     int64_t abs = (int64_t) r->off + off;
 
@@ -954,10 +957,14 @@ check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
         return verr(v, EACCES, "R%d variable stack access prohibited",
                     regno);
     }
-    abs += (int64_t) r->s.umin;
+    abs += (int64_t) r->s.smin;
     if (abs < -EBPF_STACK_SIZE || abs + size > 0) {
-        return verr(v, EACCES, "invalid %s stack R%d off=%"PRId64" size=%d",
-                    what, regno, abs, size);
+        return verr(v, EACCES, "invalid %s stack R%d off=%"PRId64" "
+                    "size=%"PRIu32, what, regno, abs, size);
+    }
+    if (align && abs % size) {
+        return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
+                    "size %"PRIu32, r->off, off, size);
     }
     *absp = abs;
     return 0;
@@ -1099,18 +1106,6 @@ ctx_read(struct verifier *v, int regno, const struct reg *r, int off,
     return 0;
 }
 
-/* Checks the alignment of a stack access. */
-static int
-check_stack_align(struct verifier *v, const struct reg *r, int off,
-                  int size)
-{
-    if (((int64_t) r->off + off) % size) {
-        return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
-                    "size %d", r->off, off, size);
-    }
-    return 0;
-}
-
 /* Checks a load of 'size' bytes at 'off' from register 'regno' of 'st' and
  * stores the value loaded in 'out'. */
 static int
@@ -1125,10 +1120,8 @@ mem_read(struct verifier *v, struct state *st, int regno, int off,
         return ctx_read(v, regno, r, off, size, out);
 
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, off, size, "read from", &abs);
-        if (!err) {
-            err = check_stack_align(v, r, off, size);
-        }
+        err = check_stack_bounds(v, regno, r, off, size, true, "read from",
+                                 &abs);
         return err ? err : stack_read(v, st, abs, size, out);
 
     case REG_PKT:
@@ -1168,10 +1161,8 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
                     off, size);
 
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, off, size, "write to", &abs);
-        if (!err) {
-            err = check_stack_align(v, r, off, size);
-        }
+        err = check_stack_bounds(v, regno, r, off, size, true, "write to",
+                                 &abs);
         return err ? err : stack_write(v, st, abs, size, val);
 
     case REG_PKT:
@@ -1222,11 +1213,8 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 
     switch (r->type) {
     case REG_STACK:
-        err = check_stack_bounds(v, insn->dst, r, insn->offset, size,
+        err = check_stack_bounds(v, insn->dst, r, insn->offset, size, true,
                                  "write to", &abs);
-        if (!err) {
-            err = check_stack_align(v, r, insn->offset, size);
-        }
         if (!err) {
             err = stack_read(v, st, abs, size, &old);
         }
@@ -1240,7 +1228,14 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
         break;
 
     case REG_MAP_VALUE:
-        err = check_map_access(v, insn->dst, r, insn->offset, size);
+        /* Atomic operations must be naturally aligned. */
+        if (((int64_t) r->off + insn->offset) % size
+            || (r->s.t.value | r->s.t.mask) & (size - 1)) {
+            err = verr(v, EACCES, "misaligned value access off %"PRId32"+%d "
+                       "size %d", r->off, insn->offset, size);
+        } else {
+            err = check_map_access(v, insn->dst, r, insn->offset, size);
+        }
         break;
 
     case REG_CTX:
@@ -1471,11 +1466,12 @@ check_helper_mem(struct verifier *v, struct state *st, int regno,
                  uint32_t size)
 {
     const struct reg *r = &st->regs[regno];
-    int abs, err, i;
+    int abs, err;
+    uint32_t i;
 
     switch (r->type) {
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, 0, size, "read from",
+        err = check_stack_bounds(v, regno, r, 0, size, false, "read from",
                                  &abs);
         if (err) {
             return err;
@@ -2145,6 +2141,7 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
     case EBPF_CLS_LD:
         if (code == (EBPF_CLS_LD | EBPF_MODE_IMM | EBPF_SIZE_DW)) {
             const struct ebpf_insn *next = insn + 1;
+            const struct bpf_map_info *map;
 
             if (v->pc + 1 >= v->n_insns || next->opcode || next->dst
                 || next->src || next->offset) {
@@ -2160,6 +2157,14 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
                 if (insn->imm < 0 || insn->imm >= v->n_maps) {
                     return verr(v, EINVAL, "fd %"PRId32" is not pointing to "
                                 "valid bpf_map", insn->imm);
+                }
+                map = &v->maps[insn->imm];
+                if (!map->key_size || map->key_size > EBPF_STACK_SIZE
+                    || !map->value_size
+                    || map->value_size > BPF_VERIFIER_MAX_VALUE_SIZE) {
+                    return verr(v, EINVAL, "map %"PRId32" has an invalid key "
+                                "size (%"PRIu32") or value size (%"PRIu32")",
+                                insn->imm, map->key_size, map->value_size);
                 }
             } else if (insn->src) {
                 return verr(v, EINVAL, "unrecognized bpf_ld_imm64 insn");

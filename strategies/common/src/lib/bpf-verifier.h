@@ -47,6 +47,9 @@
 #define BPF_VERIFIER_MAX_STATES_PER_INSN 64
 #define BPF_VERIFIER_MAX_STATES 4096
 
+/* Largest map value accepted, in bytes.  Keys must fit in the stack. */
+#define BPF_VERIFIER_MAX_VALUE_SIZE (1u << 20)
+
 /* A map, as the verifier needs to know it. */
 struct bpf_map_info {
     uint32_t type;              /* EBPF_MAP_TYPE_*. */

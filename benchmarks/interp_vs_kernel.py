@@ -1,0 +1,81 @@
+"""OVS's BPF interpreter against the kernel's JIT: mean time per run of every extension.
+
+For each extension object (every role its kind builds) the packet of the first step of its
+first expected scenario is run REPEAT times on the same buffer, in ``ovstest test-bpf bench``
+of the ``runtime`` variant (the interpreter, timed around the loop with CLOCK_MONOTONIC) and
+in the kernel (``bpftool prog run ... repeat``, BPF_PROG_TEST_RUN, which reports the mean
+duration in ns of the JIT-compiled program). Prints one line per object: instructions
+executed per run, ns/run in OVS, ns/run in the kernel, and their ratio. Needs root (kernel),
+a built runtime variant and clang. Usage:
+
+    .venv/bin/python benchmarks/interp_vs_kernel.py [--repeat 200000] [--json OUT]
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from harness.bpf import metadata, packets
+from harness.bpf.compile import compile_extension
+from harness.bpf.kernel import KernelProgram
+from harness.bpf.ovs import ovstest_bench, ovstest_verify
+from harness.errors import ExtbenchError
+
+
+def scenario_packet(ext: metadata.Extension) -> bytes:
+    """The packet of the first step of the extension's first scenario (a UDP frame if none)."""
+    for sc in ext.scenarios:
+        for step in sc["steps"]:
+            return packets.packet_bytes(step["packet"])
+    return packets.packet_bytes({"proto": "udp"})
+
+
+def measure(obj: Path, pkt: bytes, repeat: int, variant: str) -> dict:
+    """ns/run of 'obj' on 'pkt' in OVS's interpreter and in the kernel, and their ratio."""
+    ovs = ovstest_bench(obj, pkt, repeat, variant)
+    with KernelProgram(obj) as kp:
+        kernel_ns = kp.run_timed(pkt, repeat)
+    return {"insns_per_run": ovs["insns_per_run"], "ovs_ns": ovs["ns_per_run"],
+            "kernel_ns": kernel_ns,
+            "ratio": ovs["ns_per_run"] / kernel_ns if kernel_ns else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the interpreter-versus-kernel table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=200_000, help="runs per measurement")
+    p.add_argument("--variant", default="runtime", help="variant whose ovstest runs (default "
+                   "runtime)")
+    p.add_argument("--json", type=Path, help="also write the rows as JSON to this file")
+    args = p.parse_args(argv)
+    rows = []
+    try:
+        print(f"{'extension':<28} {'insns/run':>9} {'OVS ns':>9} {'kernel ns':>9} {'ratio':>7}")
+        for ext in metadata.load_all():
+            for role in ext.roles:
+                obj = compile_extension(ext.name, role)
+                name = f"{ext.name}.{role}"
+                verdict = ovstest_verify(obj, args.variant)
+                if not verdict.accepted:
+                    print(f"{name:<28} rejected by OVS: {verdict.reason}")
+                    rows.append({"extension": name, "rejected": verdict.reason})
+                    continue
+                row = {"extension": name, **measure(obj, scenario_packet(ext), args.repeat,
+                                                     args.variant)}
+                rows.append(row)
+                ratio = f"{row['ratio']:.1f}" if row["ratio"] else "n/a"
+                print(f"{name:<28} {row['insns_per_run']:>9.1f} {row['ovs_ns']:>9.1f} "
+                      f"{row['kernel_ns']:>9.1f} {ratio:>7}")
+    except ExtbenchError as e:
+        print(f"interp_vs_kernel: {e}", file=sys.stderr)
+        return e.exit_status
+    if args.json:
+        tmp = args.json.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows, indent=1) + "\n")
+        tmp.replace(args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
