@@ -51,7 +51,7 @@ def _trial(args: argparse.Namespace) -> int:
     spec = TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
-                     engine=args.engine)
+                     engine=args.engine, port_type=args.port_type)
     with signals_raise():
         record = run_trial(spec)
     if args.out:
@@ -109,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--rate", type=float, default=None, help="offered pps (default: max)")
     tr.add_argument("--rep", type=int, default=0, help="repetition number, recorded")
     tr.add_argument("--engine", default="local", help="traffic engine (default local)")
+    tr.add_argument("--port-type", default="system",
+                    help="switch port type: system (AF_PACKET, main thread; default) or afxdp "
+                         "(a PMD thread on the last core)")
     tr.add_argument("--out", help="record file (JSON); default: stdout")
 
     sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")

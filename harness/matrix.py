@@ -10,14 +10,15 @@ import re
 
 #: Trial axis → the config key listing its values (defaults: config/schema.yaml).
 AXES = {"variant": "variants", "topology": "topologies", "profile": "profiles",
-        "extension": "extensions", "flows": "flows", "pkt_size": "pkt_sizes", "rate": "rates"}
+        "extension": "extensions", "flows": "flows", "pkt_size": "pkt_sizes", "rate": "rates",
+        "port_type": "port_types"}
 DEFAULTS = {"topologies": ["p2p"], "profiles": ["udp_flows"], "extensions": ["none"],
-            "flows": [1000], "pkt_sizes": [64], "rates": ["max"]}
+            "flows": [1000], "pkt_sizes": [64], "rates": ["max"], "port_types": ["system"]}
 TRIAL_PATH = ("{variant}/{topology}/{profile}/{extension}/"
-              "{flows}f-{pkt_size}B-{rate}pps-rep{rep}")
+              "{flows}f-{pkt_size}B-{rate}pps-{port_type}-rep{rep}")
 TRIAL_RE = re.compile(r"^(?P<variant>[\w-]+)/(?P<topology>[\w-]+)/(?P<profile>[\w-]+)/"
                       r"(?P<extension>[\w-]+)/(?P<flows>\d+)f-(?P<pkt_size>\d+)B-"
-                      r"(?P<rate>max|\d+)pps-rep(?P<rep>\d+)$")
+                      r"(?P<rate>max|\d+)pps-(?P<port_type>[a-z]+)-rep(?P<rep>\d+)$")
 
 
 def _as_list(value) -> list:
@@ -36,7 +37,11 @@ def expand_experiment(exp: dict, repetitions: int) -> list[dict]:
         combos = [tuple(v[i] if len(v) > 1 else v[0] for v in columns.values())
                   for i in range(n)]
     else:
-        combos = list(itertools.product(*columns.values()))
+        # The variant axis is the innermost loop (see below).
+        axes = list(columns)
+        order = [a for a in axes if a != "variant"] + ["variant"]
+        combos = [tuple(dict(zip(order, c, strict=True))[a] for a in axes)
+                  for c in itertools.product(*(columns[a] for a in order))]
     # Repetitions are the outer loop and variants change fastest, so that variants of one
     # configuration run interleaved (A B C A B C …) and machine drift spreads over all.
     trials = []

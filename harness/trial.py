@@ -34,6 +34,12 @@ from harness.traffic.profile import compile_streams
 
 # Log lines that a trial may produce without anything being wrong.
 ALLOWED_LOG: tuple[str, ...] = ()
+#: With afxdp ports, in a container that may not raise RLIMIT_MEMLOCK, libxdp cannot load
+#: its multi-program dispatcher and OVS falls back to loading its own XDP program.
+AFXDP_ALLOWED_LOG = (r"netdev_afxdp\|ERR\|setrlimit\(RLIMIT_MEMLOCK\) failed",
+                     r"netdev_afxdp\|WARN\|libbpf: ")
+#: Port types a trial can give the switches' ports (OVS interface types).
+PORT_TYPES = ("system", "afxdp")
 #: How far delivery may be from the expected fraction of the sent packets (loss allowance).
 DELIVERY_TOLERANCE = 0.02
 
@@ -52,6 +58,7 @@ class TrialSpec:
     extension: str | None = None
     rep: int = 0
     engine: str = "local"
+    port_type: str = "system"
     topology_params: dict = field(default_factory=dict)
 
     def tunables(self, sender_ip: str, receiver_ip: str) -> dict[str, str]:
@@ -81,6 +88,9 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
         extension = metadata.load(use.name)
         ext = use, extension, role_on(variant.extensions, variant.action_options, use,
                                       extension.kind)
+    if spec.port_type not in PORT_TYPES:
+        raise ExtbenchError(f"unknown port type '{spec.port_type}' (known: "
+                            f"{', '.join(PORT_TYPES)})")
     if spec.flows < 1 or spec.pkt_size < 60 or spec.duration_s <= 0:
         raise ExtbenchError("flows must be ≥ 1, pkt_size ≥ 60 and duration_s > 0")
     if spec.rate_pps is not None and spec.rate_pps <= 0:
@@ -94,14 +104,14 @@ def vswitchd_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def log_problems(log: Path) -> list[str]:
+def log_problems(log: Path, allowed: tuple[str, ...] = ()) -> list[str]:
     """WARN/ERR/EMER lines of a daemon log that are not explicitly allowed."""
     if not log.exists():
         return []
     bad = []
     for line in log.read_text(errors="replace").splitlines():
         if re.search(r"\|(WARN|ERR|EMER)\|", line) and not any(
-                re.search(a, line) for a in ALLOWED_LOG):
+                re.search(a, line) for a in ALLOWED_LOG + allowed):
             bad.append(line)
     return bad
 
@@ -124,7 +134,14 @@ class Testbed:
     def __enter__(self) -> "Testbed":
         try:
             self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant))
+            if self.spec.port_type == "afxdp":
+                # One PMD thread, on the last core, polls every afxdp port.
+                last_core = max(os.sched_getaffinity(0))
+                self.ovs.vsctl("set", "Open_vSwitch", ".",
+                               f"other_config:pmd-cpu-mask={1 << last_core:#x}")
             self.net = self._stack.enter_context(Network(self.ovs, self.topo))
+            if self.spec.port_type != "system":
+                self._set_port_type(self.spec.port_type)
             self._install()
         except BaseException:
             self._stack.close()
@@ -133,6 +150,19 @@ class Testbed:
 
     def __exit__(self, *exc) -> None:
         self._stack.close()
+
+    def _set_port_type(self, port_type: str) -> None:
+        """Make every switch port (not the bridges' own) an interface of 'port_type'."""
+        for switch in self.net.switches():
+            for intf in switch.intfList():
+                if intf.name != "lo":
+                    self.ovs.vsctl("set", "interface", intf.name, f"type={port_type}")
+        deadline = time.monotonic() + 30
+        ports = [i.name for s in self.net.switches() for i in s.intfList() if i.name != "lo"]
+        while not all(p in self.ovs.appctl("dpif-netdev/pmd-rxq-show") for p in ports):
+            if time.monotonic() > deadline:
+                raise ExtbenchError(f"{port_type} ports did not come up on a PMD thread")
+            time.sleep(0.2)
 
     def _install(self) -> None:
         """Install the OpenFlow tables and compile the profile for this topology."""
@@ -177,8 +207,9 @@ class Testbed:
         cov_after = stats.parse_coverage(ovs.appctl("coverage/show"))
         drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
                  if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
+        allowed = AFXDP_ALLOWED_LOG if self.spec.port_type == "afxdp" else ()
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
-                             log_problems(ovs.vswitchd_log))
+                             log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
         if self.ext is not None:
             record.update(delivery(self.ext[1].placement["traffic"], result))
@@ -249,6 +280,7 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
         "extension": spec.extension or "none", "flows": spec.flows,
         "pkt_size": spec.pkt_size, "rep": spec.rep, "engine": result.engine,
+        "port_type": spec.port_type,
         "offered_pps": result.offered_pps, "duration_s": result.duration_s,
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,

@@ -9,6 +9,7 @@ def trial_args(wildcards):
     extension = "" if t["extension"] == "none" else f"--extension {t['extension']}"
     return (f"--variant {t['variant']} --topology {t['topology']} --profile {t['profile']} "
             f"--flows {t['flows']} --pkt-size {t['pkt_size']} --rep {t['rep']} "
+            f"--port-type {t['port_type']} "
             f"--duration {config['duration_s']} --engine {config['engine']} {rate} {extension}")
 
 

@@ -9,8 +9,9 @@ def test_outer_is_cartesian_and_interleaves_variants():
     exp = {"name": "e", "variants": ["a", "b"], "flows": [10, 100]}
     trials = matrix.expand_experiment(exp, repetitions=2)
     assert len(trials) == 2 * 2 * 2
-    # Variants change fastest within a repetition; repetitions are the outer loop.
-    assert [t["variant"] for t in trials[:2]] == ["a", "a"] or trials[0]["rep"] == 0
+    # Variants change fastest (A B A B …); repetitions are the outer loop.
+    assert [t["variant"] for t in trials] == ["a", "b"] * 4
+    assert [t["flows"] for t in trials[:4]] == [10, 10, 100, 100]
     assert [t["rep"] for t in trials] == [0] * 4 + [1] * 4
 
 
@@ -35,6 +36,6 @@ def test_trial_path_round_trip():
     t = matrix.parse_trial(paths[0])
     assert t == {"variant": "vanilla", "topology": "p2p", "profile": "udp_flows",
                  "extension": "none", "flows": "1000", "pkt_size": "64", "rate": "1000",
-                 "rep": "0"}
+                 "port_type": "system", "rep": "0"}
     with pytest.raises(ValueError):
         matrix.parse_trial("nonsense")

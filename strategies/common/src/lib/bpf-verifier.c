@@ -999,6 +999,28 @@ stack_read(struct verifier *v, struct state *st, int abs, int size,
         *out = st->spills[slot];
         return 0;
     }
+    if (st->spill_size[slot] && st->spills[slot].type == REG_SCALAR
+        && pos >= st->spill_pos[slot]
+        && pos + size <= st->spill_pos[slot] + st->spill_size[slot]) {
+        /* Part of a spilled scalar: its low bytes, or any bytes of a
+         * constant, are known (the stack is little-endian). */
+        const struct scalar *sp = &st->spills[slot].s;
+        int shift = (pos - st->spill_pos[slot]) * 8;
+        uint64_t mask = (UINT64_C(1) << (size * 8)) - 1;
+
+        if (sc_is_const(sp)) {
+            reg_const(out, (sp->umin >> shift) & mask);
+            return 0;
+        } else if (!shift) {
+            struct scalar m;
+
+            reg_unknown(out);
+            out->s = *sp;
+            sc_const(&m, mask);
+            sc_alu64(EBPF_ALU_AND, &out->s, &m);
+            return 0;
+        }
+    }
     for (i = 0; i < size; i++) {
         if (st->stype[b + i] == STACK_INVALID) {
             return verr(v, EACCES, "invalid read from stack off %d+%d "

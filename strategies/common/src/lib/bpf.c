@@ -316,6 +316,13 @@ bpf_prog_map(const struct bpf_prog *prog, const char *name)
     return NULL;
 }
 
+/* Returns the name of map 'i' of 'prog', or NULL if 'i' is too large. */
+const char *
+bpf_prog_map_name(const struct bpf_prog *prog, size_t i)
+{
+    return i < prog->elf.n_maps ? ebpf_map_name(prog->maps[i]) : NULL;
+}
+
 /* Stores in '*runs', '*insns' and '*faults' how many times 'prog' ran, how
  * many instructions it executed and how many runs faulted, over all
  * threads. */

@@ -128,8 +128,10 @@ void bpf_prog_close(struct bpf_prog *);
 uint64_t bpf_prog_run_data(struct bpf_prog *, void *data, size_t size,
                            uint32_t in_port);
 
-/* Returns the map named 'name' of 'prog' (see bpf-map.h), or NULL. */
+/* Returns the map named 'name' of 'prog' (see bpf-map.h), or NULL; and the
+ * name of the map with index 'i' in 'prog', or NULL if there is none. */
 struct ebpf_map *bpf_prog_map(const struct bpf_prog *, const char *name);
+const char *bpf_prog_map_name(const struct bpf_prog *, size_t i);
 
 /* Formats 'n' ranges as "[0,14) [23,end)", or "none" if 'n' is 0. */
 void bpf_ranges_format(const struct bpf_range *, size_t n, struct ds *);
