@@ -43,17 +43,26 @@ def _ovs_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("trial")
-def _trial(args: argparse.Namespace) -> int:
-    from harness.records import write_record
-    from harness.teardown import signals_raise
-    from harness.trial import TrialSpec, run_trial
-    spec = TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
+def _spec(args: argparse.Namespace):
+    from harness.trial import TrialSpec
+    return TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
                      engine=args.engine, port_type=args.port_type)
+
+
+@command("trial")
+@command("ndr")
+def _trial(args: argparse.Namespace) -> int:
+    from harness.records import write_record
+    from harness.teardown import signals_raise
+    from harness.trial import run_search, run_trial
     with signals_raise():
-        record = run_trial(spec)
+        if args.cmd == "ndr":
+            record = run_search(_spec(args), args.kind, args.loss_bound, args.precision,
+                                args.max_iterations)
+        else:
+            record = run_trial(_spec(args))
     if args.out:
         write_record(args.out, record)
     else:
@@ -99,6 +108,31 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--layer", help="'common' or the variant (default: the variant)")
 
     tr = sub.add_parser("trial", help="run one trial and write its record")
+    nd = sub.add_parser("ndr", help="search the non-drop (or partial-drop) rate")
+    nd.add_argument("--kind", choices=["ndr", "pdr"], default="ndr",
+                    help="ndr: loss 0 (default); pdr: loss ≤ 0.1 %%")
+    nd.add_argument("--loss-bound", type=float, default=None, help="override the bound (%%)")
+    nd.add_argument("--precision", type=float, default=0.01,
+                    help="stop when the bracket is within this fraction of the max rate")
+    nd.add_argument("--max-iterations", type=int, default=10)
+    for trial_parser in (tr, nd):
+        _trial_arguments(trial_parser)
+
+    sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")
+
+    v = sub.add_parser("verify", help="load a BPF object into a throwaway instance of a "
+                       "variant; print the verdict as JSON (exit 1 if rejected)")
+    v.add_argument("--variant", default="runtime", help="variant (default runtime)")
+    v.add_argument("object", help="ELF object from clang -target bpf")
+
+    for register in EXTRA_PARSERS:
+        register(sub)
+    return p
+
+
+def _trial_arguments(tr: argparse.ArgumentParser) -> None:
+    """Options shared by trial and ndr."""
+
     tr.add_argument("--variant", required=True)
     tr.add_argument("--topology", default="p2p")
     tr.add_argument("--profile", default="udp_flows")
@@ -113,17 +147,6 @@ def parser() -> argparse.ArgumentParser:
                     help="switch port type: system (AF_PACKET, main thread; default) or afxdp "
                          "(a PMD thread on the last core)")
     tr.add_argument("--out", help="record file (JSON); default: stdout")
-
-    sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")
-
-    v = sub.add_parser("verify", help="load a BPF object into a throwaway instance of a "
-                       "variant; print the verdict as JSON (exit 1 if rejected)")
-    v.add_argument("--variant", default="runtime", help="variant (default runtime)")
-    v.add_argument("object", help="ELF object from clang -target bpf")
-
-    for register in EXTRA_PARSERS:
-        register(sub)
-    return p
 
 
 EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []

@@ -20,6 +20,7 @@ from harness.bpf.metadata import Extension
 from harness.bpf.ovs import BpfControl
 from harness.errors import ExtbenchError
 from harness.flows import forwarding_flows
+from harness.ndr import search
 from harness.net.network import Network
 from harness.net.topology import make_topology
 from harness.ovs import stats
@@ -262,6 +263,32 @@ def not_expressible_record(spec: TrialSpec, reason: str) -> dict:
     return record
 
 
+def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None = None,
+               precision: float = 0.01, max_iterations: int = 10) -> dict:
+    """Search the highest rate within the loss bound on one testbed; return its record.
+
+    The record is that of the fastest valid iteration (or of the first one, if none was
+    valid), with the search's answer (``search_rate_pps``, ``search_rx_pps``) and every
+    iteration's record under ``search_iterations``.
+    """
+    try:
+        check_prerequisites()
+        validate(spec)
+    except NotExpressible as e:
+        return not_expressible_record(spec, str(e))
+    with Testbed(spec) as bed:
+        found = search(lambda rate: bed.measure(rate, spec.duration_s), kind, loss_bound_pct,
+                       precision, max_iterations)
+    valid = [r for r in found.iterations if r["valid"]]
+    best = max(valid, key=lambda r: r["tx_pps"]) if valid else found.iterations[0]
+    record = dict(best)
+    record.update(trial_kind=kind, search_loss_bound_pct=found.loss_bound_pct,
+                  search_rate_pps=found.rate_pps, search_rx_pps=found.rx_pps,
+                  search_iterations=[{k: v for k, v in r.items() if k != "spec"}
+                                     for r in found.iterations])
+    return record
+
+
 def run_trial(spec: TrialSpec) -> dict:
     """Run one fixed-rate trial and return its record."""
     try:
@@ -280,7 +307,7 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
         "extension": spec.extension or "none", "flows": spec.flows,
         "pkt_size": spec.pkt_size, "rep": spec.rep, "engine": result.engine,
-        "port_type": spec.port_type,
+        "port_type": spec.port_type, "trial_kind": "fixed",
         "offered_pps": result.offered_pps, "duration_s": result.duration_s,
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,

@@ -35,13 +35,15 @@ rule trial:
         extension=trial_extension_objects,
     output:
         f"{RESULTS}/trials/{{trial}}.json",
-    params:
-        args=trial_args,
     log:
         f"logs/trial/{config['name']}/{{trial}}.log",
     benchmark:
         f"logs/benchmarks/trial/{config['name']}/{{trial}}.tsv"
     resources:
         testbed=1,
+    params:
+        args=trial_args,
+        # fixed: one trial at the rate in the path; ndr/pdr: a rate search (from the max).
+        command="trial" if config["trial_kind"] == "fixed" else f"ndr --kind {config['trial_kind']}",
     shell:
-        ".venv/bin/extbench trial {params.args} --out {output} > {log} 2>&1"
+        ".venv/bin/extbench {params.command} {params.args} --out {output} > {log} 2>&1"

@@ -1367,8 +1367,9 @@ static int
 do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 {
     bool is64 = EBPF_CLASS(insn->opcode) == EBPF_CLS_ALU64;
-    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
     int op = EBPF_OP(insn->opcode);
+    /* For BPF_END, the source bit selects the byte order instead. */
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X && op != EBPF_ALU_END;
     struct reg *dst = &st->regs[insn->dst];
     struct reg imm, *src;
     int err;
@@ -1418,7 +1419,8 @@ do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
                         insn->dst);
         }
         if (op == EBPF_ALU_END) {
-            sc_endian(&dst->s, insn->imm, x);
+            sc_endian(&dst->s, insn->imm,
+                      EBPF_SRC(insn->opcode) == EBPF_SRC_X);
         } else if (is64) {
             sc_alu64(op, &dst->s, &dst->s);
         } else {
@@ -2382,7 +2384,10 @@ insn_use_def(const struct ebpf_insn *insn, uint16_t *use, uint16_t *def)
         break;
     case EBPF_CLS_ALU:
     case EBPF_CLS_ALU64:
-        *use = (op == EBPF_ALU_MOV ? 0 : dst) | (x ? src : 0);
+        *use = op == EBPF_ALU_MOV ? 0 : dst;
+        if (x && op != EBPF_ALU_END) {
+            *use |= src;
+        }
         *def = dst;
         break;
     default:

@@ -45,10 +45,12 @@
 
 VLOG_DEFINE_THIS_MODULE(bpf);
 
-/* Run statistics are kept in this many slots, one cache line each, indexed
- * by thread id, so that threads running the same program rarely share a
- * line.  Slots are updated atomically, so sharing one is merely slower. */
-#define BPF_STATS_SLOTS 16
+/* Run statistics are kept in this many slots, one cache line each.  OVS
+ * thread ids are unique and never reused, so a thread whose id is below
+ * BPF_STATS_SLOTS - 1 owns slot 'id' and updates it with plain (relaxed)
+ * loads and stores; threads with larger ids share the last slot and update it
+ * with atomic additions.  Readers sum every slot. */
+#define BPF_STATS_SLOTS 64
 
 struct bpf_stats {
     PADDED_MEMBERS(CACHE_LINE_SIZE,
@@ -347,27 +349,43 @@ bpf_prog_get_stats(const struct bpf_prog *prog, uint64_t *runs,
 
 /* Execution. */
 
+/* Adds 'n' to counter 'c', which only this thread writes if 'own'. */
+static inline void
+stats_add(atomic_uint64_t *c, uint64_t n, bool own)
+{
+    if (own) {
+        uint64_t v;
+
+        atomic_read_relaxed(c, &v);
+        atomic_store_relaxed(c, v + n);
+    } else {
+        uint64_t orig;
+
+        atomic_add_relaxed(c, n, &orig);
+    }
+}
+
 /* Runs 'prog' on the 'size' bytes at 'data' with 'in_port' as the context's
  * ingress_ifindex.  Returns the program's return value or BPF_RUN_FAULT. */
 uint64_t
 bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
                   uint32_t in_port)
 {
-    struct bpf_stats *s = &prog->stats[ovsthread_id_self()
-                                       % BPF_STATS_SLOTS];
+    unsigned int id = ovsthread_id_self();
+    bool own = id < BPF_STATS_SLOTS - 1;
+    struct bpf_stats *s = &prog->stats[own ? id : BPF_STATS_SLOTS - 1];
     struct bpf_interp_ctx ctx = { .ingress_ifindex = in_port };
     struct bpf_interp_fault fault;
     uint64_t n_insns = 0;
-    uint64_t orig;
 
     uint64_t ret = bpf_interp_run(&prog->interp, data, size, &ctx, &n_insns,
                                   &fault);
-    atomic_add_relaxed(&s->runs, 1, &orig);
-    atomic_add_relaxed(&s->insns, n_insns, &orig);
+    stats_add(&s->runs, 1, own);
+    stats_add(&s->insns, n_insns, own);
     if (OVS_UNLIKELY(ret == BPF_RUN_FAULT)) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
-        atomic_add_relaxed(&s->faults, 1, &orig);
+        stats_add(&s->faults, 1, own);
         VLOG_WARN_RL(&rl, "%s %"PRIu32" (%s): run-time fault at insn "
                      "%"PRIuSIZE": %s", prog->bridge ? prog->bridge : "-",
                      prog->id, prog->file, fault.pc, fault.reason);
