@@ -32,4 +32,4 @@ include: "rules/report.smk"
 rule all:
     input:
         f"{RESULTS}/trials.csv",
-        expand(f"{RESULTS}/figures/{{figure}}.png", figure=FIGURES),
+        expand(f"{RESULTS}/figures/{{figure}}.png", figure=config["figures"] or list(FIGURES)),

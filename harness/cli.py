@@ -48,7 +48,8 @@ def _spec(args: argparse.Namespace):
     return TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
-                     engine=args.engine, port_type=args.port_type)
+                     engine=args.engine, port_type=args.port_type,
+                     latency_pps=args.latency_pps)
 
 
 @command("trial")
@@ -146,6 +147,8 @@ def _trial_arguments(tr: argparse.ArgumentParser) -> None:
     tr.add_argument("--port-type", default="system",
                     help="switch port type: system (AF_PACKET, main thread; default) or afxdp "
                          "(a PMD thread on the last core)")
+    tr.add_argument("--latency-pps", type=float, default=None,
+                    help="latency probes per second beside the load (default: no probe)")
     tr.add_argument("--out", help="record file (JSON); default: stdout")
 
 

@@ -1,4 +1,9 @@
-"""The paper's figures: one function per figure, each reading only the tidy table."""
+"""The paper's figures: one function per figure, each reading only the tidy table.
+
+Points are medians over repetitions and error bars their 95 % bootstrap confidence
+intervals. A figure whose trials the config does not contain says so on the canvas
+instead of failing, so that small configs (smoke) can still draw every figure.
+"""
 
 from pathlib import Path
 
@@ -6,9 +11,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from harness.results import aggregate  # noqa: E402
+
+#: Cache levels of the datapath, in lookup order, and the record fields that count them.
+CACHE_LEVELS = {"simple match": "simple_match_hits", "EMC": "emc_hits", "SMC": "smc_hits",
+                "megaflow": "megaflow_hits", "upcall": "upcalls"}
 
 
 def save(fig, out: Path) -> None:
@@ -20,28 +30,221 @@ def save(fig, out: Path) -> None:
     plt.close(fig)
 
 
-def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
-    """Received rate (Mpps) against the number of flows, one line per variant.
+def _empty(ax, what: str) -> None:
+    ax.text(0.5, 0.5, f"no trials for this figure in this result set\n({what})",
+            ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
 
-    Only trials without an extension; points are medians over repetitions, error bars
-    their 95 % bootstrap confidence intervals.
+
+def _measured(df: pd.DataFrame) -> pd.DataFrame:
+    """Trials that ran (not 'not expressible'), with 'rate' = the figure's throughput.
+
+    For rate searches the rate is the search's answer (received pps at the highest valid
+    rate); for fixed-rate trials, the received pps.
     """
-    data = df[df["extension"] == "none"]
-    agg = aggregate(data, "rx_pps", by=["variant", "flows"])
-    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if "expressible" in df:
+        df = df[df["expressible"].fillna(True).astype(bool)]
+    df = df.copy()
+    search = df["search_rx_pps"] if "search_rx_pps" in df else pd.Series(np.nan, df.index)
+    df["rate"] = search.fillna(df["rx_pps"])
+    return df
+
+
+def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6) -> None:
     for variant, g in agg.groupby("variant"):
-        g = g.sort_values("flows")
-        yerr = [(g["median"] - g["ci_low"]).fillna(0) / 1e6,
-                (g["ci_high"] - g["median"]).fillna(0) / 1e6]
-        ax.errorbar(g["flows"], g["median"] / 1e6, yerr=yerr, marker="o", capsize=3,
+        g = g.sort_values(x)
+        yerr = [(g["median"] - g["ci_low"]).fillna(0) / scale,
+                (g["ci_high"] - g["median"]).fillna(0) / scale]
+        ax.errorbar(g[x], g["median"] / scale, yerr=yerr, marker="o", capsize=3,
                     label=variant)
-    ax.set_xscale("log")
-    ax.set_xlabel("flows")
-    ax.set_ylabel("received (Mpps)")
-    ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend()
+
+
+def _label(row) -> str:
+    """Extension label of a trial: name, plus +coalesce where set."""
+    name = row.get("ext_name") if isinstance(row.get("ext_name"), str) else row["extension"]
+    return f"{name}{'+coalesce' if row.get('ext_coalesce') is True else ''}"
+
+
+def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
+    """Received rate (Mpps) against the number of flows, per variant, without extensions."""
+    data = _measured(df)
+    data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if data.empty:
+        _empty(ax, "extension none, p2p")
+    else:
+        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
+        ax.set(xscale="log", xlabel="flows", ylabel="received (Mpps)")
+        ax.set_ylim(bottom=0)
     save(fig, out)
 
 
-FIGURES = {"rx_vs_flows": rx_vs_flows}
+def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
+    """Throughput (Mpps) against flows per variant with one read-only extension (flow_counter)."""
+    data = _measured(df)
+    data = data[(data["extension"].isin(["none", "flow_counter"])) & (data["topology"] == "p2p")]
+    data = data[(data["variant"] == "vanilla") | (data["extension"] == "flow_counter")]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if data[data["extension"] == "flow_counter"].empty:
+        _empty(ax, "extension flow_counter")
+    else:
+        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
+        ax.set(xscale="log", xlabel="flows", ylabel="throughput (Mpps)")
+        ax.set_ylim(bottom=0)
+    save(fig, out)
+
+
+def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
+    """Datapath passes per packet and throughput per variant, per extension (chain of 1)."""
+    data = _measured(df)
+    data = data[(data["extension"] != "none") & (data.get("ext_chain", 1) == 1)]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+    if data.empty:
+        _empty(ax1, "extensions")
+        _empty(ax2, "extensions")
+        save(fig, out)
+        return
+    data = data.assign(label=data.apply(_label, axis=1))
+    for ax, metric, ylabel, scale in ((ax1, "passes_per_pkt", "datapath passes / packet", 1),
+                                      (ax2, "rate", "throughput (Mpps)", 1e6)):
+        agg = aggregate(data, metric, by=["variant", "label"])
+        table = agg.pivot(index="label", columns="variant", values="median") / scale
+        table.plot.bar(ax=ax, rot=30)
+        ax.set(xlabel="", ylabel=ylabel)
+        ax.grid(True, axis="y", alpha=0.3)
+    save(fig, out)
+
+
+def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
+    """Share of packets answered by each cache level (and upcalls), per variant and extension."""
+    data = _measured(df)
+    data = data[data["ovs_pkts"].fillna(0) > 0]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    if data.empty:
+        _empty(ax, "trials with datapath counters")
+        save(fig, out)
+        return
+    data = data.assign(label=data["variant"] + "\n" + data.apply(_label, axis=1))
+    sums = data.groupby("label")[[*CACHE_LEVELS.values(), "ovs_pkts", "recirculations"]].sum()
+    passes = sums["ovs_pkts"] + sums["recirculations"]
+    shares = sums[list(CACHE_LEVELS.values())].div(passes, axis=0)
+    shares.columns = list(CACHE_LEVELS)
+    shares.plot.bar(stacked=True, ax=ax, rot=0)
+    ax.set(xlabel="", ylabel="share of datapath passes", ylim=(0, 1))
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    save(fig, out)
+
+
+def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
+    """Throughput (Mpps) against the number of chained extensions (noop), per variant."""
+    data = _measured(df)
+    if "ext_chain" not in data:
+        data = data.iloc[0:0]
+    data = data[data.get("ext_name", pd.Series(dtype=str)) == "noop"]
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if data.empty:
+        _empty(ax, "noop chains")
+    else:
+        data = data.assign(variant=data["variant"] + np.where(
+            data["ext_coalesce"].fillna(False).astype(bool), "+coalesce", ""))
+        _lines(ax, aggregate(data, "rate", by=["variant", "ext_chain"]), "ext_chain")
+        ax.set(xlabel="chained extensions", ylabel="throughput (Mpps)")
+        ax.set_ylim(bottom=0)
+    save(fig, out)
+
+
+def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
+    """Datapath flows (megaflows) at the end of a trial against the number of flows."""
+    data = _measured(df)
+    data = data[data["topology"] == "p2p"]
+    data = data.assign(variant=data["variant"] + np.where(data["extension"] == "none", "",
+                                                          " / " + data["extension"]))
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if data.empty:
+        _empty(ax, "p2p trials")
+    else:
+        _lines(ax, aggregate(data, "megaflows", by=["variant", "flows"]), "flows", scale=1)
+        ax.set(xscale="log", xlabel="flows", ylabel="megaflows")
+    save(fig, out)
+
+
+def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
+    """The verifier variant's re-classification decisions against the extensions' labels.
+
+    Decision observed in the datapath: re-classified iff passes per packet > 1. Label:
+    the metadata's changes_flow_key. needed = both; avoided = neither; wrong otherwise.
+    """
+    data = _measured(df)
+    data = data[(data["variant"] == "verifier") & (data["extension"] != "none")]
+    fig, ax = plt.subplots(figsize=(6, 0.5 + 0.35 * max(1, data["extension"].nunique())))
+    if data.empty:
+        _empty(ax, "verifier trials with extensions")
+        save(fig, out)
+        return
+    rows = []
+    for name, g in data.groupby("ext_name"):
+        recirc = bool((g["passes_per_pkt"] > 1.005).any())
+        label = bool(g["ext_changes_flow_key"].iloc[0])
+        verdict = ("re-classification needed" if recirc and label else
+                   "re-classification avoided" if not recirc and not label else
+                   "WRONG: missed a flow-key write" if label else "WRONG: needless")
+        rows.append([name, "yes" if label else "no", "yes" if recirc else "no",
+                     f"{g['passes_per_pkt'].median():.2f}", verdict])
+    ax.set_axis_off()
+    table = ax.table(cellText=rows, loc="center", colLabels=[
+        "extension", "writes flow key\n(label)", "re-classified\n(observed)",
+        "passes/pkt", "decision"])
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.scale(1, 1.4)
+    save(fig, out)
+
+
+def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
+    """Delivery correctness: variant × extension → correct / wrong / not expressible."""
+    data = df[df["extension"] != "none"] if "delivery" in df else df.iloc[0:0]
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * max(1, data["extension"].nunique())))
+    if data.empty:
+        _empty(ax, "trials with extensions")
+        save(fig, out)
+        return
+    worst = {"wrong": 0, "not expressible": 1, "correct": 2}
+    cell = (data.groupby(["extension", "variant"])["delivery"]
+            .agg(lambda s: min(s, key=lambda v: worst.get(v, -1))).unstack())
+    colours = {"correct": "#b7e1b0", "wrong": "#f4a6a6", "not expressible": "#dddddd"}
+    ax.set_axis_off()
+    table = ax.table(cellText=cell.fillna("–").values, rowLabels=cell.index,
+                     colLabels=cell.columns, loc="center",
+                     cellColours=[[colours.get(v, "white") for v in row]
+                                  for row in cell.fillna("–").values])
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.scale(1, 1.3)
+    save(fig, out)
+
+
+def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
+    """One-way latency percentiles (µs) per variant, from the trials with a latency probe."""
+    cols = ["lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us"]
+    data = _measured(df)
+    data = data.dropna(subset=[c for c in cols if c in data]) if set(cols) <= set(data) \
+        else data.iloc[0:0]
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    if data.empty:
+        _empty(ax, "trials with a latency probe")
+    else:
+        data = data.assign(label=data["variant"] + np.where(
+            data["extension"] == "none", "", "\n" + data["extension"]))
+        table = data.groupby("label")[cols].median()
+        table.columns = ["min", "p50", "p99", "max"]
+        table.plot.bar(ax=ax, rot=0, logy=True)
+        ax.set(xlabel="", ylabel="one-way latency (µs)")
+        ax.grid(True, axis="y", alpha=0.3)
+    save(fig, out)
+
+
+FIGURES = {f.__name__: f for f in (
+    rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
+    megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles)}

@@ -31,6 +31,7 @@ from harness.placement import ExtensionUse, NotExpressible, render, role_on
 from harness.provenance import config_hash, provenance
 from harness.traffic import get_engine
 from harness.traffic.endpoint import MininetEndpoint
+from harness.traffic.latency import LatencyProbe
 from harness.traffic.profile import compile_streams
 
 # Log lines that a trial may produce without anything being wrong.
@@ -60,6 +61,7 @@ class TrialSpec:
     rep: int = 0
     engine: str = "local"
     port_type: str = "system"
+    latency_pps: float | None = None
     topology_params: dict = field(default_factory=dict)
 
     def tunables(self, sender_ip: str, receiver_ip: str) -> dict[str, str]:
@@ -96,6 +98,8 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
         raise ExtbenchError("flows must be ≥ 1, pkt_size ≥ 60 and duration_s > 0")
     if spec.rate_pps is not None and spec.rate_pps <= 0:
         raise ExtbenchError("rate_pps must be positive")
+    if spec.latency_pps is not None and not 0 < spec.latency_pps <= 100_000:
+        raise ExtbenchError(f"latency_pps must be in (0, 100000], got {spec.latency_pps}")
     return ext
 
 
@@ -198,8 +202,12 @@ class Testbed:
         cov_before = stats.parse_coverage(ovs.appctl("coverage/show"))
         cpu_before = vswitchd_cpu_s(ovs.pid())
         bpf_before = self.bpf.show() if self.ext else []
-        result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
-                                 duration_s=duration_s)
+        # The latency probe (optional) runs beside the load, from the sender to receiver 1.
+        probe = (LatencyProbe(self.tx, self.rx[0], self.spec.latency_pps, duration_s + 60)
+                 if self.spec.latency_pps else contextlib.nullcontext())
+        with probe:
+            result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
+                                     duration_s=duration_s)
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
         bpf = bpf_deltas(bpf_before, self.bpf.show() if self.ext else [])
         pmd = stats.sum_pmd_stats(ovs.appctl("dpif-netdev/pmd-stats-show"))
@@ -212,8 +220,16 @@ class Testbed:
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
+        if self.spec.latency_pps:
+            record.update(probe.result())
         if self.ext is not None:
-            record.update(delivery(self.ext[1].placement["traffic"], result))
+            use, extension, role = self.ext
+            record.update(delivery(extension.placement["traffic"], result))
+            # Ground truth from the extension's metadata, for scoring the variants.
+            record.update(ext_name=extension.name, ext_role=role, ext_chain=use.chain,
+                          ext_coalesce=use.coalesce,
+                          ext_changes_flow_key=extension.meta["changes_flow_key"],
+                          ext_writes_packet=extension.writes_packet)
         return record
 
 

@@ -15,7 +15,8 @@ from harness.traffic.endpoint import Endpoint
 from harness.traffic.profile import CompiledStream
 
 # Engine name → "module:Class", imported on first use.
-ENGINES: dict[str, str] = {"local": "harness.traffic.local:LocalEngine"}
+ENGINES: dict[str, str] = {"local": "harness.traffic.local:LocalEngine",
+                           "trex": "harness.traffic.trex:TrexEngine"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A short libFuzzer run of the BPF runtime (loader -> verifier -> interpreter) under ASan/UBSan.
+"""A short libFuzzer run of the BPF runtime (loader -> verifier -> interpreter) under ASan/UBSan,
+and the maps under concurrent use (stress-maps, ASan).
 
 Builds strategies/common/fuzz/fuzz-bpf.c against the ``runtime`` variant's tree and runs it for
 FUZZ_SECONDS from a copy of the seed corpus. Any memory error, undefined behaviour, leak,
@@ -56,3 +57,13 @@ def test_short_fuzz_run_finds_no_memory_error(fuzzer, tmp_path):
     assert m, p.stderr[-1000:]
     print(m.group(0))
     assert int(m.group(1)) > 1000
+
+
+def test_maps_under_concurrent_use_have_no_memory_error(fuzzer):
+    # build.sh puts stress-maps (ASan) beside the fuzzer: 4 threads look up, replace and
+    # delete hash entries while the others read and count in the values they found.
+    p = subprocess.run([str(fuzzer.with_name("stress-maps")), "4", "300000"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-4000:]
+    m = re.search(r"(\d+) found, (\d+) inserted or replaced, (\d+) deleted", p.stdout)
+    assert m and all(int(x) > 0 for x in m.groups()), p.stdout

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the libFuzzer target fuzz-bpf against a built OVS tree that holds the
-# common layer (e.g. build/src/runtime after "extbench build runtime").
+# common layer (e.g. build/src/runtime after "extbench build runtime"), and the
+# map concurrency stress test stress-maps beside it (OUT's directory).
 #
 #   strategies/common/fuzz/build.sh TREE OUT
 #
@@ -27,14 +28,19 @@ extra=()
 if [ -e "$tree/lib/.libs/libopenvswitchavx512.a" ]; then
     extra+=("$tree/lib/.libs/libopenvswitchavx512.a")
 fi
+common=(-g -O1 -DHAVE_CONFIG_H -I"$tree" -I"$tree/include" -I"$tree/lib"
+        -fno-sanitize-recover=undefined)
+ovs=("$tree/lib/.libs/libopenvswitch.a" "${extra[@]}" -lbpf -lelf -lcap-ng $libs)
+stress=$(dirname "$out")/stress-maps
 tmp=$(mktemp "$out.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -DHAVE_CONFIG_H -I"$tree" -I"$tree/include" -I"$tree/lib" \
-    -Wno-address-of-packed-member \
+tmp2=$(mktemp "$stress.XXXXXX")
+trap 'rm -f "$tmp" "$tmp2"' EXIT
+clang "${common[@]}" -fsanitize=fuzzer,address,undefined \
     "$here/fuzz-bpf.c" "$tree"/lib/bpf.c "$tree"/lib/bpf-interp.c \
     "$tree"/lib/bpf-loader.c "$tree"/lib/bpf-map.c "$tree"/lib/bpf-verifier.c \
-    "$tree/lib/.libs/libopenvswitch.a" "${extra[@]}" -lbpf -lelf -lcap-ng $libs \
-    -o "$tmp"
+    "${ovs[@]}" -o "$tmp"
+clang "${common[@]}" -fsanitize=address,undefined \
+    "$here/stress-maps.c" "$tree"/lib/bpf-map.c "${ovs[@]}" -o "$tmp2"
 mv "$tmp" "$out"
+mv "$tmp2" "$stress"
 trap - EXIT

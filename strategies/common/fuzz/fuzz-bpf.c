@@ -32,9 +32,10 @@
  *
  * Memory errors in the runtime (built with AddressSanitizer and
  * UndefinedBehaviorSanitizer) crash the fuzzer.  A run-time fault of an
- * accepted program is not a memory error (the interpreter's own bounds
- * checks stopped it), but it means that the verifier accepted an unsafe
- * program: with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it aborts, so
+ * accepted program is not a memory error (the interpreter's own checks
+ * stopped it), but it means that the verifier accepted an unsafe program or
+ * computed read or write ranges that miss an access (they are enforced, as
+ * in ovs-vswitchd): with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it aborts, so
  * that libFuzzer saves the input; otherwise faults are counted and printed
  * when the fuzzer exits. */
 
@@ -63,11 +64,11 @@ report(void)
             n_inputs, n_accepted, n_runs, n_faults);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char **argv[]);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
-LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
+LLVMFuzzerInitialize(int *argc OVS_UNUSED, char **argv[])
 {
     set_program_name((*argv)[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
@@ -82,7 +83,7 @@ count_fault(void)
 {
     n_faults++;
     if (abort_on_fault) {
-        abort();
+        ovs_abort(0, "run-time fault of an accepted program");
     }
 }
 
@@ -154,6 +155,7 @@ fuzz_insns(const uint8_t *data, size_t size)
         count_fault();
         goto out;
     }
+    bpf_interp_enforce_ranges(&interp, &verdict);
     for (int i = 0; i < 2; i++) {
         /* A copy, so that ASan sees accesses past the packet's end. */
         uint8_t *pkt = xmemdup(pkt_data, pkt_size ? pkt_size : 1);

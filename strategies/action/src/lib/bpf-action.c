@@ -23,6 +23,7 @@
 
 COVERAGE_DEFINE(bpf_drop);
 COVERAGE_DEFINE(bpf_error);
+COVERAGE_DEFINE(bpf_guard_miss);
 COVERAGE_DEFINE(bpf_stale_handle);
 
 /* Accounts for the return value 'ret' of a BPF program run.  Returns true if
@@ -53,6 +54,20 @@ bpf_action_execute(uint32_t handle, struct dp_packet *packet)
         return false;
     }
     return bpf_action_verdict(bpf_prog_run(prog, packet));
+}
+
+/* Returns true if the headers of 'packet' have the layout that 'guard'
+ * expects, as flow extraction found it.  Counts the packets that do not
+ * ("bpf_guard_miss"). */
+bool
+bpf_guard_matches(const struct ovs_action_bpf_guard *guard,
+                  const struct dp_packet *packet)
+{
+    if (packet->l3_ofs == guard->l3_ofs && packet->l4_ofs == guard->l4_ofs) {
+        return true;
+    }
+    COVERAGE_INC(bpf_guard_miss);
+    return false;
 }
 
 /* Runs the program whose datapath handle is 'handle' on every packet of

@@ -38,4 +38,24 @@ struct dp_packet_batch;
 bool bpf_action_execute(uint32_t handle, struct dp_packet *);
 void bpf_action_execute_batch(uint32_t handle, struct dp_packet_batch *);
 
+/* Argument of OVS_ACTION_ATTR_BPF_GUARD, "bpf_guard(l3=L3,l4=L4,recirc=ID)".
+ *
+ * A policy may decide that no new lookup is needed after a bpf action only
+ * for packets whose headers have the layout that the translated flow
+ * suggests: no LLC/SNAP header, no IPv4 options, no IPv6 extension headers.
+ * The flow key cannot tell those apart, so translation then puts this guard
+ * first in the datapath actions: a packet whose network header does not
+ * start at 'l3_ofs' and whose transport header does not start at 'l4_ofs'
+ * (as flow extraction found them; UINT16_MAX for none) skips the remaining
+ * actions and is recirculated with 'recirc_id', whose translation restarts
+ * the same pipeline stage without that assumption. */
+struct ovs_action_bpf_guard {
+    uint16_t l3_ofs;
+    uint16_t l4_ofs;
+    uint32_t recirc_id;
+};
+
+bool bpf_guard_matches(const struct ovs_action_bpf_guard *,
+                       const struct dp_packet *);
+
 #endif /* bpf-action.h */

@@ -32,7 +32,10 @@
  *
  * Translation never runs the program: the decision depends only on the
  * program's verdict and on the translated flow, so the datapath flow that
- * carries it is valid for every packet that it matches. */
+ * carries it is valid for every packet that it matches.  The one exception
+ * is BPF_POLICY_CONTINUE_GUARDED, whose run-time guard (struct
+ * ovs_action_bpf_guard in bpf-action.h) sends the packets for which the
+ * decision does not hold back through translation in "conservative" mode. */
 
 #include <stdbool.h>
 
@@ -41,15 +44,33 @@ struct ds;
 struct flow;
 struct flow_wildcards;
 
+/* What translation does after a bpf action that other actions follow. */
+enum bpf_policy_decision {
+    /* No new lookup: the remaining actions run on the same classification. */
+    BPF_POLICY_CONTINUE,
+
+    /* No new lookup for the packets whose headers have the layout that the
+     * translated flow suggests (no LLC/SNAP header, IPv4 options or IPv6
+     * extension headers), which a run-time guard checks; the others start
+     * the pipeline stage over, in conservative mode.  Only when not
+     * 'conservative'. */
+    BPF_POLICY_CONTINUE_GUARDED,
+
+    /* New lookup: freeze the remaining actions and recirculate. */
+    BPF_POLICY_RECIRCULATE,
+};
+
 /* The variant whose policy this is, for messages. */
 const char *bpf_policy_name(void);
 
 /* Whether this variant accepts the bpf action's "coalesce" flag. */
 bool bpf_policy_allows_coalesce(void);
 
-bool bpf_policy_must_recirculate(const struct bpf_prog *, bool coalesce,
-                                 const struct flow *,
-                                 const struct flow_wildcards *,
-                                 struct ds *why);
+enum bpf_policy_decision bpf_policy_decide(const struct bpf_prog *,
+                                           bool coalesce,
+                                           const struct flow *,
+                                           struct flow_wildcards *,
+                                           bool conservative,
+                                           struct ds *why);
 
 #endif /* bpf-policy.h */

@@ -329,14 +329,55 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
     return 0;
 }
 
-/* Returns a host pointer to the 'size' bytes at BPF address 'addr' if they
- * lie within the packet, the stack or a map value of this run, or NULL. */
-static inline void *
-mem_ptr(const struct run *r, uint64_t addr, size_t size)
+/* Makes every run of 'prog' fault on a packet access outside the ranges of
+ * 'verdict' (which must outlive 'prog'): reads outside 'verdict->reads',
+ * writes outside 'verdict->writes'.  A sound verifier makes such faults
+ * impossible, so they catch its mistakes, which would otherwise break the
+ * caches that trust the verdict. */
+void
+bpf_interp_enforce_ranges(struct bpf_interp_prog *prog,
+                          const struct bpf_verdict *verdict)
 {
+    prog->reads = verdict->reads;
+    prog->n_reads = verdict->n_reads;
+    prog->writes = verdict->writes;
+    prog->n_writes = verdict->n_writes;
+    prog->enforce_ranges = true;
+}
+
+/* Returns true if the 'size' bytes at packet offset 'ofs' lie within one of
+ * the 'n' 'ranges'. */
+static inline bool
+in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs, size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns a host pointer to the 'size' bytes at BPF address 'addr' if they
+ * lie within the packet (and, if the program's ranges are enforced, within
+ * its read ranges, or its write ranges if 'write'), the stack or a map value
+ * of this run.  Otherwise sets 'r->fault' and returns NULL. */
+static inline void *
+mem_ptr(struct run *r, uint64_t addr, size_t size, bool write)
+{
+    const struct bpf_interp_prog *prog = r->prog;
     uint64_t ofs = addr - r->pkt;
 
     if (OVS_LIKELY(ofs < r->pkt_size && size <= r->pkt_size - ofs)) {
+        if (prog->enforce_ranges
+            && !(write
+                 ? in_ranges(prog->writes, prog->n_writes, ofs, size)
+                 : in_ranges(prog->reads, prog->n_reads, ofs, size))) {
+            r->fault = (write
+                        ? "packet write outside the verifier's write ranges"
+                        : "packet read outside the verifier's read ranges");
+            return NULL;
+        }
         return (void *) (uintptr_t) addr;
     }
     ofs = addr - r->stack;
@@ -349,6 +390,7 @@ mem_ptr(const struct run *r, uint64_t addr, size_t size)
             return (void *) (uintptr_t) addr;
         }
     }
+    r->fault = write ? "store out of bounds" : "load out of bounds";
     return NULL;
 }
 
@@ -390,13 +432,16 @@ load_ctx(const struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
 static inline bool
 load(struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
 {
-    const void *p = mem_ptr(r, addr, size);
+    const void *p = mem_ptr(r, addr, size, false);
 
     if (OVS_UNLIKELY(!p)) {
-        if (load_ctx(r, addr, size, valuep)) {
-            return true;
+        if (addr - r->ctx < EBPF_XDP_MD_SIZE) {
+            if (load_ctx(r, addr, size, valuep)) {
+                r->fault = NULL;
+                return true;
+            }
+            r->fault = "bad context access";
         }
-        r->fault = "load out of bounds";
         return false;
     }
     switch (size) {
@@ -433,10 +478,9 @@ load(struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
 static inline bool
 store(struct run *r, uint64_t addr, size_t size, uint64_t value)
 {
-    void *p = mem_ptr(r, addr, size);
+    void *p = mem_ptr(r, addr, size, true);
 
     if (OVS_UNLIKELY(!p)) {
-        r->fault = "store out of bounds";
         return false;
     }
     switch (size) {
@@ -485,14 +529,21 @@ atomic_op(struct run *r, const struct ebpf_insn *insn, uint64_t *regs)
 {
     size_t size = size_of(insn->opcode);
     uint64_t addr = regs[insn->dst] + insn->offset;
-    void *p = mem_ptr(r, addr, size);
     bool fetch = insn->imm & EBPF_ATOMIC_FETCH;
     uint64_t src = regs[insn->src];
     uint64_t old;
 
-    if (!p || addr - r->pkt < r->pkt_size || addr % size) {
-        r->fault = (!p || addr - r->pkt < r->pkt_size
-                    ? "atomic access out of bounds" : "misaligned atomic");
+    if (addr - r->pkt < r->pkt_size) {
+        r->fault = "atomic access to the packet";
+        return false;
+    }
+
+    void *p = mem_ptr(r, addr, size, true);
+    if (!p) {
+        r->fault = "atomic access out of bounds";
+        return false;
+    } else if (addr % size) {
+        r->fault = "misaligned atomic";
         return false;
     }
 
@@ -586,7 +637,7 @@ call_helper(struct run *r, int32_t id, uint64_t *regs)
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
         map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
         if (!key) {
             r->fault = "map_lookup_elem: bad map or key";
             return false;
@@ -606,8 +657,10 @@ call_helper(struct run *r, int32_t id, uint64_t *regs)
 
     case EBPF_FUNC_map_update_elem:
         map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
-        value = map ? mem_ptr(r, regs[3], ebpf_map_value_size(map)) : NULL;
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
+        value = (key
+                 ? mem_ptr(r, regs[3], ebpf_map_value_size(map), false)
+                 : NULL);
         if (!key || !value) {
             r->fault = "map_update_elem: bad map, key or value";
             return false;
@@ -617,7 +670,7 @@ call_helper(struct run *r, int32_t id, uint64_t *regs)
 
     case EBPF_FUNC_map_delete_elem:
         map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map)) : NULL;
+        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
         if (!key) {
             r->fault = "map_delete_elem: bad map or key";
             return false;
@@ -763,7 +816,7 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
 {
     uint64_t stack[EBPF_STACK_SIZE / sizeof(uint64_t)];
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];
-    struct region local_regions[8];
+    struct region local_regions[16];
     uint64_t regs[EBPF_N_REGS];
     const struct ebpf_insn *insns = prog->insns;
     const struct ebpf_insn *insn = insns;

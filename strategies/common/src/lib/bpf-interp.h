@@ -26,7 +26,9 @@
  * byte after its last, as full 64-bit pointers.  Every memory access is
  * bounds-checked against the packet, the 512-byte stack, the context (read
  * only) and the map values that map_lookup_elem returned during this run;
- * an access outside them stops the run with a fault.  Programs whose
+ * an access outside them stops the run with a fault.  So does, once
+ * bpf_interp_enforce_ranges() was called, a packet access outside the
+ * verifier's read or write ranges.  Programs whose
  * control-flow graph has a loop are refused when they are prepared, so every
  * run terminates and executes each instruction at most once.
  *
@@ -38,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf.h"
 #include "bpf-insn.h"
 
 struct ebpf_map;
@@ -49,6 +52,13 @@ struct bpf_interp_prog {
     struct ebpf_map **maps;     /* ld_imm64 with EBPF_PSEUDO_MAP_FD: index. */
     size_t n_maps;
     size_t n_lookups;           /* Number of map_lookup_elem call sites. */
+
+    /* With 'enforce_ranges', packet accesses must lie in these ranges. */
+    bool enforce_ranges;
+    const struct bpf_range *reads;
+    size_t n_reads;
+    const struct bpf_range *writes;
+    size_t n_writes;
 };
 
 /* The parts of the context that are not the packet. */
@@ -69,6 +79,8 @@ struct bpf_interp_fault {
 int bpf_interp_prepare(struct bpf_interp_prog *, const struct ebpf_insn *,
                        size_t n_insns, struct ebpf_map **maps, size_t n_maps,
                        char **errorp);
+void bpf_interp_enforce_ranges(struct bpf_interp_prog *,
+                               const struct bpf_verdict *);
 uint64_t bpf_interp_run(const struct bpf_interp_prog *, void *data,
                         size_t size, const struct bpf_interp_ctx *,
                         uint64_t *n_insnsp, struct bpf_interp_fault *);

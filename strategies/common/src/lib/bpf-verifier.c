@@ -159,6 +159,7 @@ struct state {
 /* A state kept at a join point for pruning. */
 struct explored {
     struct explored *next;
+    unsigned int n_joins;       /* Times other states were merged into it. */
     struct state st;
 };
 
@@ -194,6 +195,8 @@ struct verifier {
 
     uint32_t id_gen;            /* Last id handed out. */
     uint64_t processed;         /* Instructions interpreted so far. */
+    uint64_t max_processed;     /* Limit on 'processed' for this pass. */
+    bool merge;                 /* Merge states that differ in scalars. */
     size_t pc;                  /* Instruction being checked. */
 
     struct range_list reads;
@@ -2098,6 +2101,106 @@ clean_state(struct verifier *v, struct state *st, size_t pc)
     }
 }
 
+/* Widens 's' to contain 'cur' too.  If 'widen', the bounds that had to
+ * grow jump to what the known bits allow, so that repeated merges
+ * converge. */
+static void
+sc_join(struct scalar *s, const struct scalar *cur, bool widen)
+{
+    uint64_t mu = s->t.mask | cur->t.mask | (s->t.value ^ cur->t.value);
+    struct scalar r;
+
+    r.t = (struct tnum) { s->t.value & ~mu, mu };
+    r.umin = MIN(s->umin, cur->umin);
+    r.umax = MAX(s->umax, cur->umax);
+    r.smin = MIN(s->smin, cur->smin);
+    r.smax = MAX(s->smax, cur->smax);
+    if (widen) {
+        if (r.umin < s->umin || r.umax > s->umax) {
+            r.umin = 0;
+            r.umax = UINT64_MAX;
+        }
+        if (r.smin < s->smin || r.smax > s->smax) {
+            r.smin = INT64_MIN;
+            r.smax = INT64_MAX;
+        }
+    }
+    if (!sc_sync(&r)) {
+        sc_unknown(&r);
+    }
+    *s = r;
+}
+
+static bool
+sc_equal(const struct scalar *a, const struct scalar *b)
+{
+    return (a->umin == b->umin && a->umax == b->umax && a->smin == b->smin
+            && a->smax == b->smax && a->t.value == b->t.value
+            && a->t.mask == b->t.mask);
+}
+
+/* Merges register 'cur' into 'old', if they differ at most in scalar
+ * values.  Returns false, possibly after modifying 'old', if they do
+ * not. */
+static bool
+reg_join(struct verifier *v, struct reg *old, const struct reg *cur,
+         bool widen)
+{
+    if (old->type != cur->type) {
+        return false;
+    }
+    switch (old->type) {
+    case REG_NOT_INIT:
+    case REG_PKT_END:
+        return true;
+    case REG_SCALAR:
+        if (!sc_within(&old->s, &cur->s)) {
+            sc_join(&old->s, &cur->s, widen);
+            old->id = 0;
+        }
+        return true;
+    default:
+        return (old->off == cur->off && old->map == cur->map
+                && old->range == cur->range && sc_equal(&old->s, &cur->s)
+                && idmap_check(v, old->id, cur->id));
+    }
+}
+
+/* Merges 'cur' into 'old' if they differ only in scalar values (in
+ * registers or spilled), which keeps the number of states at a join point
+ * bounded when scalars that do not matter take many values.  Returns false,
+ * leaving 'old' unchanged, if they differ otherwise. */
+static bool
+state_join(struct verifier *v, struct state *old, const struct state *cur,
+           bool widen)
+{
+    struct state *w;
+    bool ok = true;
+    int i;
+
+    if (cur->len_min != old->len_min || cur->len_max != old->len_max
+        || memcmp(cur->stype, old->stype, sizeof cur->stype)
+        || memcmp(cur->spill_pos, old->spill_pos, sizeof cur->spill_pos)
+        || memcmp(cur->spill_size, old->spill_size, sizeof cur->spill_size)) {
+        return false;
+    }
+    w = xmemdup(old, sizeof *old);
+    v->n_idmap = 0;
+    for (i = 0; ok && i < EBPF_N_REGS; i++) {
+        ok = reg_join(v, &w->regs[i], &cur->regs[i], widen);
+    }
+    for (i = 0; ok && i < N_SLOTS; i++) {
+        if (w->spill_size[i]) {
+            ok = reg_join(v, &w->spills[i], &cur->spills[i], widen);
+        }
+    }
+    if (ok) {
+        *old = *w;
+    }
+    free(w);
+    return ok;
+}
+
 /* Returns true if a state kept at 'pc' subsumes 'cur' (the path can be
  * pruned); otherwise keeps a copy of 'cur' there, within limits. */
 static bool
@@ -2111,9 +2214,20 @@ prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
             return true;
         }
     }
+    if (v->merge && v->n_explored[pc] >= BPF_VERIFIER_MERGE_THRESHOLD) {
+        for (e = v->explored[pc]; e; e = e->next) {
+            if (state_join(v, &e->st, cur, e->n_joins >= 2)) {
+                /* Explore the merged state, which subsumes both. */
+                e->n_joins++;
+                *cur = e->st;
+                return false;
+            }
+        }
+    }
     if (v->n_explored[pc] < BPF_VERIFIER_MAX_STATES_PER_INSN
         && v->n_stored < BPF_VERIFIER_MAX_STATES) {
         e = xmalloc(sizeof *e);
+        e->n_joins = 0;
         e->st = *cur;
         e->next = v->explored[pc];
         v->explored[pc] = e;
@@ -2674,7 +2788,7 @@ explore(struct verifier *v)
             st = v->pending[--v->n_pending];
         }
         v->pc = st->pc;
-        if (++v->processed > BPF_VERIFIER_MAX_PROCESSED) {
+        if (++v->processed > v->max_processed) {
             err = verr(v, E2BIG, "BPF program is too large. Processed "
                        "%"PRIu64" insn", v->processed - 1);
             break;
@@ -2688,6 +2802,33 @@ explore(struct verifier *v)
     }
     free(st);
     return err;
+}
+
+/* Forgets everything that exploring found, for another pass. */
+static void
+explore_reset(struct verifier *v)
+{
+    size_t i;
+
+    for (i = 0; i < v->n_insns; i++) {
+        struct explored *e, *next;
+
+        for (e = v->explored[i]; e; e = next) {
+            next = e->next;
+            free(e);
+        }
+        v->explored[i] = NULL;
+        v->n_explored[i] = 0;
+    }
+    v->n_stored = 0;
+    for (i = 0; i < v->n_pending; i++) {
+        free(v->pending[i]);
+    }
+    v->n_pending = 0;
+    v->processed = 0;
+    v->reads.n = v->writes.n = 0;
+    free(v->error);
+    v->error = NULL;
 }
 
 /* Copies the ranges of 'l' into '*rangesp' and '*np'. */
@@ -2746,7 +2887,16 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
         err = check_cfg(&v);
     }
     if (!err) {
+        /* A precise pass first.  If its budget runs out (path explosion),
+         * one more pass that merges states differing only in scalars. */
+        v.max_processed = BPF_VERIFIER_PRECISE_PROCESSED;
         err = explore(&v);
+        if (err == E2BIG && v.processed > v.max_processed) {
+            explore_reset(&v);
+            v.merge = true;
+            v.max_processed = BPF_VERIFIER_MAX_PROCESSED;
+            err = explore(&v);
+        }
     }
 
     if (!err) {
@@ -2757,17 +2907,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
         v.error = NULL;
     }
 
-    for (i = 0; i < n_insns; i++) {
-        struct explored *e, *next;
-
-        for (e = v.explored[i]; e; e = next) {
-            next = e->next;
-            free(e);
-        }
-    }
-    for (i = 0; i < v.n_pending; i++) {
-        free(v.pending[i]);
-    }
+    explore_reset(&v);
     free(v.pending);
     free(v.explored);
     free(v.n_explored);

@@ -32,9 +32,16 @@
 /* Largest program accepted, in instructions (an ld_imm64 counts as two). */
 #define BPF_VERIFIER_MAX_INSNS 65536
 
-/* Largest number of instructions the verifier processes over all explored
- * paths before it gives up on a program (path explosion), as the kernel's
- * BPF_COMPLEXITY_LIMIT_INSNS. */
+/* Bounds on the work of the verifier (path explosion).  It first explores
+ * every path precisely, processing at most BPF_VERIFIER_PRECISE_PROCESSED
+ * instructions over all paths.  If that is not enough, it starts again and
+ * merges states that differ only in scalar values once a join point holds
+ * BPF_VERIFIER_MERGE_THRESHOLD states (which loses precision where those
+ * scalars matter, but keeps programs with many independent branches
+ * verifiable), and gives up after BPF_VERIFIER_MAX_PROCESSED instructions
+ * (the kernel's BPF_COMPLEXITY_LIMIT_INSNS). */
+#define BPF_VERIFIER_PRECISE_PROCESSED 250000
+#define BPF_VERIFIER_MERGE_THRESHOLD 8
 #define BPF_VERIFIER_MAX_PROCESSED 1000000
 
 /* Largest number of branches waiting to be explored at once, as the

@@ -245,6 +245,7 @@ bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
                             error_msg);
         goto out;
     }
+    bpf_interp_enforce_ranges(&prog->interp, &prog->verdict);
 
 out:
     free(error_msg);

@@ -118,9 +118,9 @@ void bpf_prog_get_stats(const struct bpf_prog *, uint64_t *runs,
  * verifies and prepares 'file' like "bpf/load" does, returning 0 or a
  * positive errno with a message in '*errorp' (bpf_prog_open_mem() does the
  * same for an object in memory, named 'name' in messages); bpf_prog_close()
- * frees it at once (no RCU).  bpf_prog_run_data() runs a program on 'size' bytes at
- * 'data' (which it may modify), with the context's ingress_ifindex set to
- * 'in_port'. */
+ * frees it at once (no RCU).  bpf_prog_run_data() runs a program on 'size'
+ * bytes at 'data' (which it may modify), with the context's ingress_ifindex
+ * set to 'in_port'. */
 int bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp);
 int bpf_prog_open_mem(const void *data, size_t size, const char *name,
                       struct bpf_prog **progp, char **errorp);

@@ -45,6 +45,12 @@
  *       run counters and every map, for checking that concurrent runs lose
  *       no update.
  *
+ *   check-interp
+ *       Runs the interpreter on hand-made programs that bypass the verifier
+ *       and checks its own defences: what bpf_interp_prepare() refuses, which
+ *       run-time accesses fault and why, and a few results with the kernel's
+ *       semantics.  Prints one line per case and exits 1 if any fails.
+ *
  *   bench FILE PKT_HEX N
  *       Runs FILE N times on the packet (as the kernel's BPF_PROG_TEST_RUN
  *       with "repeat", the packet is not reset between runs) and prints
@@ -60,6 +66,8 @@
 #include <time.h>
 
 #include "bpf.h"
+#include "bpf-insn.h"
+#include "bpf-interp.h"
 #include "bpf-map.h"
 #include "command-line.h"
 #include "openvswitch/dynamic-string.h"
@@ -360,6 +368,228 @@ do_threads(struct ovs_cmdl_context *ctx)
     bpf_prog_close(prog);
 }
 
+/* Instruction constructors for check-interp. */
+#define INSN(OP, DST, SRC, OFF, IMM) \
+    { .opcode = (OP), .dst = (DST), .src = (SRC), .offset = (OFF), \
+      .imm = (IMM) }
+#define EXIT INSN(EBPF_CLS_JMP | EBPF_JMP_EXIT, 0, 0, 0, 0)
+#define MOV64_K(DST, IMM) INSN(EBPF_CLS_ALU64 | EBPF_ALU_MOV, DST, 0, 0, IMM)
+#define MOV64_X(DST, SRC) \
+    INSN(EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X, DST, SRC, 0, 0)
+#define ALU64_X(OP, DST, SRC) \
+    INSN(EBPF_CLS_ALU64 | (OP) | EBPF_SRC_X, DST, SRC, 0, 0)
+#define ALU32_X(OP, DST, SRC) \
+    INSN(EBPF_CLS_ALU | (OP) | EBPF_SRC_X, DST, SRC, 0, 0)
+#define LDX(SIZE, DST, SRC, OFF) \
+    INSN(EBPF_CLS_LDX | EBPF_MODE_MEM | (SIZE), DST, SRC, OFF, 0)
+#define STX(SIZE, DST, SRC, OFF) \
+    INSN(EBPF_CLS_STX | EBPF_MODE_MEM | (SIZE), DST, SRC, OFF, 0)
+#define ST(SIZE, DST, OFF, IMM) \
+    INSN(EBPF_CLS_ST | EBPF_MODE_MEM | (SIZE), DST, 0, OFF, IMM)
+#define ATOMIC_ADD64(DST, SRC, OFF) \
+    INSN(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, DST, SRC, OFF, 0)
+#define CALL(ID) INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, 0, 0, ID)
+#define JA(OFF) INSN(EBPF_CLS_JMP | EBPF_JMP_JA, 0, 0, OFF, 0)
+#define LD_MAP(DST, INDEX) \
+    INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, DST, \
+         EBPF_PSEUDO_MAP_FD, 0, INDEX), INSN(0, 0, 0, 0, 0)
+#define LD_DATA(DST) LDX(EBPF_SIZE_W, DST, 1, EBPF_XDP_MD_DATA)
+/* r2 = pointer to a zeroed 4-byte key on the stack; r1 = map 0. */
+#define KEY_AND_MAP \
+    ST(EBPF_SIZE_W, 10, -4, 0), MOV64_X(2, 10), \
+    INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, 2, 0, 0, -4), LD_MAP(1, 0)
+
+struct interp_case {
+    const char *name;
+    struct ebpf_insn insns[16];
+    const char *prepare_error;  /* Substring of the expected refusal. */
+    const char *fault;          /* Expected fault reason, or NULL. */
+    uint64_t retval;            /* Expected return value if no fault. */
+    bool enforce;               /* Enforce reads [0,4) and writes [8,10). */
+};
+
+static const struct interp_case interp_cases[] = {
+    /* What bpf_interp_prepare() refuses. */
+    { "loop", { MOV64_K(0, 0), JA(-2), EXIT }, "loop", NULL, 0 },
+    { "jump out of range", { JA(5), EXIT }, "out of range", NULL, 0 },
+    { "falls off the end", { MOV64_K(0, 0) }, "falls off", NULL, 0 },
+    { "register r11", { MOV64_K(11, 0), EXIT }, "invalid register",
+      NULL, 0 },
+    { "unknown helper", { CALL(99), EXIT }, "unknown helper", NULL, 0 },
+    { "bpf-to-bpf call",
+      { INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, 1, 0, 1), EXIT, EXIT },
+      "not supported", NULL, 0 },
+    { "map index out of range", { LD_MAP(1, 5), EXIT }, "unknown map",
+      NULL, 0 },
+    { "incomplete ld_imm64",
+      { INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, 0, 0, 0, 0) },
+      "incomplete", NULL, 0 },
+    { "jump into ld_imm64", { JA(1), LD_MAP(1, 0), EXIT },
+      "middle of ld_imm64", NULL, 0 },
+    { "sdiv (cpu v4)",
+      { INSN(EBPF_CLS_ALU64 | EBPF_ALU_DIV | EBPF_SRC_X, 0, 0, 1, 0),
+        EXIT }, "cpu v4", NULL, 0 },
+
+    /* Run-time bounds checks. */
+    { "packet read at the last byte",
+      { LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, 15), EXIT }, NULL, NULL, 15 },
+    { "packet read past the end",
+      { LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, 16), EXIT }, NULL,
+      "load out of bounds", 0 },
+    { "packet read before the start",
+      { LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, -1), EXIT }, NULL,
+      "load out of bounds", 0 },
+    { "packet write straddling the end",
+      { LD_DATA(2), ST(EBPF_SIZE_DW, 2, 12, 0), EXIT }, NULL,
+      "store out of bounds", 0 },
+    { "stack at its bottom",
+      { ST(EBPF_SIZE_DW, 10, -512, 7), LDX(EBPF_SIZE_DW, 0, 10, -512),
+        EXIT }, NULL, NULL, 7 },
+    { "stack above the frame pointer",
+      { LDX(EBPF_SIZE_DW, 0, 10, 0), EXIT }, NULL, "load out of bounds", 0 },
+    { "stack below its bottom",
+      { ST(EBPF_SIZE_B, 10, -513, 0), EXIT }, NULL, "store out of bounds",
+      0 },
+    { "context write",
+      { ST(EBPF_SIZE_W, 1, 0, 0), EXIT }, NULL, "store out of bounds", 0 },
+    { "narrow context load",
+      { LDX(EBPF_SIZE_B, 0, 1, 0), EXIT }, NULL, "bad context access", 0 },
+    { "data_end - data",
+      { LD_DATA(2), LDX(EBPF_SIZE_W, 0, 1, EBPF_XDP_MD_DATA_END),
+        ALU64_X(EBPF_ALU_SUB, 0, 2), EXIT }, NULL, NULL, 16 },
+    { "map value in bounds",
+      { KEY_AND_MAP, CALL(EBPF_FUNC_map_lookup_elem),
+        ST(EBPF_SIZE_DW, 0, 0, 3), LDX(EBPF_SIZE_DW, 0, 0, 0), EXIT },
+      NULL, NULL, 3 },
+    { "map value past its end",
+      { KEY_AND_MAP, CALL(EBPF_FUNC_map_lookup_elem),
+        LDX(EBPF_SIZE_DW, 0, 0, 8), EXIT }, NULL, "load out of bounds", 0 },
+    { "helper with a stack pointer as map",
+      { MOV64_X(1, 10), MOV64_X(2, 10), CALL(EBPF_FUNC_map_lookup_elem),
+        EXIT }, NULL, "map_lookup_elem: bad map or key", 0 },
+    { "helper with a key past the packet",
+      { LD_DATA(2), INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, 2, 0, 0, 14),
+        LD_MAP(1, 0), CALL(EBPF_FUNC_map_lookup_elem), EXIT }, NULL,
+      "map_lookup_elem: bad map or key", 0 },
+    { "misaligned atomic",
+      { MOV64_K(1, 1), ST(EBPF_SIZE_DW, 10, -16, 0),
+        ST(EBPF_SIZE_DW, 10, -8, 0), ATOMIC_ADD64(10, 1, -12), EXIT },
+      NULL, "misaligned atomic", 0 },
+    { "atomic on the packet",
+      { LD_DATA(2), MOV64_K(1, 1), ATOMIC_ADD64(2, 1, 0), EXIT }, NULL,
+      "atomic access to the packet", 0 },
+
+    /* The verifier's ranges, enforced. */
+    { "read inside the read ranges",
+      { LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, 3), EXIT }, NULL, NULL, 3,
+      true },
+    { "read outside the read ranges",
+      { LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, 4), EXIT }, NULL,
+      "packet read outside the verifier's read ranges", 0, true },
+    { "read straddling the end of a read range",
+      { LD_DATA(2), LDX(EBPF_SIZE_H, 0, 2, 3), EXIT }, NULL,
+      "packet read outside the verifier's read ranges", 0, true },
+    { "write inside the write ranges",
+      { LD_DATA(2), ST(EBPF_SIZE_H, 2, 8, 0), MOV64_K(0, 1), EXIT }, NULL,
+      NULL, 1, true },
+    { "write outside the write ranges",
+      { LD_DATA(2), ST(EBPF_SIZE_B, 2, 7, 0), EXIT }, NULL,
+      "packet write outside the verifier's write ranges", 0, true },
+    { "helper key outside the read ranges",
+      { LD_DATA(2), INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, 2, 0, 0, 8),
+        LD_MAP(1, 0), CALL(EBPF_FUNC_map_lookup_elem), EXIT }, NULL,
+      "map_lookup_elem: bad map or key", 0, true },
+
+    /* Semantics. */
+    { "div by zero is 0",
+      { MOV64_K(0, 5), MOV64_K(1, 0), ALU64_X(EBPF_ALU_DIV, 0, 1), EXIT },
+      NULL, NULL, 0 },
+    { "mod by zero keeps the dividend",
+      { MOV64_K(0, 5), MOV64_K(1, 0), ALU64_X(EBPF_ALU_MOD, 0, 1), EXIT },
+      NULL, NULL, 5 },
+    { "64-bit shifts are masked",
+      { MOV64_K(0, 1), MOV64_K(1, 65), ALU64_X(EBPF_ALU_LSH, 0, 1), EXIT },
+      NULL, NULL, 2 },
+    { "32-bit results are zero-extended",
+      { MOV64_K(0, -1), MOV64_K(1, 1), ALU32_X(EBPF_ALU_ADD, 0, 1),
+        ALU64_X(EBPF_ALU_ADD, 0, 1), EXIT }, NULL, NULL, 1 },
+    { "return value truncated to 32 bits",
+      { MOV64_K(0, -1), EXIT }, NULL, NULL, UINT32_MAX },
+};
+
+static void
+do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    struct ebpf_map *map;
+    char *error = NULL;
+    int n_failed = 0;
+
+    ovs_assert(!ebpf_map_create("values", EBPF_MAP_TYPE_ARRAY, 4, 8, 2,
+                                &map, &error));
+    for (size_t i = 0; i < ARRAY_SIZE(interp_cases); i++) {
+        const struct interp_case *c = &interp_cases[i];
+        struct bpf_interp_prog prog;
+        size_t n = ARRAY_SIZE(c->insns);
+        char *problem = NULL;
+
+        /* The program ends at the last nonzero instruction. */
+        while (n > 0 && !memcmp(&c->insns[n - 1], &(struct ebpf_insn) { 0 },
+                                sizeof c->insns[0])) {
+            n--;
+        }
+
+        int err = bpf_interp_prepare(&prog, c->insns, n, &map, 1, &error);
+        if (c->prepare_error) {
+            if (!err) {
+                problem = xstrdup("accepted");
+            } else if (!strstr(error, c->prepare_error)) {
+                problem = xasprintf("refused with \"%s\"", error);
+            }
+        } else if (err) {
+            problem = xasprintf("refused: %s", error);
+        } else {
+            static const struct bpf_range reads[] = { { 0, 4 } };
+            static const struct bpf_range writes[] = { { 8, 10 } };
+            const struct bpf_verdict verdict = {
+                CONST_CAST(struct bpf_range *, reads), 1,
+                CONST_CAST(struct bpf_range *, writes), 1,
+            };
+            uint8_t pkt[16];
+            struct bpf_interp_fault fault;
+            uint64_t n_insns = 0;
+
+            if (c->enforce) {
+                bpf_interp_enforce_ranges(&prog, &verdict);
+            }
+            for (size_t k = 0; k < sizeof pkt; k++) {
+                pkt[k] = k;
+            }
+            uint64_t ret = bpf_interp_run(&prog, pkt, sizeof pkt, NULL,
+                                          &n_insns, &fault);
+            if (c->fault && ret != BPF_RUN_FAULT) {
+                problem = xasprintf("returned %"PRIu64" without a fault",
+                                    ret);
+            } else if (c->fault && strcmp(fault.reason, c->fault)) {
+                problem = xasprintf("faulted with \"%s\"", fault.reason);
+            } else if (!c->fault && ret != c->retval) {
+                problem = (ret == BPF_RUN_FAULT
+                           ? xasprintf("faulted at insn %"PRIuSIZE": %s",
+                                       fault.pc, fault.reason)
+                           : xasprintf("returned %"PRIu64", not %"PRIu64,
+                                       ret, c->retval));
+            }
+        }
+        printf("%s: %s%s\n", c->name, problem ? "FAILED: " : "ok",
+               problem ? problem : "");
+        n_failed += problem != NULL;
+        free(problem);
+        free(error);
+        error = NULL;
+    }
+    ebpf_map_destroy(map);
+    exit(n_failed ? 1 : 0);
+}
+
 static long long int
 now_ns(void)
 {
@@ -409,6 +639,7 @@ static const struct ovs_cmdl_command commands[] = {
     {"run", "FILE PKT_HEX...", 2, INT_MAX, do_run, OVS_RO},
     {"serve", "FILE", 1, 1, do_serve, OVS_RO},
     {"threads", "FILE PKT_HEX THREADS N", 4, 4, do_threads, OVS_RO},
+    {"check-interp", NULL, 0, 0, do_check_interp, OVS_RO},
     {"bench", "FILE PKT_HEX N", 3, 3, do_bench, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };

@@ -39,21 +39,20 @@ bpf_policy_allows_coalesce(void)
     return true;
 }
 
-/* Returns true if translation must re-classify the packet after the bpf
- * action that runs 'prog', that is iff the action does not set 'coalesce'.
- * The program and the translated 'flow' and its wildcards 'wc' play no part.
- * If 'why' is nonnull, appends the reason to it. */
-bool
-bpf_policy_must_recirculate(const struct bpf_prog *prog OVS_UNUSED,
-                            bool coalesce,
-                            const struct flow *flow OVS_UNUSED,
-                            const struct flow_wildcards *wc OVS_UNUSED,
-                            struct ds *why)
+/* Returns what translation does after the bpf action that runs 'prog': a
+ * new lookup (BPF_POLICY_RECIRCULATE) unless the action sets 'coalesce'.
+ * The program, the translated 'flow', its wildcards 'wc' and 'conservative'
+ * play no part.  If 'why' is nonnull, appends the reason to it. */
+enum bpf_policy_decision
+bpf_policy_decide(const struct bpf_prog *prog OVS_UNUSED, bool coalesce,
+                  const struct flow *flow OVS_UNUSED,
+                  struct flow_wildcards *wc OVS_UNUSED,
+                  bool conservative OVS_UNUSED, struct ds *why)
 {
     if (why) {
         ds_put_cstr(why, coalesce
                     ? "no new lookup: the flow sets coalesce"
                     : "new lookup: softflow looks up after every bpf action");
     }
-    return !coalesce;
+    return coalesce ? BPF_POLICY_CONTINUE : BPF_POLICY_RECIRCULATE;
 }

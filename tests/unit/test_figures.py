@@ -1,0 +1,45 @@
+"""Every figure draws from a tidy table, and says so when its trials are missing."""
+
+import itertools
+
+import pandas as pd
+import pytest
+
+from harness import figures
+
+
+def table() -> pd.DataFrame:
+    """A small tidy table with the columns trials write (values are arbitrary)."""
+    rows = []
+    for variant, ext, flows, rep in itertools.product(
+            ["vanilla", "softflow", "oko", "verifier"], ["none", "noop", "dnat"], [10, 1000],
+            [0, 1]):
+        expressible = not (variant == "vanilla" and ext != "none") and not (
+            variant == "oko" and ext == "dnat")
+        rows.append({
+            "variant": variant, "topology": "p2p", "profile": "udp_flows", "extension": ext,
+            "flows": flows, "pkt_size": 64, "offered_pps": None, "rep": rep,
+            "expressible": expressible, "rx_pps": 1e5 + rep, "ovs_pkts": 1000.0,
+            "recirculations": 1000.0 if variant == "softflow" and ext != "none" else 0.0,
+            "passes_per_pkt": 2.0 if variant == "softflow" and ext != "none" else 1.0,
+            "simple_match_hits": 0.0, "emc_hits": 900.0, "smc_hits": 0.0,
+            "megaflow_hits": 100.0, "upcalls": 0.0, "megaflows": 2,
+            "ext_name": None if ext == "none" else ext, "ext_chain": 1,
+            "ext_coalesce": False, "ext_changes_flow_key": ext == "dnat",
+            "delivery": "not expressible" if not expressible else "correct",
+            "lat_min_us": 10.0, "lat_p50_us": 20.0, "lat_p99_us": 50.0, "lat_max_us": 90.0})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_draws(name, tmp_path):
+    figures.FIGURES[name](table(), tmp_path / name)
+    for ext in ("png", "pdf"):
+        assert (tmp_path / f"{name}.{ext}").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_figure_without_its_trials_says_so(name, tmp_path):
+    empty = table().iloc[0:0]
+    figures.FIGURES[name](empty, tmp_path / name)
+    assert (tmp_path / f"{name}.png").exists()
