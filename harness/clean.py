@@ -67,7 +67,9 @@ def stale_run_dirs() -> tuple[list[Path], bool]:
     stale, alive = [], False
     for d in Path("/tmp").glob(f"{RUN_DIR_PREFIX}*"):
         m = RUN_DIR_RE.match(d.name)
-        if m and _alive(int(m.group(1))):
+        if not m:
+            continue  # Not made by OvsInstance: not ours to judge.
+        if _alive(int(m.group(1))):
             alive = True
         else:
             stale.append(d)
@@ -128,7 +130,8 @@ def _sweep_netns() -> list[str]:
 
 def leftovers() -> list[str]:
     """What the project has on this machine now (for tests: should be empty after a run)."""
-    found = [f"run dir {d}" for d in Path("/tmp").glob(f"{RUN_DIR_PREFIX}*")]
+    found = [f"run dir {d}" for d in Path("/tmp").glob(f"{RUN_DIR_PREFIX}*")
+             if RUN_DIR_RE.match(d.name)]
     found += [f"process {pid}: {cmd[:80]}" for pid, _, cmd in _processes()
               if RUN_DIR_PREFIX in cmd or f"mininet:{PREFIX}" in cmd]
     out, _, _ = run(["ip", "-o", "link", "show"])

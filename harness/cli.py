@@ -74,7 +74,12 @@ def _trial(args: argparse.Namespace) -> int:
 @command("verify")
 def _verify(args: argparse.Namespace) -> int:
     from harness.bpf.ovs import verify
-    verdict = verify(args.variant, args.object)
+    from harness.errors import CommandError
+    try:
+        verdict = verify(args.variant, args.object)
+    except CommandError as e:
+        # Exit status 1 means "rejected": a failure to run OVS is bad input or setup.
+        raise ExtbenchError(str(e)) from e
     print_json(verdict.to_json())
     return 0 if verdict.accepted else 1
 

@@ -85,6 +85,9 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
     manifest_sha256(spec.variant)
     make_topology(spec.topology, **spec.topology_params)
     get_engine(spec.engine)
+    if spec.engine != "local":
+        raise ExtbenchError(f"engine '{spec.engine}' sends from physical ports (docs/trex.md); "
+                            f"trials in Mininet use the local engine")
     ext = None
     if spec.extension not in (None, "none"):
         use = ExtensionUse.parse(spec.extension)

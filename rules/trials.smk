@@ -7,10 +7,12 @@ def trial_args(wildcards):
     t = matrix.parse_trial(wildcards.trial)
     rate = "" if t["rate"] == "max" else f"--rate {t['rate']}"
     extension = "" if t["extension"] == "none" else f"--extension {t['extension']}"
+    latency = f"--latency-pps {config['latency_pps']}" if config["latency_pps"] else ""
     return (f"--variant {t['variant']} --topology {t['topology']} --profile {t['profile']} "
             f"--flows {t['flows']} --pkt-size {t['pkt_size']} --rep {t['rep']} "
             f"--port-type {t['port_type']} "
-            f"--duration {config['duration_s']} --engine {config['engine']} {rate} {extension}")
+            f"--duration {config['duration_s']} --engine {config['engine']} {rate} {extension} "
+            f"{latency}")
 
 
 def trial_manifest(wildcards):

@@ -28,7 +28,6 @@ import select
 import shutil
 import signal
 import socket
-import statistics
 import struct
 import subprocess
 import sys
@@ -99,12 +98,14 @@ def tx_timestamp_id(ancdata: list) -> int | None:
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) of sorted values, interpolated linearly between ranks."""
-    if len(sorted_values) == 1:
-        return sorted_values[0]
-    if q == 50:
-        return statistics.median(sorted_values)
-    return statistics.quantiles(sorted_values, n=100, method="inclusive")[round(q) - 1]
+    """The q-th percentile (0..100) of sorted values, interpolated linearly between ranks.
+
+    The same definition as numpy's default and ``statistics.quantiles(method="inclusive")``.
+    """
+    pos = (len(sorted_values) - 1) * q / 100.0
+    low = math.floor(pos)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (pos - low)
 
 
 def summarize(tx_ns: Mapping[int, int], rx_ns: Mapping[int, int], sent: int) -> dict:

@@ -102,7 +102,7 @@ def test_extbench_verify(runtime, objs, tmp_path):
     bad = tmp_path / "text.o"
     bad.write_text("not an object\n")
     p = extbench_verify("--variant", runtime, str(bad))
-    assert p.returncode == 1
+    assert p.returncode == 1, p.stderr
     verdict = json.loads(p.stdout)
     assert not verdict["accepted"] and "not an ELF file" in verdict["reason"]
 

@@ -1,6 +1,7 @@
 """The latency probe's packet format, kernel message parsing and statistics (no root)."""
 
 import socket
+import statistics
 import struct
 from types import SimpleNamespace
 
@@ -68,6 +69,11 @@ def test_percentiles_interpolate_between_ranks():
     assert percentile(values, 99) == pytest.approx(99.01)
     assert percentile([3.0, 5.0], 50) == 4.0
     assert percentile([7.0], 99) == 7.0
+    assert percentile(values, 0) == 1.0 and percentile(values, 100) == 100.0
+    # The same definition as the standard library's inclusive quantiles.
+    sample = [0.5, 3.0, 3.5, 8.0, 20.0, 21.0, 400.0]
+    assert [percentile(sample, q) for q in range(1, 100)] == pytest.approx(
+        statistics.quantiles(sample, n=100, method="inclusive"))
 
 
 def test_summary_joins_both_ends_by_sequence_number():

@@ -82,5 +82,5 @@ def test_nothing_sent_is_an_error_not_a_result():
 
 
 def test_unknown_engine_lists_the_choices():
-    with pytest.raises(ExtbenchError, match=r"unknown engine 'nope' \(known: local\)"):
+    with pytest.raises(ExtbenchError, match=r"unknown engine 'nope' \(known: local, trex\)"):
         get_engine("nope")

@@ -123,7 +123,7 @@ fuzz_insns(const uint8_t *data, size_t size)
     };
     struct ebpf_map *maps[2] = { NULL, NULL };
     struct bpf_verdict verdict = { NULL, 0, NULL, 0 };
-    struct bpf_interp_prog interp;
+    struct bpf_interp_prog interp = { .code = NULL };
     char *error = NULL;
 
     if (size < 1) {
@@ -171,6 +171,7 @@ fuzz_insns(const uint8_t *data, size_t size)
     }
 
 out:
+    bpf_interp_destroy(&interp);
     for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
         ebpf_map_destroy(maps[i]);
     }

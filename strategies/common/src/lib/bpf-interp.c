@@ -155,6 +155,8 @@ find_loop(const struct ebpf_insn *insns, size_t n)
     return loop;
 }
 
+static bool opcode_supported(uint8_t opcode);
+
 /* Returns NULL if instruction 'pc' of 'insns' is structurally acceptable to
  * the interpreter, otherwise a reason. */
 static const char *
@@ -166,6 +168,9 @@ check_insn(const struct ebpf_insn *insns, const bool *second_half, size_t n,
 
     if (insn->dst >= EBPF_N_REGS || insn->src >= EBPF_N_REGS) {
         return "invalid register";
+    }
+    if (!opcode_supported(op)) {
+        return "unknown opcode";
     }
     switch (EBPF_CLASS(op)) {
     case EBPF_CLS_ALU:
@@ -322,11 +327,37 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
         return EINVAL;
     }
 
-    prog->insns = insns;
+    prog->code = xmalloc(n_insns * sizeof *prog->code);
+    for (size_t i = 0; i < n_insns; i++) {
+        const struct ebpf_insn *insn = &insns[i];
+        struct bpf_interp_insn *code = &prog->code[i];
+
+        code->opcode = insn->opcode;
+        code->dst = insn->dst;
+        code->src = insn->src;
+        code->offset = insn->offset;
+        code->imm = (int64_t) insn->imm;
+        if (insn->opcode == LD_IMM64) {
+            code->imm = (insn->src == EBPF_PSEUDO_MAP_FD
+                         ? (uintptr_t) maps[insn->imm]
+                         : ((uint64_t) (uint32_t) insn->imm
+                            | (uint64_t) (uint32_t) insn[1].imm << 32));
+        }
+    }
     prog->n_insns = n_insns;
     prog->maps = maps;
     prog->n_maps = n_maps;
     return 0;
+}
+
+/* Frees what bpf_interp_prepare() allocated for 'prog'. */
+void
+bpf_interp_destroy(struct bpf_interp_prog *prog)
+{
+    if (prog) {
+        free(prog->code);
+        prog->code = NULL;
+    }
 }
 
 /* Makes every run of 'prog' fault on a packet access outside the ranges of
@@ -525,7 +556,7 @@ size_of(uint8_t opcode)
  * 'r->fault') on a bad access.  Atomics are allowed on the stack and on map
  * values only, naturally aligned, as in the kernel. */
 static bool
-atomic_op(struct run *r, const struct ebpf_insn *insn, uint64_t *regs)
+atomic_op(struct run *r, const struct bpf_interp_insn *insn, uint64_t *regs)
 {
     size_t size = size_of(insn->opcode);
     uint64_t addr = regs[insn->dst] + insn->offset;
@@ -724,83 +755,168 @@ to_be(uint64_t x, int32_t width)
 #endif
 }
 
-/* Cases of the run loop's switch for the ALU and ALU64 forms of operation
- * 'OP' with operand 'B' ('imm' or 'src'), given as expressions over 'dst'. */
-#define ALU_CASES(OP, EXPR64, EXPR32)                                   \
-    case EBPF_CLS_ALU64 | (OP) | EBPF_SRC_K: {                          \
-        uint64_t a = *dst, b = (uint64_t) (int64_t) insn->imm;          \
+/* The opcodes that the interpreter runs, each with the label of its handler
+ * in bpf_interp_run(): X(OPCODE, LABEL) for each. */
+#define ALU_OPCODES(X, NAME, OP)                                        \
+    X(EBPF_CLS_ALU64 | (OP) | EBPF_SRC_K, NAME##64_k)                   \
+    X(EBPF_CLS_ALU64 | (OP) | EBPF_SRC_X, NAME##64_x)                   \
+    X(EBPF_CLS_ALU | (OP) | EBPF_SRC_K, NAME##32_k)                     \
+    X(EBPF_CLS_ALU | (OP) | EBPF_SRC_X, NAME##32_x)
+#define JMP_OPCODES(X, NAME, OP)                                        \
+    X(EBPF_CLS_JMP | (OP) | EBPF_SRC_K, NAME##64_k)                     \
+    X(EBPF_CLS_JMP | (OP) | EBPF_SRC_X, NAME##64_x)                     \
+    X(EBPF_CLS_JMP32 | (OP) | EBPF_SRC_K, NAME##32_k)                   \
+    X(EBPF_CLS_JMP32 | (OP) | EBPF_SRC_X, NAME##32_x)
+#define MEM_OPCODES(X, NAME, SIZE)                                      \
+    X(EBPF_CLS_LDX | EBPF_MODE_MEM | (SIZE), ldx_##NAME)                \
+    X(EBPF_CLS_STX | EBPF_MODE_MEM | (SIZE), stx_##NAME)                \
+    X(EBPF_CLS_ST | EBPF_MODE_MEM | (SIZE), st_##NAME)
+#define OPCODES(X)                                                      \
+    ALU_OPCODES(X, add, EBPF_ALU_ADD)                                   \
+    ALU_OPCODES(X, sub, EBPF_ALU_SUB)                                   \
+    ALU_OPCODES(X, mul, EBPF_ALU_MUL)                                   \
+    ALU_OPCODES(X, div, EBPF_ALU_DIV)                                   \
+    ALU_OPCODES(X, mod, EBPF_ALU_MOD)                                   \
+    ALU_OPCODES(X, or, EBPF_ALU_OR)                                     \
+    ALU_OPCODES(X, and, EBPF_ALU_AND)                                   \
+    ALU_OPCODES(X, xor, EBPF_ALU_XOR)                                   \
+    ALU_OPCODES(X, lsh, EBPF_ALU_LSH)                                   \
+    ALU_OPCODES(X, rsh, EBPF_ALU_RSH)                                   \
+    ALU_OPCODES(X, arsh, EBPF_ALU_ARSH)                                 \
+    ALU_OPCODES(X, mov, EBPF_ALU_MOV)                                   \
+    X(EBPF_CLS_ALU64 | EBPF_ALU_NEG, op_neg64)                          \
+    X(EBPF_CLS_ALU | EBPF_ALU_NEG, op_neg32)                            \
+    X(EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_K, op_to_le)               \
+    X(EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_X, op_to_be)               \
+    JMP_OPCODES(X, jeq, EBPF_JMP_JEQ)                                   \
+    JMP_OPCODES(X, jne, EBPF_JMP_JNE)                                   \
+    JMP_OPCODES(X, jgt, EBPF_JMP_JGT)                                   \
+    JMP_OPCODES(X, jge, EBPF_JMP_JGE)                                   \
+    JMP_OPCODES(X, jlt, EBPF_JMP_JLT)                                   \
+    JMP_OPCODES(X, jle, EBPF_JMP_JLE)                                   \
+    JMP_OPCODES(X, jset, EBPF_JMP_JSET)                                 \
+    JMP_OPCODES(X, jsgt, EBPF_JMP_JSGT)                                 \
+    JMP_OPCODES(X, jsge, EBPF_JMP_JSGE)                                 \
+    JMP_OPCODES(X, jslt, EBPF_JMP_JSLT)                                 \
+    JMP_OPCODES(X, jsle, EBPF_JMP_JSLE)                                 \
+    X(OP_JA, op_ja)                                                     \
+    X(OP_CALL, op_call)                                                 \
+    X(OP_EXIT, op_exit)                                                 \
+    X(LD_IMM64, op_ld_imm64)                                            \
+    MEM_OPCODES(X, b, EBPF_SIZE_B)                                      \
+    MEM_OPCODES(X, h, EBPF_SIZE_H)                                      \
+    MEM_OPCODES(X, w, EBPF_SIZE_W)                                      \
+    MEM_OPCODES(X, dw, EBPF_SIZE_DW)                                    \
+    X(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W, op_atomic_w)       \
+    X(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, op_atomic_dw)
+
+/* Returns true if the interpreter has a handler for 'opcode'. */
+static bool
+opcode_supported(uint8_t opcode)
+{
+#define CASE_TRUE(OPCODE, LABEL) case OPCODE:
+    switch (opcode) {
+    OPCODES(CASE_TRUE)
+        return true;
+    default:
+        return false;
+    }
+#undef CASE_TRUE
+}
+
+/* Handlers of the ALU and ALU64, K and X forms of an operation, given as
+ * expressions over 'a' and 'b'. */
+#define ALU_HANDLERS(NAME, EXPR64, EXPR32)                              \
+    NAME##64_k: {                                                       \
+        uint64_t a = *dst, b = insn->imm;                               \
         *dst = (EXPR64);                                                \
-        break;                                                          \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_ALU64 | (OP) | EBPF_SRC_X: {                          \
+    NAME##64_x: {                                                       \
         uint64_t a = *dst, b = regs[insn->src];                         \
         *dst = (EXPR64);                                                \
-        break;                                                          \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_ALU | (OP) | EBPF_SRC_K: {                            \
+    NAME##32_k: {                                                       \
         uint32_t a = *dst, b = insn->imm;                               \
         *dst = (uint32_t) (EXPR32);                                     \
-        break;                                                          \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_ALU | (OP) | EBPF_SRC_X: {                            \
+    NAME##32_x: {                                                       \
         uint32_t a = *dst, b = regs[insn->src];                         \
         *dst = (uint32_t) (EXPR32);                                     \
-        break;                                                          \
+        NEXT;                                                           \
     }
 
-/* Cases for conditional jump 'OP', given as condition 'COND' over 'a' and
- * 'b', which have type 'T64' in the 64-bit form and 'T32' in the 32-bit form
+/* Handlers of a conditional jump, given as condition 'COND' over 'a' and 'b',
+ * which have type 'T64' in the 64-bit forms and 'T32' in the 32-bit forms
  * (unsigned or signed). */
-#define JMP_CASES(OP, T64, T32, COND)                                   \
-    case EBPF_CLS_JMP | (OP) | EBPF_SRC_K: {                            \
-        T64 a = *dst, b = (int64_t) insn->imm;                          \
-        if (COND) {                                                     \
-            pc += insn->offset;                                         \
-        }                                                               \
-        break;                                                          \
+#define JMP_HANDLERS(NAME, T64, T32, COND)                              \
+    NAME##64_k: {                                                       \
+        T64 a = *dst, b = insn->imm;                                    \
+        pc += (COND) ? insn->offset : 0;                                \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_JMP | (OP) | EBPF_SRC_X: {                            \
+    NAME##64_x: {                                                       \
         T64 a = *dst, b = regs[insn->src];                              \
-        if (COND) {                                                     \
-            pc += insn->offset;                                         \
-        }                                                               \
-        break;                                                          \
+        pc += (COND) ? insn->offset : 0;                                \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_JMP32 | (OP) | EBPF_SRC_K: {                          \
+    NAME##32_k: {                                                       \
         T32 a = *dst, b = insn->imm;                                    \
-        if (COND) {                                                     \
-            pc += insn->offset;                                         \
-        }                                                               \
-        break;                                                          \
+        pc += (COND) ? insn->offset : 0;                                \
+        NEXT;                                                           \
     }                                                                   \
-    case EBPF_CLS_JMP32 | (OP) | EBPF_SRC_X: {                          \
+    NAME##32_x: {                                                       \
         T32 a = *dst, b = regs[insn->src];                              \
-        if (COND) {                                                     \
-            pc += insn->offset;                                         \
-        }                                                               \
-        break;                                                          \
+        pc += (COND) ? insn->offset : 0;                                \
+        NEXT;                                                           \
     }
-#define JMP_U(OP, COND) JMP_CASES(OP, uint64_t, uint32_t, COND)
-#define JMP_S(OP, COND) JMP_CASES(OP, int64_t, int32_t, COND)
+#define JMP_U(NAME, COND) JMP_HANDLERS(NAME, uint64_t, uint32_t, COND)
+#define JMP_S(NAME, COND) JMP_HANDLERS(NAME, int64_t, int32_t, COND)
 
-/* Cases for loads and stores of 'SIZE' bytes, with size code 'CODE'. */
-#define MEM_CASES(CODE, SIZE)                                           \
-    case EBPF_CLS_LDX | EBPF_MODE_MEM | (CODE):                         \
+/* Handlers of the loads and stores of 'SIZE' bytes. */
+#define MEM_HANDLERS(NAME, SIZE)                                        \
+    ldx_##NAME:                                                         \
         if (!load(&r, regs[insn->src] + insn->offset, (SIZE), dst)) {   \
             goto fault;                                                 \
         }                                                               \
-        break;                                                          \
-    case EBPF_CLS_STX | EBPF_MODE_MEM | (CODE):                         \
+        NEXT;                                                           \
+    stx_##NAME:                                                         \
         if (!store(&r, *dst + insn->offset, (SIZE), regs[insn->src])) { \
             goto fault;                                                 \
         }                                                               \
-        break;                                                          \
-    case EBPF_CLS_ST | EBPF_MODE_MEM | (CODE):                          \
-        if (!store(&r, *dst + insn->offset, (SIZE),                     \
-                   (uint64_t) (int64_t) insn->imm)) {                   \
+        NEXT;                                                           \
+    st_##NAME:                                                          \
+        if (!store(&r, *dst + insn->offset, (SIZE), insn->imm)) {       \
             goto fault;                                                 \
         }                                                               \
-        break;
+        NEXT;
+
+/* Dispatch.  With GCC or clang, each handler jumps straight to the next
+ * instruction's handler through a table of label addresses ("threaded
+ * code"), which costs fewer instructions and predicts better than one
+ * shared switch; other compilers get the switch.  Either way the opcodes are
+ * the ones in OPCODES, which are the only ones bpf_interp_prepare() lets
+ * through. */
+#if defined(__GNUC__)
+#define LABEL_ADDRESS(OPCODE, LABEL) [OPCODE] = &&LABEL,
+#define DISPATCH() goto *dispatch[insn->opcode]
+#else
+#define CASE_GOTO(OPCODE, LABEL) case OPCODE: goto LABEL;
+#define DISPATCH()                                                      \
+    switch (insn->opcode) {                                             \
+    OPCODES(CASE_GOTO)                                                  \
+    default:                                                            \
+        goto unknown_opcode;                                            \
+    }
+#endif
+
+#define NEXT                                                            \
+    insn = &insns[pc++];                                                \
+    dst = &regs[insn->dst];                                             \
+    n_exec++;                                                           \
+    DISPATCH()
 
 /* Runs 'prog' on the 'size' bytes of packet at 'data', which it may modify in
  * place.  'xdp' supplies the context fields other than the packet pointers
@@ -814,13 +930,17 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
                const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
                struct bpf_interp_fault *faultp)
 {
+#if defined(__GNUC__)
+    static const void *const dispatch[256] = { OPCODES(LABEL_ADDRESS) };
+#endif
     uint64_t stack[EBPF_STACK_SIZE / sizeof(uint64_t)];
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];
     struct region local_regions[16];
     uint64_t regs[EBPF_N_REGS];
-    const struct ebpf_insn *insns = prog->insns;
-    const struct ebpf_insn *insn = insns;
+    const struct bpf_interp_insn *insns = prog->code;
+    const struct bpf_interp_insn *insn;
     uint64_t n_exec = 0;
+    uint64_t *dst;
     size_t pc = 0;
     struct run r = {
         .prog = prog,
@@ -842,106 +962,98 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
     regs[1] = r.ctx;
     regs[10] = r.stack + EBPF_STACK_SIZE;
 
-    for (;;) {
-        insn = &insns[pc++];
-        uint64_t *dst = &regs[insn->dst];
+    NEXT;
 
-        n_exec++;
-        switch (insn->opcode) {
-        ALU_CASES(EBPF_ALU_ADD, a + b, a + b)
-        ALU_CASES(EBPF_ALU_SUB, a - b, a - b)
-        ALU_CASES(EBPF_ALU_MUL, a * b, a * b)
-        ALU_CASES(EBPF_ALU_DIV, b ? a / b : 0, b ? a / b : 0)
-        ALU_CASES(EBPF_ALU_MOD, b ? a % b : a, b ? a % b : a)
-        ALU_CASES(EBPF_ALU_OR, a | b, a | b)
-        ALU_CASES(EBPF_ALU_AND, a & b, a & b)
-        ALU_CASES(EBPF_ALU_XOR, a ^ b, a ^ b)
-        ALU_CASES(EBPF_ALU_LSH, a << (b & 63), a << (b & 31))
-        ALU_CASES(EBPF_ALU_RSH, a >> (b & 63), a >> (b & 31))
-        ALU_CASES(EBPF_ALU_ARSH, (uint64_t) ((int64_t) a >> (b & 63)),
-                  (uint32_t) ((int32_t) a >> (b & 31)))
+    ALU_HANDLERS(add, a + b, a + b)
+    ALU_HANDLERS(sub, a - b, a - b)
+    ALU_HANDLERS(mul, a * b, a * b)
+    ALU_HANDLERS(div, b ? a / b : 0, b ? a / b : 0)
+    ALU_HANDLERS(mod, b ? a % b : a, b ? a % b : a)
+    ALU_HANDLERS(or, a | b, a | b)
+    ALU_HANDLERS(and, a & b, a & b)
+    ALU_HANDLERS(xor, a ^ b, a ^ b)
+    ALU_HANDLERS(lsh, a << (b & 63), a << (b & 31))
+    ALU_HANDLERS(rsh, a >> (b & 63), a >> (b & 31))
+    ALU_HANDLERS(arsh, (uint64_t) ((int64_t) a >> (b & 63)),
+                 (uint32_t) ((int32_t) a >> (b & 31)))
 
-        case EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K:
-            *dst = (int64_t) insn->imm;
-            break;
-        case EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X:
-            *dst = regs[insn->src];
-            break;
-        case EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K:
-            *dst = (uint32_t) insn->imm;
-            break;
-        case EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_X:
-            *dst = (uint32_t) regs[insn->src];
-            break;
-        case EBPF_CLS_ALU64 | EBPF_ALU_NEG:
-            *dst = -*dst;
-            break;
-        case EBPF_CLS_ALU | EBPF_ALU_NEG:
-            *dst = (uint32_t) -(uint32_t) *dst;
-            break;
-        case EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_K:
-            *dst = to_le(*dst, insn->imm);
-            break;
-        case EBPF_CLS_ALU | EBPF_ALU_END | EBPF_SRC_X:
-            *dst = to_be(*dst, insn->imm);
-            break;
+mov64_k:
+    *dst = insn->imm;
+    NEXT;
+mov64_x:
+    *dst = regs[insn->src];
+    NEXT;
+mov32_k:
+    *dst = (uint32_t) insn->imm;
+    NEXT;
+mov32_x:
+    *dst = (uint32_t) regs[insn->src];
+    NEXT;
 
-        JMP_U(EBPF_JMP_JEQ, a == b)
-        JMP_U(EBPF_JMP_JNE, a != b)
-        JMP_U(EBPF_JMP_JGT, a > b)
-        JMP_U(EBPF_JMP_JGE, a >= b)
-        JMP_U(EBPF_JMP_JLT, a < b)
-        JMP_U(EBPF_JMP_JLE, a <= b)
-        JMP_U(EBPF_JMP_JSET, a & b)
-        JMP_S(EBPF_JMP_JSGT, a > b)
-        JMP_S(EBPF_JMP_JSGE, a >= b)
-        JMP_S(EBPF_JMP_JSLT, a < b)
-        JMP_S(EBPF_JMP_JSLE, a <= b)
+op_neg64:
+    *dst = -*dst;
+    NEXT;
+op_neg32:
+    *dst = (uint32_t) -(uint32_t) *dst;
+    NEXT;
+op_to_le:
+    *dst = to_le(*dst, insn->imm);
+    NEXT;
+op_to_be:
+    *dst = to_be(*dst, insn->imm);
+    NEXT;
 
-        case OP_JA:
-            pc += insn->offset;
-            break;
+    JMP_U(jeq, a == b)
+    JMP_U(jne, a != b)
+    JMP_U(jgt, a > b)
+    JMP_U(jge, a >= b)
+    JMP_U(jlt, a < b)
+    JMP_U(jle, a <= b)
+    JMP_U(jset, (a & b) != 0)
+    JMP_S(jsgt, a > b)
+    JMP_S(jsge, a >= b)
+    JMP_S(jslt, a < b)
+    JMP_S(jsle, a <= b)
 
-        case OP_CALL:
-            if (!call_helper(&r, insn->imm, regs)) {
-                goto fault;
-            }
-            break;
+op_ja:
+    pc += insn->offset;
+    NEXT;
 
-        case OP_EXIT:
-            if (r.regions != local_regions) {
-                free(r.regions);
-            }
-            *n_insnsp += n_exec;
-            return (uint32_t) regs[0];
-
-        case LD_IMM64:
-            if (insn->src == EBPF_PSEUDO_MAP_FD) {
-                *dst = (uintptr_t) prog->maps[insn->imm];
-            } else {
-                *dst = ((uint64_t) (uint32_t) insn->imm
-                        | ((uint64_t) (uint32_t) insn[1].imm << 32));
-            }
-            pc++;
-            break;
-
-        MEM_CASES(EBPF_SIZE_B, 1)
-        MEM_CASES(EBPF_SIZE_H, 2)
-        MEM_CASES(EBPF_SIZE_W, 4)
-        MEM_CASES(EBPF_SIZE_DW, 8)
-
-        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W:
-        case EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW:
-            if (!atomic_op(&r, insn, regs)) {
-                goto fault;
-            }
-            break;
-
-        default:
-            r.fault = "unknown opcode";
-            goto fault;
-        }
+op_call:
+    if (!call_helper(&r, insn->imm, regs)) {
+        goto fault;
     }
+    NEXT;
+
+op_ld_imm64:
+    *dst = insn->imm;
+    pc++;
+    NEXT;
+
+    MEM_HANDLERS(b, 1)
+    MEM_HANDLERS(h, 2)
+    MEM_HANDLERS(w, 4)
+    MEM_HANDLERS(dw, 8)
+
+op_atomic_w:
+op_atomic_dw:
+    if (!atomic_op(&r, insn, regs)) {
+        goto fault;
+    }
+    NEXT;
+
+#if !defined(__GNUC__)
+unknown_opcode:
+    r.fault = "unknown opcode";
+    goto fault;
+#endif
+
+op_exit:
+    if (r.regions != local_regions) {
+        free(r.regions);
+    }
+    *n_insnsp += n_exec;
+    return (uint32_t) regs[0];
 
 fault:
     if (r.regions != local_regions) {

@@ -45,9 +45,20 @@
 
 struct ebpf_map;
 
+/* An instruction as the interpreter runs it: the fields of struct ebpf_insn
+ * as whole bytes, and 'imm' sign-extended to 64 bits (for ld_imm64, the
+ * 64-bit value, a map reference resolved to the map's address). */
+struct bpf_interp_insn {
+    uint8_t opcode;
+    uint8_t dst;
+    uint8_t src;
+    int16_t offset;
+    uint64_t imm;
+};
+
 /* A program, prepared with bpf_interp_prepare(). */
 struct bpf_interp_prog {
-    const struct ebpf_insn *insns;
+    struct bpf_interp_insn *code;   /* One per instruction. */
     size_t n_insns;
     struct ebpf_map **maps;     /* ld_imm64 with EBPF_PSEUDO_MAP_FD: index. */
     size_t n_maps;
@@ -79,6 +90,7 @@ struct bpf_interp_fault {
 int bpf_interp_prepare(struct bpf_interp_prog *, const struct ebpf_insn *,
                        size_t n_insns, struct ebpf_map **maps, size_t n_maps,
                        char **errorp);
+void bpf_interp_destroy(struct bpf_interp_prog *);
 void bpf_interp_enforce_ranges(struct bpf_interp_prog *,
                                const struct bpf_verdict *);
 uint64_t bpf_interp_run(const struct bpf_interp_prog *, void *data,

@@ -16,7 +16,7 @@
 
 /* Load-time verifier for XDP-shaped BPF programs.
  *
- * The verifier works in three passes:
+ * The verifier works in passes:
  *
  *   1. A static pass checks every instruction on its own: known opcode,
  *      reserved fields zero, registers r0..r10, well-formed ld_imm64, known
@@ -38,8 +38,22 @@
  *      packet start) or through a range shared by all pointers derived from
  *      the same variable base (an "id").  At join points the current state
  *      is compared with the states already explored there: if one of them
- *      subsumes it, the path is pruned.  Every packet access seen on a path
- *      is recorded as a byte range, which gives the verdict.
+ *      subsumes it, the path is pruned (dead registers, from a liveness
+ *      analysis, do not count).  Every packet access seen on a path is
+ *      recorded as a byte range, which gives the verdict.  Pruning keeps the
+ *      verdict sound: a pruned state only reaches accesses within those of
+ *      the state that subsumes it.
+ *
+ *   4. Only if the exploration of step 3 runs out of its budget (path
+ *      explosion, see bpf-verifier.h), it starts again and, once a join
+ *      point holds several states, merges a new state into one that differs
+ *      from it only in scalar values (hull of the bounds, widened after two
+ *      merges).  The kernel avoids the same explosion with precision
+ *      tracking; merging is simpler and still sound, at the cost of
+ *      precision where those scalars matter.
+ *
+ * Variable offsets are bounded (|offset| < 2^29, as in the kernel), so the
+ * verdict's ranges always have a finite end in practice.
  *
  * Error messages follow the Linux verifier's wording where one exists, so
  * that a rejection can be compared with the kernel's log. */
@@ -229,12 +243,14 @@ verr(struct verifier *v, int err, const char *format, ...)
 
 /* Tristate numbers. */
 
+/* Returns the tnum of the constant 'value'. */
 static struct tnum
 tn_const(uint64_t value)
 {
     return (struct tnum) { value, 0 };
 }
 
+/* Returns the tnum of a value of which no bit is known. */
 static struct tnum
 tn_unknown(void)
 {
@@ -256,6 +272,7 @@ tn_range(uint64_t min, uint64_t max)
     return (struct tnum) { min & ~delta, delta };
 }
 
+/* Returns the known bits of 'a' + 'b'. */
 static struct tnum
 tn_add(struct tnum a, struct tnum b)
 {
@@ -267,6 +284,7 @@ tn_add(struct tnum a, struct tnum b)
     return (struct tnum) { sv & ~mu, mu };
 }
 
+/* Returns the known bits of 'a' - 'b'. */
 static struct tnum
 tn_sub(struct tnum a, struct tnum b)
 {
@@ -278,6 +296,7 @@ tn_sub(struct tnum a, struct tnum b)
     return (struct tnum) { dv & ~mu, mu };
 }
 
+/* Returns the known bits of 'a' & 'b'. */
 static struct tnum
 tn_and(struct tnum a, struct tnum b)
 {
@@ -288,6 +307,7 @@ tn_and(struct tnum a, struct tnum b)
     return (struct tnum) { v, alpha & beta & ~v };
 }
 
+/* Returns the known bits of 'a' | 'b'. */
 static struct tnum
 tn_or(struct tnum a, struct tnum b)
 {
@@ -297,6 +317,7 @@ tn_or(struct tnum a, struct tnum b)
     return (struct tnum) { v, mu & ~v };
 }
 
+/* Returns the known bits of 'a' ^ 'b'. */
 static struct tnum
 tn_xor(struct tnum a, struct tnum b)
 {
@@ -305,18 +326,21 @@ tn_xor(struct tnum a, struct tnum b)
     return (struct tnum) { (a.value ^ b.value) & ~mu, mu };
 }
 
+/* Returns the known bits of 'a' << 'shift'. */
 static struct tnum
 tn_lsh(struct tnum a, unsigned int shift)
 {
     return (struct tnum) { a.value << shift, a.mask << shift };
 }
 
+/* Returns the known bits of 'a' >> 'shift' (logical). */
 static struct tnum
 tn_rsh(struct tnum a, unsigned int shift)
 {
     return (struct tnum) { a.value >> shift, a.mask >> shift };
 }
 
+/* Returns the known bits of 'a' >> 'shift' (arithmetic, 64 bits). */
 static struct tnum
 tn_arsh(struct tnum a, unsigned int shift)
 {
@@ -353,6 +377,7 @@ tn_in(struct tnum a, struct tnum b)
     return (b.value & ~a.mask) == a.value;
 }
 
+/* Returns the known bits of the low 32 bits of 'a', zero-extended. */
 static struct tnum
 tn_cast32(struct tnum a)
 {
@@ -361,6 +386,7 @@ tn_cast32(struct tnum a)
 
 /* Scalars. */
 
+/* Sets 's' to "any 64-bit value". */
 static void
 sc_unknown(struct scalar *s)
 {
@@ -371,6 +397,7 @@ sc_unknown(struct scalar *s)
     s->t = tn_unknown();
 }
 
+/* Sets 's' to the constant 'value'. */
 static void
 sc_const(struct scalar *s, uint64_t value)
 {
@@ -379,6 +406,7 @@ sc_const(struct scalar *s, uint64_t value)
     s->t = tn_const(value);
 }
 
+/* Returns whether 's' (synced) allows exactly one value. */
 static bool
 sc_is_const(const struct scalar *s)
 {
@@ -702,6 +730,7 @@ sc_endian(struct scalar *d, int bits, bool to_be)
 
 /* Registers. */
 
+/* Marks 'r' as never written. */
 static void
 reg_not_init(struct reg *r)
 {
@@ -709,6 +738,7 @@ reg_not_init(struct reg *r)
     r->type = REG_NOT_INIT;
 }
 
+/* Sets 'r' to an unknown scalar. */
 static void
 reg_unknown(struct reg *r)
 {
@@ -717,6 +747,7 @@ reg_unknown(struct reg *r)
     sc_unknown(&r->s);
 }
 
+/* Sets 'r' to the scalar constant 'value'. */
 static void
 reg_const(struct reg *r, uint64_t value)
 {
@@ -735,6 +766,8 @@ reg_unknown_sized(struct reg *r, int size)
     }
 }
 
+/* Sets 'r' to a pointer of 'type' (to map 'map', for map pointers and
+ * values) at offset 0. */
 static void
 reg_ptr(struct reg *r, enum reg_type type, uint32_t map)
 {
@@ -744,12 +777,14 @@ reg_ptr(struct reg *r, enum reg_type type, uint32_t map)
     sc_const(&r->s, 0);
 }
 
+/* Returns whether 'r' holds a pointer. */
 static bool
 reg_is_ptr(const struct reg *r)
 {
     return r->type != REG_NOT_INIT && r->type != REG_SCALAR;
 }
 
+/* Returns whether 'r' is the scalar constant 'value'. */
 static bool
 reg_is_const(const struct reg *r, uint64_t value)
 {
@@ -808,6 +843,7 @@ propagate_scalar(struct state *st, const struct reg *r)
 
 /* Verdict ranges. */
 
+/* qsort() comparison function for struct bpf_range 'a_' and 'b_'. */
 static int
 range_cmp(const void *a_, const void *b_)
 {
@@ -866,6 +902,8 @@ enum access {
     ACC_WRITE,
 };
 
+/* Checks that register 'regno' of 'st' was written.  Returns 0 or an
+ * errno. */
 static int
 check_reg_init(struct verifier *v, const struct state *st, int regno)
 {
@@ -875,6 +913,7 @@ check_reg_init(struct verifier *v, const struct state *st, int regno)
     return 0;
 }
 
+/* Returns the size in bytes of the memory access of 'opcode'. */
 static int
 insn_size(uint8_t opcode)
 {
@@ -944,35 +983,6 @@ check_map_access(struct verifier *v, int regno, const struct reg *r,
     return 0;
 }
 
-/* Checks that stack pointer 'r' (register 'regno') plus 'off' is a fixed
- * offset at which 'size' bytes fit in the frame, aligned to 'size' if
- * 'align' (as the kernel requires of loads and stores on the stack), and
- * stores the offset from r10 in '*absp'.  'what' names the access for the
- * message. */
-static int
-check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
-                   int off, uint32_t size, bool align, const char *what,
-                   int *absp)
-{
-    int64_t abs = (int64_t) r->off + off;
-
-    if (!sc_is_const(&r->s)) {
-        return verr(v, EACCES, "R%d variable stack access prohibited",
-                    regno);
-    }
-    abs += (int64_t) r->s.smin;
-    if (abs < -EBPF_STACK_SIZE || abs + size > 0) {
-        return verr(v, EACCES, "invalid %s stack R%d off=%"PRId64" "
-                    "size=%"PRIu32, what, regno, abs, size);
-    }
-    if (align && abs % size) {
-        return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
-                    "size %"PRIu32, r->off, off, size);
-    }
-    *absp = abs;
-    return 0;
-}
-
 /* Turns the spill in slot 'slot' of 'st' into plain data. */
 static void
 unspill(struct state *st, int slot)
@@ -984,6 +994,86 @@ unspill(struct state *st, int slot)
     }
     st->spill_size[slot] = 0;
     reg_not_init(&st->spills[slot]);
+}
+
+/* Checks that 'size' bytes at stack pointer 'r' (register 'regno') plus
+ * 'off' fit in the frame, aligned to 'size' if 'align' (as the kernel
+ * requires of loads and stores on the stack).  Stores in '*absp' the lowest
+ * offset from r10 that may be accessed and in '*spanp' the number of bytes
+ * that may be accessed: 'size', unless the offset is variable.  'what'
+ * names the access for the message. */
+static int
+check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
+                   int off, uint32_t size, bool align, const char *what,
+                   int *absp, int *spanp)
+{
+    int64_t base = (int64_t) r->off + off;
+    int64_t lo = base + r->s.smin;
+    int64_t hi = base + r->s.smax + size;
+
+    if (lo < -EBPF_STACK_SIZE || hi > 0) {
+        if (sc_is_const(&r->s)) {
+            return verr(v, EACCES, "invalid %s stack R%d off=%"PRId64" "
+                        "size=%"PRIu32, what, regno, lo, size);
+        }
+        return verr(v, EACCES, "invalid variable-offset %s stack R%d "
+                    "off=%"PRId64"..%"PRId64" size=%"PRIu32, what, regno,
+                    lo, hi - size, size);
+    }
+    if (align && ((base + (int64_t) r->s.t.value) % size
+                  || r->s.t.mask & (size - 1))) {
+        return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
+                    "size %"PRIu32, r->off, off, size);
+    }
+    *absp = lo;
+    *spanp = hi - lo;
+    return 0;
+}
+
+/* Checks that the 'span' bytes at 'abs' (from r10) of the stack of 'st' are
+ * initialised data, for a read of 'size' bytes through register 'regno' at
+ * a variable offset, or through a helper ('indirect'). */
+static int
+check_stack_init(struct verifier *v, const struct state *st, int regno,
+                 int abs, int span, uint32_t size, bool indirect)
+{
+    int i;
+
+    for (i = 0; i < span; i++) {
+        int b = EBPF_STACK_SIZE + abs + i;
+
+        if (st->stype[b] == STACK_INVALID
+            || (st->stype[b] == STACK_SPILL
+                && st->spills[b / 8].type != REG_SCALAR)) {
+            return verr(v, EACCES, "invalid %sread from stack R%d off %d+%d "
+                        "size %"PRIu32, indirect ? "indirect " : "", regno,
+                        abs, i, size);
+        }
+    }
+    return 0;
+}
+
+/* Accounts for a write of unknown data to some of the 'span' bytes at 'abs'
+ * (from r10) of the stack of 'st', at a variable offset: spilled scalars
+ * there become plain data, and bytes never written stay so (the write may
+ * have missed them). */
+static int
+stack_write_var(struct verifier *v, struct state *st, int abs, int span)
+{
+    int i;
+
+    for (i = 0; i < span; i++) {
+        int b = EBPF_STACK_SIZE + abs + i;
+
+        if (st->stype[b] == STACK_SPILL) {
+            if (st->spills[b / 8].type != REG_SCALAR) {
+                return verr(v, EACCES,
+                            "attempt to corrupt spilled pointer on stack");
+            }
+            unspill(st, b / 8);
+        }
+    }
+    return 0;
 }
 
 /* Reads 'size' bytes at 'abs' (from r10, aligned) from the stack of 'st'
@@ -1138,7 +1228,7 @@ mem_read(struct verifier *v, struct state *st, int regno, int off,
          int size, struct reg *out)
 {
     const struct reg *r = &st->regs[regno];
-    int abs, err;
+    int abs, span, err;
 
     switch (r->type) {
     case REG_CTX:
@@ -1146,8 +1236,17 @@ mem_read(struct verifier *v, struct state *st, int regno, int off,
 
     case REG_STACK:
         err = check_stack_bounds(v, regno, r, off, size, true, "read from",
-                                 &abs);
-        return err ? err : stack_read(v, st, abs, size, out);
+                                 &abs, &span);
+        if (err) {
+            return err;
+        } else if (span > size) {
+            err = check_stack_init(v, st, regno, abs, span, size, false);
+            if (!err) {
+                reg_unknown_sized(out, size);
+            }
+            return err;
+        }
+        return stack_read(v, st, abs, size, out);
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1177,7 +1276,7 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
           int size, const struct reg *val, int valno)
 {
     const struct reg *r = &st->regs[regno];
-    int abs, err;
+    int abs, span, err;
 
     switch (r->type) {
     case REG_CTX:
@@ -1187,8 +1286,17 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
 
     case REG_STACK:
         err = check_stack_bounds(v, regno, r, off, size, true, "write to",
-                                 &abs);
-        return err ? err : stack_write(v, st, abs, size, val);
+                                 &abs, &span);
+        if (err) {
+            return err;
+        } else if (span > size) {
+            if (reg_is_ptr(val)) {
+                return verr(v, EACCES, "R%d spilled at a variable offset",
+                            valno);
+            }
+            return stack_write_var(v, st, abs, span);
+        }
+        return stack_write(v, st, abs, size, val);
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1217,7 +1325,7 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     struct reg *r = &st->regs[insn->dst];
     bool cmpxchg = insn->imm == EBPF_ATOMIC_CMPXCHG;
     struct reg old;
-    int abs, err;
+    int abs, span, err;
 
     err = check_reg_init(v, st, insn->dst);
     if (!err) {
@@ -1239,7 +1347,11 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     switch (r->type) {
     case REG_STACK:
         err = check_stack_bounds(v, insn->dst, r, insn->offset, size, true,
-                                 "write to", &abs);
+                                 "write to", &abs, &span);
+        if (!err && span > size) {
+            err = verr(v, EACCES, "R%d variable-offset atomic access on "
+                       "the stack is not supported", insn->dst);
+        }
         if (!err) {
             err = stack_read(v, st, abs, size, &old);
         }
@@ -1358,6 +1470,7 @@ ptr_arith(struct verifier *v, int regno, struct reg *dst,
     return 0;
 }
 
+/* Returns whether 'r' points to (or to the end of) the packet. */
 static bool
 is_pkt_family(const struct reg *r)
 {
@@ -1493,28 +1606,14 @@ check_helper_mem(struct verifier *v, struct state *st, int regno,
                  uint32_t size)
 {
     const struct reg *r = &st->regs[regno];
-    int abs, err;
-    uint32_t i;
+    int abs, span, err;
 
     switch (r->type) {
     case REG_STACK:
         err = check_stack_bounds(v, regno, r, 0, size, false, "read from",
-                                 &abs);
-        if (err) {
-            return err;
-        }
-        for (i = 0; i < size; i++) {
-            int b = EBPF_STACK_SIZE + abs + i;
-
-            if (st->stype[b] == STACK_INVALID
-                || (st->stype[b] == STACK_SPILL
-                    && st->spills[b / 8].type != REG_SCALAR)) {
-                return verr(v, EACCES, "invalid indirect read from stack "
-                            "R%d off %d+%d size %"PRIu32, regno, abs, i,
-                            size);
-            }
-        }
-        return 0;
+                                 &abs, &span);
+        return err ? err : check_stack_init(v, st, regno, abs, span, size,
+                                            true);
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1601,6 +1700,7 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 
 /* Conditional jumps. */
 
+/* Returns the jump operation that holds exactly when 'op' does not. */
 static int
 negate_jmp(int op)
 {
@@ -1638,6 +1738,7 @@ swap_jmp(int op)
     }
 }
 
+/* Returns whether jump operation 'op' compares signed values. */
 static bool
 is_signed_jmp(int op)
 {
@@ -2131,6 +2232,7 @@ sc_join(struct scalar *s, const struct scalar *cur, bool widen)
     *s = r;
 }
 
+/* Returns whether 'a' and 'b' are the same abstract value. */
 static bool
 sc_equal(const struct scalar *a, const struct scalar *b)
 {
@@ -2139,12 +2241,10 @@ sc_equal(const struct scalar *a, const struct scalar *b)
             && a->t.mask == b->t.mask);
 }
 
-/* Merges register 'cur' into 'old', if they differ at most in scalar
- * values.  Returns false, possibly after modifying 'old', if they do
- * not. */
+/* Returns whether registers 'old' and 'cur' differ at most in scalar
+ * values. */
 static bool
-reg_join(struct verifier *v, struct reg *old, const struct reg *cur,
-         bool widen)
+reg_joinable(struct verifier *v, const struct reg *old, const struct reg *cur)
 {
     if (old->type != cur->type) {
         return false;
@@ -2152,17 +2252,22 @@ reg_join(struct verifier *v, struct reg *old, const struct reg *cur,
     switch (old->type) {
     case REG_NOT_INIT:
     case REG_PKT_END:
-        return true;
     case REG_SCALAR:
-        if (!sc_within(&old->s, &cur->s)) {
-            sc_join(&old->s, &cur->s, widen);
-            old->id = 0;
-        }
         return true;
     default:
         return (old->off == cur->off && old->map == cur->map
                 && old->range == cur->range && sc_equal(&old->s, &cur->s)
                 && idmap_check(v, old->id, cur->id));
+    }
+}
+
+/* Merges scalar register 'cur' into 'old' (see sc_join() for 'widen'). */
+static void
+reg_join(struct reg *old, const struct reg *cur, bool widen)
+{
+    if (old->type == REG_SCALAR && !sc_within(&old->s, &cur->s)) {
+        sc_join(&old->s, &cur->s, widen);
+        old->id = 0;
     }
 }
 
@@ -2174,31 +2279,36 @@ static bool
 state_join(struct verifier *v, struct state *old, const struct state *cur,
            bool widen)
 {
-    struct state *w;
-    bool ok = true;
     int i;
 
     if (cur->len_min != old->len_min || cur->len_max != old->len_max
-        || memcmp(cur->stype, old->stype, sizeof cur->stype)
+        || memcmp(cur->spill_size, old->spill_size, sizeof cur->spill_size)
         || memcmp(cur->spill_pos, old->spill_pos, sizeof cur->spill_pos)
-        || memcmp(cur->spill_size, old->spill_size, sizeof cur->spill_size)) {
+        || memcmp(cur->stype, old->stype, sizeof cur->stype)) {
         return false;
     }
-    w = xmemdup(old, sizeof *old);
     v->n_idmap = 0;
-    for (i = 0; ok && i < EBPF_N_REGS; i++) {
-        ok = reg_join(v, &w->regs[i], &cur->regs[i], widen);
-    }
-    for (i = 0; ok && i < N_SLOTS; i++) {
-        if (w->spill_size[i]) {
-            ok = reg_join(v, &w->spills[i], &cur->spills[i], widen);
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        if (!reg_joinable(v, &old->regs[i], &cur->regs[i])) {
+            return false;
         }
     }
-    if (ok) {
-        *old = *w;
+    for (i = 0; i < N_SLOTS; i++) {
+        if (old->spill_size[i]
+            && !reg_joinable(v, &old->spills[i], &cur->spills[i])) {
+            return false;
+        }
     }
-    free(w);
-    return ok;
+
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        reg_join(&old->regs[i], &cur->regs[i], widen);
+    }
+    for (i = 0; i < N_SLOTS; i++) {
+        if (old->spill_size[i]) {
+            reg_join(&old->spills[i], &cur->spills[i], widen);
+        }
+    }
+    return true;
 }
 
 /* Returns true if a state kept at 'pc' subsumes 'cur' (the path can be
@@ -2239,6 +2349,7 @@ prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
 
 /* Static checks. */
 
+/* Returns whether 'func' is a helper that OVS provides. */
 static bool
 is_known_helper(int32_t func)
 {
@@ -2609,6 +2720,8 @@ check_cfg(struct verifier *v)
 
 /* Exploration. */
 
+/* Pushes 'st' (owned by the stack from now on) on the pending stack of
+ * 'v'. */
 static void
 push_state(struct verifier *v, struct state *st)
 {
@@ -2840,6 +2953,12 @@ ranges_export(struct range_list *l, struct bpf_range **rangesp, size_t *np)
     *rangesp = l->n ? xmemdup(l->r, l->n * sizeof *l->r) : NULL;
 }
 
+/* Verifies program 'insns' ('n_insns' instructions) that uses maps 'maps'
+ * ('n_maps' of them).  Returns 0 and fills 'verdict' (to be freed with
+ * bpf_verdict_destroy()) if the program is safe; otherwise returns a
+ * positive errno (EINVAL for a malformed program, EACCES for an unsafe one,
+ * E2BIG when a limit is exceeded) and stores in '*errorp' a message that
+ * the caller must free, "insn N: reason". */
 int
 bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
            const struct bpf_map_info *maps, size_t n_maps,
@@ -2920,6 +3039,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     return err;
 }
 
+/* Frees the ranges in 'verdict' (not 'verdict' itself). */
 void
 bpf_verdict_destroy(struct bpf_verdict *verdict)
 {

@@ -51,7 +51,7 @@
 /* States kept at join points to prune paths already covered: at most this
  * many per instruction and in total (each takes about 6 kB).  Past these
  * limits the verifier keeps exploring, only with less pruning. */
-#define BPF_VERIFIER_MAX_STATES_PER_INSN 64
+#define BPF_VERIFIER_MAX_STATES_PER_INSN 32
 #define BPF_VERIFIER_MAX_STATES 4096
 
 /* Largest map value accepted, in bytes.  Keys must fit in the stack. */

@@ -131,6 +131,7 @@ bpf_prog_destroy(struct bpf_prog *prog)
     for (size_t i = 0; i < prog->elf.n_maps; i++) {
         ebpf_map_destroy(prog->maps[i]);
     }
+    bpf_interp_destroy(&prog->interp);
     free(prog->maps);
     bpf_verdict_destroy(&prog->verdict);
     bpf_elf_destroy(&prog->elf);
