@@ -22,7 +22,26 @@
  * The verifier explores every path of the program (which must be a DAG: no
  * back-edges) by abstract interpretation, in the manner of the Linux kernel's
  * verifier, and computes which bytes of the packet the program may read and
- * may write (see struct bpf_verdict in bpf.h). */
+ * may write (see struct bpf_verdict in bpf.h), including the bytes that
+ * helpers read through packet pointers passed as map keys or values.
+ *
+ * What it assumes of the runtime: the context is struct xdp_md, read-only,
+ * with data_meta == data (no metadata: an access through data_meta is only
+ * allowed after a comparison that never holds then); helpers behave as the
+ * kernel's (get_prandom_u32 returns a zero-extended 32-bit value); map
+ * values are 8-byte aligned, for atomic operations.
+ *
+ * Where it differs from the kernel's verifier (for a privileged loader):
+ * it is stricter in rejecting loops (even bounded ones), reads of
+ * uninitialised stack, pointers stored anywhere but the stack or returned,
+ * partial overwrites of spilled pointers, unchecked lookups in arrays with
+ * constant keys, helpers other than map_lookup_elem (1), map_update_elem
+ * (2), map_delete_elem (3), ktime_get_ns (5) and get_prandom_u32 (7), calls
+ * to other BPF functions, and instructions newer than -mcpu=v3; it is more
+ * lenient in using the packet length proven by any earlier comparison for
+ * every packet pointer (the kernel only uses it for pointers derived from
+ * the one compared) and in not exploring branches that earlier
+ * comparisons make impossible. */
 
 #include <stddef.h>
 #include <stdint.h>

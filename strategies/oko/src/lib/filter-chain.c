@@ -62,6 +62,20 @@ filter_chain_push(struct ofpbuf *odp_actions,
                        n * sizeof *entries);
 }
 
+/* Runs filter program 'prog', whose handle is 'handle', on 'packet' and
+ * memoizes the result in 'packet'.  Returns the result: 1 if the program
+ * returned 1, 0 otherwise (including a run-time fault). */
+static int
+filter_run__(struct bpf_prog *prog, uint32_t handle, struct dp_packet *packet)
+{
+    int result;
+
+    COVERAGE_INC(filter_prog_run);
+    result = bpf_prog_run(prog, packet) == 1;
+    dp_packet_filter_memo_put(packet, handle, result);
+    return result;
+}
+
 /* Returns the result of filter program 'prog' on 'packet': 1 if it returns
  * 1, 0 otherwise (including a run-time fault).  Runs it only if 'packet''s
  * memo does not have its result yet, and then records the result there. */
@@ -71,12 +85,7 @@ filter_run(struct bpf_prog *prog, struct dp_packet *packet)
     uint32_t handle = bpf_prog_handle(prog);
     int result = dp_packet_filter_memo_get(packet, handle);
 
-    if (result < 0) {
-        COVERAGE_INC(filter_prog_run);
-        result = bpf_prog_run(prog, packet) == 1;
-        dp_packet_filter_memo_put(packet, handle, result);
-    }
-    return result;
+    return result >= 0 ? result : filter_run__(prog, handle, packet);
 }
 
 /* Returns true if every program in 'chain' gives its recorded result on
@@ -95,7 +104,7 @@ filter_chain_check(const struct nlattr *chain, struct dp_packet *packet)
         if (result < 0) {
             struct bpf_prog *prog = bpf_registry_get(e[i].handle);
 
-            result = prog ? filter_run(prog, packet) : -1;
+            result = prog ? filter_run__(prog, e[i].handle, packet) : -1;
         }
         if (result != e[i].result) {
             COVERAGE_INC(filter_chain_mismatch);

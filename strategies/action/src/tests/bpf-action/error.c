@@ -5,7 +5,7 @@
 /* Returns XDP_TX, which the bpf action treats as an error (drop). */
 SEC("xdp")
 int
-error(struct xdp_md *ctx)
+tx(struct xdp_md *ctx)
 {
     return XDP_TX;
 }
