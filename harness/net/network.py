@@ -40,6 +40,13 @@ class Network:
             self.net.build()
             self.net.start()
             self.net.staticArp()
+            for switch in self.net.switches:
+                # The switch side of each link lives in the root namespace, whose kernel
+                # would otherwise send IPv6 router solicitations and MLD reports from it
+                # straight into the hosts, past OVS.
+                for intf in switch.intfList():
+                    if intf.name != "lo":
+                        switch.cmd(f"sysctl -qw net.ipv6.conf.{intf.name}.disable_ipv6=1")
             for host in self.net.hosts:
                 # No IPv6 chatter (router solicitations) in the measured traffic.
                 host.cmd("sysctl -qw net.ipv6.conf.all.disable_ipv6=1")
