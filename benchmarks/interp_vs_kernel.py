@@ -4,15 +4,17 @@ For each extension object (every role its kind builds) the packet of the first s
 first expected scenario is run REPEAT times on the same buffer, in ``ovstest test-bpf bench``
 of the ``runtime`` variant (the interpreter, timed around the loop with CLOCK_MONOTONIC) and
 in the kernel (``bpftool prog run ... repeat``, BPF_PROG_TEST_RUN, which reports the mean
-duration in ns of the JIT-compiled program). Prints one line per object: instructions
-executed per run, ns/run in OVS, ns/run in the kernel, and their ratio. Needs root (kernel),
-a built runtime variant and clang. Usage:
+duration in ns of the JIT-compiled program). Each figure is the median of TRIALS such
+measurements, which damps the noise of a shared machine. Prints one line per object:
+instructions executed per run, ns/run in OVS, ns/run in the kernel, and their ratio. Needs
+root (kernel), a built runtime variant and clang. Usage:
 
-    .venv/bin/python benchmarks/interp_vs_kernel.py [--repeat 200000] [--json OUT]
+    .venv/bin/python benchmarks/interp_vs_kernel.py [--repeat 2000000] [--trials 5] [--json OUT]
 """
 
 import argparse
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -31,20 +33,22 @@ def scenario_packet(ext: metadata.Extension) -> bytes:
     return packets.packet_bytes({"proto": "udp"})
 
 
-def measure(obj: Path, pkt: bytes, repeat: int, variant: str) -> dict:
-    """ns/run of 'obj' on 'pkt' in OVS's interpreter and in the kernel, and their ratio."""
-    ovs = ovstest_bench(obj, pkt, repeat, variant)
+def measure(obj: Path, pkt: bytes, repeat: int, trials: int, variant: str) -> dict:
+    """Median ns/run of 'obj' on 'pkt' in OVS's interpreter and in the kernel, and their ratio."""
+    ovs = [ovstest_bench(obj, pkt, repeat, variant) for _ in range(trials)]
     with KernelProgram(obj) as kp:
-        kernel_ns = kp.run_timed(pkt, repeat)
-    return {"insns_per_run": ovs["insns_per_run"], "ovs_ns": ovs["ns_per_run"],
-            "kernel_ns": kernel_ns,
-            "ratio": ovs["ns_per_run"] / kernel_ns if kernel_ns else None}
+        kernel_ns = statistics.median(kp.run_timed(pkt, repeat) for _ in range(trials))
+    ovs_ns = statistics.median(o["ns_per_run"] for o in ovs)
+    return {"insns_per_run": ovs[0]["insns_per_run"], "ovs_ns": ovs_ns, "kernel_ns": kernel_ns,
+            "ratio": ovs_ns / kernel_ns if kernel_ns else None, "trials": trials,
+            "repeat": repeat}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the interpreter-versus-kernel table."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--repeat", type=int, default=200_000, help="runs per measurement")
+    p.add_argument("--repeat", type=int, default=2_000_000, help="runs per measurement")
+    p.add_argument("--trials", type=int, default=5, help="measurements per figure (median)")
     p.add_argument("--variant", default="runtime", help="variant whose ovstest runs (default "
                    "runtime)")
     p.add_argument("--json", type=Path, help="also write the rows as JSON to this file")
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append({"extension": name, "rejected": verdict.reason})
                     continue
                 row = {"extension": name, **measure(obj, scenario_packet(ext), args.repeat,
-                                                     args.variant)}
+                                                     args.trials, args.variant)}
                 rows.append(row)
                 ratio = f"{row['ratio']:.1f}" if row["ratio"] else "n/a"
                 print(f"{name:<28} {row['insns_per_run']:>9.1f} {row['ovs_ns']:>9.1f} "
