@@ -135,13 +135,18 @@ class Testbed:
         check_prerequisites()
         self.ext = validate(spec)
         self.spec = spec
-        self.engine = get_engine(spec.engine)
+        # On a small machine the sender and the switch would fight for the same cores: the
+        # sender (and the hosts' kernel work it triggers) gets CPU 0, OVS every other CPU.
+        cpus = sorted(os.sched_getaffinity(0))
+        self.switch_cpus = set(cpus[1:]) or set(cpus)
+        self.engine = get_engine(spec.engine, sender_cpu=cpus[0] if len(cpus) > 1 else None)
         self.topo = make_topology(spec.topology, **spec.topology_params)
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> "Testbed":
         try:
-            self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant))
+            self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant,
+                                                             cpus=self.switch_cpus))
             if self.spec.port_type == "afxdp":
                 # One PMD thread, on the last core, polls every afxdp port.
                 last_core = max(os.sched_getaffinity(0))

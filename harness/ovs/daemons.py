@@ -28,8 +28,10 @@ _counter = itertools.count()
 class OvsInstance:
     """ovsdb-server + ovs-vswitchd of one variant; use as a context manager."""
 
-    def __init__(self, variant: str, vswitchd_args: tuple[str, ...] = ()):
-        self.variant = variant
+    def __init__(self, variant: str, vswitchd_args: tuple[str, ...] = (),
+                 cpus: set[int] | None = None):
+        """variant: the build to run; cpus: CPUs for every daemon thread (None: any)."""
+        self.variant, self.cpus = variant, cpus
         self.prefix = paths.install_dir(variant)
         self.manifest_sha256 = manifest_sha256(variant)
         self.vswitchd_args = vswitchd_args
@@ -91,8 +93,11 @@ class OvsInstance:
     def _spawn(self, name: str, argv: list[str]) -> None:
         """Start a daemon in the foreground, in its own process group."""
         log = open(self.run_dir / f"{name}.stderr", "w")
+        # Threads inherit the affinity set before exec (PMD threads then set their own).
+        pin = (lambda: os.sched_setaffinity(0, self.cpus)) if self.cpus else None
         self.procs[name] = subprocess.Popen(argv, env=self.env(), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=pin)
         log.close()
 
     def _wait_for(self, cond, what: str, timeout: float = 20.0) -> None:

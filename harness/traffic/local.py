@@ -85,13 +85,14 @@ class LocalEngine(Engine):
     """Sends with tcpreplay from the sender's namespace; counts at the interfaces.
 
     drain_s: wait after sending stops before reading the receivers' counters (s)
+    sender_cpu: CPU to pin the sender to (None: anywhere), to keep it off the switch's
     """
 
     name = "local"
 
-    def __init__(self, drain_s: float = 0.5):
+    def __init__(self, drain_s: float = 0.5, sender_cpu: int | None = None):
         tcpreplay.check()
-        self.drain_s = drain_s
+        self.drain_s, self.sender_cpu = drain_s, sender_cpu
         self._cleanup = contextlib.ExitStack()
 
     def _prepare(self, streams: list[CompiledStream], tx: Endpoint, rx: list[Endpoint]) -> None:
@@ -102,6 +103,8 @@ class LocalEngine(Engine):
         self._cleanup.callback(_unlink, self._pcap)
 
     def _send(self, argv: list[str]) -> None:
+        if self.sender_cpu is not None:
+            argv = ["taskset", "-c", str(self.sender_cpu), *argv]
         self._sender = tcpreplay.Tcpreplay(self.tx, argv)
         self._cleanup.callback(self._sender.stop)
         self._sender.start()

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from harness import paths
 from harness.bpf.compile import compile_extension
 from harness.bpf.ovs import BpfCommandError, BpfControl, BpfLoadError, BpfRange
 from harness.ovs.daemons import OvsInstance
@@ -84,6 +85,20 @@ def test_rejected_load_changes_nothing(ovs, objs, tmp_path):
         ctl.load("xbnone", 1, objs["noop.action"])
     assert ctl.show() == before
     assert ovs.procs["ovs-vswitchd"].poll() is None
+
+
+def test_objects_that_crashed_libbpf_are_refused(ovs, tmp_path):
+    # Fuzzing inputs (first byte: the fuzzer's mode) that made libbpf 1.1 dereference NULL.
+    ctl = BpfControl(ovs)
+    seeds = sorted((paths.STRATEGIES / "common" / "fuzz" / "corpus").glob("regress-*"))
+    assert seeds
+    for i, seed in enumerate(seeds):
+        obj = tmp_path / f"{seed.name}.o"
+        obj.write_bytes(seed.read_bytes()[1:])
+        with pytest.raises(BpfLoadError, match=r"\.BTF type \d+ refers to a type that does not"):
+            ctl.load(BRIDGE, i + 1, obj)
+    assert ovs.procs["ovs-vswitchd"].poll() is None
+    assert ctl.show() == []
 
 
 def extbench_verify(*args: str) -> subprocess.CompletedProcess:

@@ -35,9 +35,9 @@
  * accepted program is not a memory error (the interpreter's own checks
  * stopped it), but it means that the verifier accepted an unsafe program or
  * computed read or write ranges that miss an access (they are enforced, as
- * in ovs-vswitchd): with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it aborts, so
- * that libFuzzer saves the input; otherwise faults are counted and printed
- * when the fuzzer exits. */
+ * in ovs-vswitchd): with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it
+ * aborts, so that libFuzzer saves the input; otherwise faults are counted
+ * and printed when the fuzzer exits. */
 
 #include <config.h>
 #include <stdint.h>
@@ -56,6 +56,7 @@
 static bool abort_on_fault;
 static uint64_t n_inputs, n_accepted, n_runs, n_faults;
 
+/* Prints the counts of this fuzzing process (at exit). */
 static void
 report(void)
 {
@@ -78,6 +79,7 @@ LLVMFuzzerInitialize(int *argc OVS_UNUSED, char **argv[])
     return 0;
 }
 
+/* Counts a run-time fault of an accepted program (aborts if asked to). */
 static void
 count_fault(void)
 {
@@ -87,6 +89,7 @@ count_fault(void)
     }
 }
 
+/* Loads the 'size' bytes at 'data' as an ELF object; runs it if accepted. */
 static void
 fuzz_elf(const uint8_t *data, size_t size)
 {
@@ -114,6 +117,7 @@ fuzz_elf(const uint8_t *data, size_t size)
     bpf_prog_close(prog);
 }
 
+/* Verifies the instructions in 'data' and runs them if accepted. */
 static void
 fuzz_insns(const uint8_t *data, size_t size)
 {

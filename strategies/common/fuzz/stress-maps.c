@@ -48,6 +48,7 @@ struct totals {
     uint64_t found, inserted, deleted, full;
 };
 
+/* A stress thread; 'arg' is its slot in the array map.  Returns its totals. */
 static void *
 stress_thread(void *arg)
 {

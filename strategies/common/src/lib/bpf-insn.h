@@ -99,7 +99,7 @@ struct ebpf_insn {
 /* "ld_imm64" pseudo source registers. */
 #define EBPF_PSEUDO_MAP_FD 1    /* 'imm' is an index into the map table. */
 
-#define EBPF_N_REGS 11          /* r0..r10; r10 is the read-only frame pointer. */
+#define EBPF_N_REGS 11          /* r0..r10; r10: read-only frame pointer. */
 #define EBPF_STACK_SIZE 512
 
 /* Helper functions, with the Linux kernel's numbers. */

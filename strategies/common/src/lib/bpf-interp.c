@@ -59,6 +59,7 @@ struct run {
     const char *fault;
 };
 
+/* Returns true if the runtime provides helper number 'imm'. */
 static bool
 is_helper(int32_t imm)
 {
@@ -74,8 +75,9 @@ is_helper(int32_t imm)
     }
 }
 
-/* Checks the structure of a jump at 'pc' to 'target'.  'second_half[i]' is
- * true if instruction 'i' is the second half of an ld_imm64. */
+/* Returns NULL if 'target' is a valid jump target in a program of 'n'
+ * instructions, otherwise a reason.  'second_half[i]' is true if instruction
+ * 'i' is the second half of an ld_imm64. */
 static const char *
 check_jump(const bool *second_half, size_t n, int64_t target)
 {
@@ -537,6 +539,7 @@ store(struct run *r, uint64_t addr, size_t size, uint64_t value)
     return true;
 }
 
+/* Returns the size in bytes of the load or store 'opcode'. */
 static size_t
 size_of(uint8_t opcode)
 {
@@ -727,6 +730,7 @@ call_helper(struct run *r, int32_t id, uint64_t *regs)
     }
 }
 
+/* Returns 'x' converted to little endian and truncated to 'width' bits. */
 static inline uint64_t
 to_le(uint64_t x, int32_t width)
 {
@@ -741,6 +745,7 @@ to_le(uint64_t x, int32_t width)
 #endif
 }
 
+/* Returns 'x' converted to big endian and truncated to 'width' bits. */
 static inline uint64_t
 to_be(uint64_t x, int32_t width)
 {
@@ -810,7 +815,7 @@ to_be(uint64_t x, int32_t width)
     X(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_W, op_atomic_w)       \
     X(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, op_atomic_dw)
 
-/* Returns true if the interpreter has a handler for 'opcode'. */
+/* Returns true if bpf_interp_run() has a handler for 'opcode'. */
 static bool
 opcode_supported(uint8_t opcode)
 {

@@ -51,6 +51,7 @@ DEFINE_STATIC_PER_THREAD_DATA(struct ds *, capture, NULL);
 static struct ovs_mutex print_mutex = OVS_MUTEX_INITIALIZER;
 static libbpf_print_fn_t saved_print;
 
+/* libbpf's print callback while a load runs (see 'capture' above). */
 static int
 capture_print(enum libbpf_print_level level, const char *format,
               va_list args)

@@ -56,12 +56,14 @@ struct ebpf_map {
     atomic_count n_entries;     /* Number of entries in 'htab'. */
 };
 
+/* Returns the key of hash map entry 'elem'. */
 static inline uint8_t *
 htab_elem_key(const struct ebpf_htab_elem *elem)
 {
     return CONST_CAST(uint8_t *, (const uint8_t *) elem->data);
 }
 
+/* Returns the value of entry 'elem' of hash map 'map'. */
 static inline uint8_t *
 htab_elem_value(const struct ebpf_map *map, const struct ebpf_htab_elem *elem)
 {
@@ -178,30 +180,35 @@ ebpf_map_name(const struct ebpf_map *map)
     return map->name;
 }
 
+/* Returns the EBPF_MAP_TYPE_* of 'map'. */
 uint32_t
 ebpf_map_type(const struct ebpf_map *map)
 {
     return map->type;
 }
 
+/* Returns the key size of 'map', in bytes. */
 uint32_t
 ebpf_map_key_size(const struct ebpf_map *map)
 {
     return map->key_size;
 }
 
+/* Returns the value size of 'map', in bytes. */
 uint32_t
 ebpf_map_value_size(const struct ebpf_map *map)
 {
     return map->value_size;
 }
 
+/* Returns the maximum number of entries of 'map'. */
 uint32_t
 ebpf_map_max_entries(const struct ebpf_map *map)
 {
     return map->max_entries;
 }
 
+/* Returns the hash of the key at 'key' in hash map 'map'. */
 static uint32_t
 htab_hash(const struct ebpf_map *map, const void *key)
 {
@@ -243,6 +250,7 @@ ebpf_map_lookup(struct ebpf_map *map, const void *key)
     }
 }
 
+/* ebpf_map_update() for an array map. */
 static int
 array_update(struct ebpf_map *map, const void *key, const void *value,
              uint64_t flags)
@@ -264,6 +272,7 @@ array_update(struct ebpf_map *map, const void *key, const void *value,
     return 0;
 }
 
+/* ebpf_map_update() for a hash map. */
 static int
 htab_update(struct ebpf_map *map, const void *key, const void *value,
             uint64_t flags)
@@ -359,6 +368,7 @@ struct map_entry {
     size_t key_size;
 };
 
+/* qsort() comparison of two map entries by key bytes. */
 static int
 compare_map_entries(const void *a_, const void *b_)
 {
@@ -368,6 +378,7 @@ compare_map_entries(const void *a_, const void *b_)
     return memcmp(a->key, b->key, a->key_size);
 }
 
+/* Appends the 'n' bytes at 'p' to 's' in hex. */
 static void
 put_hex(struct ds *s, const uint8_t *p, size_t n)
 {
@@ -376,6 +387,7 @@ put_hex(struct ds *s, const uint8_t *p, size_t n)
     }
 }
 
+/* Appends one "key=HEX value=HEX" line to 's'. */
 static void
 format_entry(struct ds *s, const void *key, size_t key_size,
              const void *value, size_t value_size)

@@ -122,6 +122,7 @@ bpf_set_bridge_checker(bool (*exists)(const char *bridge))
 
 /* Program objects. */
 
+/* Frees 'prog' and its maps at once (callers defer it with RCU if needed). */
 static void
 bpf_prog_destroy(struct bpf_prog *prog)
 {
@@ -266,42 +267,49 @@ bpf_prog_close(struct bpf_prog *prog)
 
 /* Program properties. */
 
+/* Returns the id under which 'prog' was loaded (0 outside the registry). */
 uint32_t
 bpf_prog_id(const struct bpf_prog *prog)
 {
     return prog->id;
 }
 
+/* Returns the datapath-wide handle of 'prog' (0 outside the registry). */
 uint32_t
 bpf_prog_handle(const struct bpf_prog *prog)
 {
     return prog->handle;
 }
 
+/* Returns the bridge 'prog' was loaded on (NULL outside the registry). */
 const char *
 bpf_prog_bridge(const struct bpf_prog *prog)
 {
     return prog->bridge;
 }
 
+/* Returns the file 'prog' was loaded from. */
 const char *
 bpf_prog_file(const struct bpf_prog *prog)
 {
     return prog->file;
 }
 
+/* Returns the number of instructions of 'prog'. */
 size_t
 bpf_prog_n_insns(const struct bpf_prog *prog)
 {
     return prog->elf.n_insns;
 }
 
+/* Returns the verifier's verdict on 'prog'. */
 const struct bpf_verdict *
 bpf_prog_verdict(const struct bpf_prog *prog)
 {
     return &prog->verdict;
 }
 
+/* Returns true if the verifier found that 'prog' may write the packet. */
 bool
 bpf_prog_writes_packet(const struct bpf_prog *prog)
 {
@@ -406,6 +414,7 @@ bpf_prog_run(struct bpf_prog *prog, struct dp_packet *packet)
 
 /* Registry. */
 
+/* Returns the hash of program 'id' of 'bridge' in 'progs_by_name'. */
 static uint32_t
 name_hash(const char *bridge, uint32_t id)
 {
@@ -444,6 +453,7 @@ bpf_registry_get(uint32_t handle)
     return NULL;
 }
 
+/* Returns a nonzero handle that no loaded program has. */
 static uint32_t
 allocate_handle(void)
     OVS_REQUIRES(registry_mutex)
@@ -502,6 +512,7 @@ out:
     return error;
 }
 
+/* Removes 'prog' from the registry and frees it after an RCU grace period. */
 static void
 unload__(struct bpf_prog *prog)
     OVS_REQUIRES(registry_mutex)
@@ -556,6 +567,7 @@ bpf_registry_unload_bridge(const char *bridge)
 
 /* Formatting. */
 
+/* Appends the 'n' 'ranges' to 's' as "[0,14) [23,end)", or "none". */
 void
 bpf_ranges_format(const struct bpf_range *ranges, size_t n, struct ds *s)
 {
@@ -575,6 +587,7 @@ bpf_ranges_format(const struct bpf_range *ranges, size_t n, struct ds *s)
     }
 }
 
+/* Appends the description of 'prog' that "bpf/show" prints to 's'. */
 static void
 prog_format(const struct bpf_prog *prog, struct ds *s)
 {
@@ -613,6 +626,7 @@ prog_format(const struct bpf_prog *prog, struct ds *s)
 
 /* ovs-appctl commands. */
 
+/* qsort() comparison of two programs by bridge name, then id. */
 static int
 compare_progs(const void *a_, const void *b_)
 {
@@ -657,6 +671,7 @@ parse_prog_args(struct unixctl_conn *conn, const char *bridge,
     return true;
 }
 
+/* "bpf/load BRIDGE ID FILE": replies "handle N" or the reason of a refusal. */
 static void
 bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
                  const char *argv[], void *aux OVS_UNUSED)
@@ -679,6 +694,7 @@ bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
     free(reply);
 }
 
+/* "bpf/unload BRIDGE ID". */
 static void
 bpf_unixctl_unload(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *aux OVS_UNUSED)
@@ -692,6 +708,7 @@ bpf_unixctl_unload(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+/* "bpf/show [BRIDGE]": every program, sorted by bridge and id. */
 static void
 bpf_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
                  void *aux OVS_UNUSED)
@@ -763,6 +780,7 @@ parse_hex_bytes(const char *s, uint8_t *out, size_t size)
     return true;
 }
 
+/* "bpf/map-dump BRIDGE ID MAP": one "key=HEX value=HEX" line per entry. */
 static void
 bpf_unixctl_map_dump(struct unixctl_conn *conn, int argc OVS_UNUSED,
                      const char *argv[], void *aux OVS_UNUSED)
@@ -844,6 +862,7 @@ map_change(struct unixctl_conn *conn, const char *argv[], bool delete)
     free(value);
 }
 
+/* "bpf/map-update BRIDGE ID MAP KEY VALUE". */
 static void
 bpf_unixctl_map_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
                        const char *argv[], void *aux OVS_UNUSED)
@@ -851,6 +870,7 @@ bpf_unixctl_map_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
     map_change(conn, argv, false);
 }
 
+/* "bpf/map-delete BRIDGE ID MAP KEY". */
 static void
 bpf_unixctl_map_delete(struct unixctl_conn *conn, int argc OVS_UNUSED,
                        const char *argv[], void *aux OVS_UNUSED)
@@ -858,6 +878,7 @@ bpf_unixctl_map_delete(struct unixctl_conn *conn, int argc OVS_UNUSED,
     map_change(conn, argv, true);
 }
 
+/* Registers the "bpf/..." ovs-appctl commands. */
 static void
 bpf_unixctl_init(void)
 {

@@ -79,6 +79,8 @@
 #include "ovstest.h"
 #include "util.h"
 
+/* Returns program 'file', or exits 1 after printing why it was refused (as
+ * verify's JSON if 'json_on_error'). */
 static struct bpf_prog *
 open_or_exit(const char *file, bool json_on_error)
 {
@@ -104,6 +106,7 @@ open_or_exit(const char *file, bool json_on_error)
     return prog;
 }
 
+/* Returns the 'n' 'ranges' as JSON [[start, end or null], ...]. */
 static struct json *
 ranges_to_json(const struct bpf_range *ranges, size_t n)
 {
@@ -121,6 +124,7 @@ ranges_to_json(const struct bpf_range *ranges, size_t n)
     return array;
 }
 
+/* Returns the bytes of hex string 's' (malloc'd), their number in '*sizep'. */
 static uint8_t *
 parse_hex_or_exit(const char *s, size_t *sizep)
 {
@@ -143,6 +147,7 @@ parse_hex_or_exit(const char *s, size_t *sizep)
     return data;
 }
 
+/* Prints 'j' on one line and frees it. */
 static void
 print_json(struct json *j)
 {
@@ -153,6 +158,7 @@ print_json(struct json *j)
     json_destroy(j);
 }
 
+/* "verify FILE". */
 static void
 do_verify(struct ovs_cmdl_context *ctx)
 {
@@ -202,6 +208,7 @@ run_packet(struct bpf_prog *prog, uint8_t *data, size_t size,
     return j;
 }
 
+/* "run FILE PKT_HEX...". */
 static void
 do_run(struct ovs_cmdl_context *ctx)
 {
@@ -258,6 +265,7 @@ dump_map(struct bpf_prog *prog, const char *name)
     return j;
 }
 
+/* "serve FILE": commands on stdin, one JSON reply per line. */
 static void
 do_serve(struct ovs_cmdl_context *ctx)
 {
@@ -303,6 +311,7 @@ struct thread_arg {
     unsigned int n;
 };
 
+/* A thread of "threads": runs the program 'n' times. */
 static void *
 run_thread(void *arg_)
 {
@@ -320,6 +329,7 @@ run_thread(void *arg_)
     return NULL;
 }
 
+/* "threads FILE PKT_HEX THREADS N". */
 static void
 do_threads(struct ovs_cmdl_context *ctx)
 {
@@ -522,6 +532,7 @@ static const struct interp_case interp_cases[] = {
       { MOV64_K(0, -1), EXIT }, NULL, NULL, UINT32_MAX, false },
 };
 
+/* "check-interp": runs 'interp_cases'. */
 static void
 do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
@@ -596,6 +607,7 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     exit(n_failed ? 1 : 0);
 }
 
+/* Returns CLOCK_MONOTONIC in ns. */
 static long long int
 now_ns(void)
 {
@@ -605,6 +617,7 @@ now_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* "bench FILE PKT_HEX N". */
 static void
 do_bench(struct ovs_cmdl_context *ctx)
 {
@@ -650,6 +663,7 @@ static const struct ovs_cmdl_command commands[] = {
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 
+/* The "test-bpf" ovstest entry point. */
 static void
 test_bpf_main(int argc, char *argv[])
 {
