@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from harness import paths
-from harness.errors import ExtbenchError
+from harness.errors import CommandError, ExtbenchError
 from harness.ovs.variant import Variant, load_variant, sha256_file
-from harness.proc import run_checked
+from harness.proc import run, run_checked
 
 CONFIGURE_FLAGS = ["--enable-afxdp", "--disable-ssl"]
 STAMP = ".extbench-inputs.json"
@@ -65,7 +65,16 @@ def copy_src_files(variant: Variant, tree: Path) -> None:
 def apply_patch(patch: Path, tree: Path, git_dir: Path | None = None) -> None:
     """Apply one patch with no fuzz (git apply refuses fuzz); commit it if 'git_dir' is given."""
     if git_dir is None:
-        run_checked(["git", "apply", "--whitespace=nowarn", str(patch)], cwd=str(tree))
+        # The tree lies inside the project's own git checkout: without a ceiling, git apply
+        # would take paths relative to that repository, skip every file and exit 0.
+        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tree.parent))
+        cmd = ["git", "apply", "--verbose", "--whitespace=nowarn", str(patch)]
+        out, err, rc = run(cmd, env=env, cwd=str(tree))
+        out += err  # git apply --verbose reports on stderr.
+        if rc != 0:
+            raise CommandError(cmd, rc, out)
+        if "Skipped patch" in out or "Applied patch" not in out:
+            raise ExtbenchError(f"{patch}: did not apply to {tree}:\n{out.strip()}")
     else:
         env = dict(os.environ, GIT_DIR=str(git_dir), GIT_WORK_TREE=str(tree))
         run_checked(["git", "am", "--whitespace=nowarn", "--keep-cr", str(patch)], env=env,

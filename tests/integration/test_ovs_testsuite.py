@@ -1,0 +1,35 @@
+"""The variants' OVS testsuite cases (keyword 'bpf') on the dummy datapath, in their trees.
+
+Each extension variant runs the cases of every layer it stacks (the common runtime's, the
+bpf action's, its own); the expected count comes from the layers' .at files, so a tree
+whose patches did not apply (it runs no case) or a case that is skipped fails the test.
+"""
+
+import re
+import subprocess
+
+import pytest
+
+from harness import paths
+from harness.ovs.build import build_env
+from harness.ovs.variant import load_variant
+
+pytestmark = [pytest.mark.integration]
+
+
+def expected_cases(variant: str) -> int:
+    """AT_SETUP count over the .at files of the variant's layers."""
+    return sum(at.read_text().count("AT_SETUP(") for layer in load_variant(variant).layers
+               for at in (layer.root / "src" / "tests").glob("*.at"))
+
+
+@pytest.mark.parametrize("variant", ["softflow", "verifier", "oko"])
+def test_ovs_testsuite_bpf_cases_pass(built_variant, variant):
+    tree = paths.BUILD / "src" / built_variant(variant)
+    p = subprocess.run(["make", "check", "TESTSUITEFLAGS=-j2 -k bpf"], cwd=tree,
+                       env=build_env(), capture_output=True, text=True, timeout=1800)
+    summary = [line for line in p.stdout.splitlines()
+               if "tests were" in line or "FAILED" in line or "skipped" in line]
+    assert p.returncode == 0, "\n".join(summary) + p.stdout[-3000:] + p.stderr[-2000:]
+    ok = re.search(r"All (\d+) tests were successful\.$", p.stdout, re.MULTILINE)
+    assert ok and int(ok.group(1)) == expected_cases(variant) > 0, "\n".join(summary)
