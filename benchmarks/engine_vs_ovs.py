@@ -5,7 +5,7 @@ veth pair, no switch) and what vanilla OVS forwards (p2p, as fast as the engine 
 both with udp_flows, 1000 flows, 64 B frames. Prints both and their ratio; the engine must
 offer at least 2× what OVS forwards. Needs root and a vanilla build. Usage:
 
-    .venv/bin/python benchmarks/engine_vs_ovs.py [--duration 5] [--rounds 3]
+    .venv/bin/python -m benchmarks.engine_vs_ovs [--duration 5] [--rounds 3]
 """
 
 import argparse

@@ -1,0 +1,73 @@
+"""What an extension costs on each variant, measured in one run, as ratios to vanilla.
+
+For each extension (noop, a read-only monitor, a header rewriter, a payload writer by
+default) and each variant (softflow with and without coalesce, verifier, oko where it can
+express it), one trial at the local engine's maximum rate, 1000 flows, 64 B; vanilla
+without extension is measured in every round, so ratios compare trials of the same round.
+Rounds are repeated and interleaved (A B C A B C …) so that machine drift spreads over all.
+Prints received Mpps, datapath passes per packet and the ratio to vanilla (median over
+rounds). Needs root and the variants built. Usage:
+
+    .venv/bin/python -m benchmarks.extension_cost [--rounds 3] [--duration 5]
+        [--extensions noop flow_counter ttl_dec payload_xor] [--chain 1 2 4 10]
+"""
+
+import argparse
+import statistics
+import sys
+from collections import defaultdict
+
+from harness.trial import TrialSpec, run_trial
+
+VARIANTS = ["verifier", "softflow", "softflow+coalesce", "oko"]
+
+
+def configurations(extensions: list[str], chains: list[int]) -> list[tuple[str, str]]:
+    """(variant, extension spec) pairs, vanilla without extension first."""
+    out = [("vanilla", "none")]
+    for ext in extensions:
+        for chain in chains:
+            name = ext if chain == 1 else f"{ext}-chain{chain}"
+            for v in VARIANTS:
+                variant, _, flag = v.partition("+")
+                out.append((variant, f"{name}-{flag}" if flag else name))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the rounds and print the table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--duration", type=float, default=5.0)
+    p.add_argument("--flows", type=int, default=1000)
+    p.add_argument("--extensions", nargs="+",
+                   default=["noop", "flow_counter", "ttl_dec", "payload_xor"])
+    p.add_argument("--chain", nargs="+", type=int, default=[1])
+    a = p.parse_args(argv)
+    rx, passes, reasons = defaultdict(list), defaultdict(list), {}
+    for rnd in range(a.rounds):
+        for variant, ext in configurations(a.extensions, a.chain):
+            r = run_trial(TrialSpec(variant=variant, extension=None if ext == "none" else ext,
+                                    flows=a.flows, pkt_size=64, duration_s=a.duration,
+                                    rep=rnd))
+            if not r["expressible"]:
+                reasons[(variant, ext)] = r["reason"]
+                continue
+            rx[(variant, ext)].append(r["rx_pps"])
+            passes[(variant, ext)].append(r["passes_per_pkt"])
+            print(f"round {rnd}: {variant:9} {ext:22} {r['rx_pps'] / 1e6:.3f} Mpps "
+                  f"{r['passes_per_pkt']:.2f} passes/pkt", flush=True)
+    base = statistics.median(rx[("vanilla", "none")])
+    print(f"\n{'variant':9} {'extension':22} {'Mpps':>7} {'passes':>6} {'vs vanilla':>10}")
+    for key in configurations(a.extensions, a.chain):
+        if key in reasons:
+            print(f"{key[0]:9} {key[1]:22} not expressible: {reasons[key]}")
+            continue
+        m = statistics.median(rx[key])
+        print(f"{key[0]:9} {key[1]:22} {m / 1e6:7.3f} {statistics.median(passes[key]):6.2f} "
+              f"{m / base:10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
