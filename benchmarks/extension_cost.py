@@ -6,7 +6,9 @@ express it), one trial at the local engine's maximum rate, 1000 flows, 64 B; van
 without extension is measured in every round, so ratios compare trials of the same round.
 Rounds are repeated and interleaved (A B C A B C …) so that machine drift spreads over all.
 Prints received Mpps, datapath passes per packet and the ratio to vanilla (median over
-rounds). Needs root and the variants built. Usage:
+rounds); with --port-type afxdp also the PMD's processing cycles per packet (no cycle
+counts exist for system ports) and vanilla's cycles over the variant's, the cost ratio.
+Needs root and the variants built. Usage:
 
     .venv/bin/python -m benchmarks.extension_cost [--rounds 3] [--duration 5]
         [--extensions noop flow_counter ttl_dec payload_xor] [--chain 1 2 4 10]
@@ -43,29 +45,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--extensions", nargs="+",
                    default=["noop", "flow_counter", "ttl_dec", "payload_xor"])
     p.add_argument("--chain", nargs="+", type=int, default=[1])
+    p.add_argument("--port-type", default="system",
+                   help="system, or afxdp (a PMD thread: cycles per packet are measured)")
     a = p.parse_args(argv)
-    rx, passes, reasons = defaultdict(list), defaultdict(list), {}
+    rx, passes, cycles, reasons = defaultdict(list), defaultdict(list), defaultdict(list), {}
     for rnd in range(a.rounds):
         for variant, ext in configurations(a.extensions, a.chain):
             r = run_trial(TrialSpec(variant=variant, extension=None if ext == "none" else ext,
                                     flows=a.flows, pkt_size=64, duration_s=a.duration,
-                                    rep=rnd))
+                                    rep=rnd, port_type=a.port_type))
             if not r["expressible"]:
                 reasons[(variant, ext)] = r["reason"]
                 continue
             rx[(variant, ext)].append(r["rx_pps"])
             passes[(variant, ext)].append(r["passes_per_pkt"])
+            cycles[(variant, ext)].append(r["cycles_per_pkt"])
             print(f"round {rnd}: {variant:9} {ext:22} {r['rx_pps'] / 1e6:.3f} Mpps "
-                  f"{r['passes_per_pkt']:.2f} passes/pkt", flush=True)
+                  f"{r['passes_per_pkt']:.2f} passes/pkt {r['cycles_per_pkt']:.0f} cycles/pkt",
+                  flush=True)
     base = statistics.median(rx[("vanilla", "none")])
-    print(f"\n{'variant':9} {'extension':22} {'Mpps':>7} {'passes':>6} {'vs vanilla':>10}")
+    base_cycles = statistics.median(cycles[("vanilla", "none")])
+    print(f"\n{'variant':9} {'extension':22} {'Mpps':>7} {'passes':>6} {'vs vanilla':>10} "
+          f"{'cycles/pkt':>10} {'vs vanilla':>10}")
     for key in configurations(a.extensions, a.chain):
         if key in reasons:
             print(f"{key[0]:9} {key[1]:22} not expressible: {reasons[key]}")
             continue
-        m = statistics.median(rx[key])
+        m, c = statistics.median(rx[key]), statistics.median(cycles[key])
         print(f"{key[0]:9} {key[1]:22} {m / 1e6:7.3f} {statistics.median(passes[key]):6.2f} "
-              f"{m / base:10.2f}")
+              f"{m / base:10.2f} {c:10.0f} {base_cycles / c:10.2f}")
     return 0
 
 

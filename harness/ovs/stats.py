@@ -48,7 +48,9 @@ def sum_pmd_stats(text: str) -> dict[str, float]:
     packets = total["packets"]
     total["passes_per_pkt"] = ((packets + total["recirculations"]) / packets
                                if packets else float("nan"))
-    total["cycles_per_pkt"] = (total["processing_cycles"] / (packets + total["recirculations"])
+    # Per received packet, all its datapath passes included (pmd-perf-show divides by
+    # passes instead), so that re-classification shows as the cost it is.
+    total["cycles_per_pkt"] = (total["processing_cycles"] / packets
                                if total["processing_cycles"] and packets else float("nan"))
     return total
 
