@@ -276,6 +276,19 @@ def delivery(expected: dict, result) -> dict:
             "delivery": "correct" if ok else "wrong"}
 
 
+def not_expressible(spec: TrialSpec) -> dict | None:
+    """Check root and the spec (bad input raises); the record of an inexpressible trial.
+
+    Returns None when the variant can express the trial's extension (or it has none).
+    """
+    try:
+        check_prerequisites()
+        validate(spec)
+    except NotExpressible as e:
+        return not_expressible_record(spec, str(e))
+    return None
+
+
 def not_expressible_record(spec: TrialSpec, reason: str) -> dict:
     """The record of a trial whose extension the variant cannot express."""
     record = {"variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
@@ -295,11 +308,9 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
     valid), with the search's answer (``search_rate_pps``, ``search_rx_pps``) and every
     iteration's record under ``search_iterations``.
     """
-    try:
-        check_prerequisites()
-        validate(spec)
-    except NotExpressible as e:
-        return not_expressible_record(spec, str(e))
+    skipped = not_expressible(spec)
+    if skipped:
+        return skipped
     with Testbed(spec) as bed:
         found = search(lambda rate: bed.measure(rate, spec.duration_s), kind, loss_bound_pct,
                        precision, max_iterations)
@@ -315,11 +326,9 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
 
 def run_trial(spec: TrialSpec) -> dict:
     """Run one fixed-rate trial and return its record."""
-    try:
-        check_prerequisites()
-        validate(spec)
-    except NotExpressible as e:
-        return not_expressible_record(spec, str(e))
+    skipped = not_expressible(spec)
+    if skipped:
+        return skipped
     with Testbed(spec) as bed:
         return bed.measure(spec.rate_pps, spec.duration_s)
 
