@@ -67,18 +67,23 @@ def _label(row) -> str:
     return f"{name}{'+coalesce' if row.get('ext_coalesce') is True else ''}"
 
 
+def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> None:
+    """Rate (Mpps) against flows, one line per variant, from measured trials 'data'."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    if data.empty:
+        _empty(ax, what)
+    else:
+        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
+        ax.set(xscale="log", xlabel="flows", ylabel=ylabel)
+        ax.set_ylim(bottom=0)
+    save(fig, out)
+
+
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Received rate (Mpps) against the number of flows, per variant, without extensions."""
     data = _measured(df)
     data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
-    fig, ax = plt.subplots(figsize=(5, 3.2))
-    if data.empty:
-        _empty(ax, "extension none, p2p")
-    else:
-        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
-        ax.set(xscale="log", xlabel="flows", ylabel="received (Mpps)")
-        ax.set_ylim(bottom=0)
-    save(fig, out)
+    _rate_vs_flows(data, out, "extension none, p2p", "received (Mpps)")
 
 
 def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
@@ -86,14 +91,9 @@ def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
     data = _measured(df)
     data = data[(data["extension"].isin(["none", "flow_counter"])) & (data["topology"] == "p2p")]
     data = data[(data["variant"] == "vanilla") | (data["extension"] == "flow_counter")]
-    fig, ax = plt.subplots(figsize=(5, 3.2))
     if data[data["extension"] == "flow_counter"].empty:
-        _empty(ax, "extension flow_counter")
-    else:
-        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
-        ax.set(xscale="log", xlabel="flows", ylabel="throughput (Mpps)")
-        ax.set_ylim(bottom=0)
-    save(fig, out)
+        data = data.iloc[0:0]
+    _rate_vs_flows(data, out, "extension flow_counter", "throughput (Mpps)")
 
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
