@@ -69,3 +69,29 @@ def parse_trial(path: str) -> dict:
     if not m:
         raise ValueError(f"not a trial path: {path}")
     return m.groupdict()
+
+
+def configuration_key(path: str) -> str:
+    """A trial's configuration: its path without the variant and the repetition."""
+    t = parse_trial(path)
+    return TRIAL_PATH.format(**{**t, "variant": "*", "rep": "*"})
+
+
+def run_order(paths: list[str]) -> dict[str, str | None]:
+    """Each trial's predecessor in its configuration's run order (None for the first).
+
+    The trials of one configuration run as a chain, repetition by repetition and variant
+    after variant within one (A B C A B C …): each waits for the record of the one before,
+    so no scheduler or executor can block them by variant, and machine drift falls on every
+    variant alike. Different configurations stay independent (parallel on a cluster).
+    """
+    position = {p: i for i, p in enumerate(paths)}
+    chains: dict[str, list[str]] = {}
+    for p in paths:
+        chains.setdefault(configuration_key(p), []).append(p)
+    before: dict[str, str | None] = {}
+    for chain in chains.values():
+        chain.sort(key=lambda p: (int(parse_trial(p)["rep"]), position[p]))
+        for prev, p in zip([None, *chain], chain, strict=False):
+            before[p] = prev
+    return before

@@ -200,6 +200,14 @@ class Testbed:
         self.tx = MininetEndpoint(sender)
         self.rx = [MininetEndpoint(h) for h in receivers]
 
+    def _port_drops(self) -> dict[str, int]:
+        """Drops and errors of every port of every switch, summed (dump-ports)."""
+        total: dict[str, int] = {}
+        for switch in self.net.switches():
+            for k, v in stats.parse_port_drops(self.ovs.ofctl("dump-ports", switch.name)).items():
+                total[k] = total.get(k, 0) + v
+        return total
+
     def measure(self, rate_pps: float | None, duration_s: float) -> dict:
         """Warm the caches, clear the counters, send, and return the record of this run."""
         ovs = self.ovs
@@ -209,6 +217,7 @@ class Testbed:
         time.sleep(1.1)  # Coverage counters are folded in once a second.
         cov_before = stats.parse_coverage(ovs.appctl("coverage/show"))
         cpu_before = vswitchd_cpu_s(ovs.pid())
+        ports_before = self._port_drops()
         bpf_before = self.bpf.show() if self.ext else []
         # The latency probe (optional) runs beside the load, from the sender to receiver 1.
         probe = (LatencyProbe(self.tx, self.rx[0], self.spec.latency_pps, duration_s + 60)
@@ -217,6 +226,8 @@ class Testbed:
             result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
                                      duration_s=duration_s)
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
+        ports_after = self._port_drops()
+        port_drops = {f"ovs_port_{k}": v - ports_before[k] for k, v in ports_after.items()}
         bpf = bpf_deltas(bpf_before, self.bpf.show() if self.ext else [])
         pmd = stats.sum_pmd_stats(ovs.appctl("dpif-netdev/pmd-stats-show"))
         megaflows = stats.parse_dp_flow_count(ovs.appctl("dpctl/show", "netdev@ovs-netdev"))
@@ -228,6 +239,7 @@ class Testbed:
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
+        record.update(port_drops)
         if self.spec.latency_pps:
             record.update(probe.result())
         if self.ext is not None:
@@ -344,6 +356,7 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "offered_pps": result.offered_pps, "duration_s": result.duration_s,
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,
+        "sender_drops": result.sender_drops, "receiver_drops": result.receiver_drops,
         "rx_by_host": result.rx_by_endpoint,
         "ovs_pkts": pmd["packets"], "recirculations": pmd["recirculations"],
         "passes_per_pkt": pmd["passes_per_pkt"],

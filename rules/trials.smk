@@ -1,5 +1,9 @@
 # One job per trial; measurement jobs hold the 'testbed' resource so that two never run
 # at once on one machine (make passes --resources testbed=1), while builds run in parallel.
+# The trials of one configuration form a chain (harness.matrix.run_order): each waits for
+# the record of the one before, so variants run interleaved (A B C A B C …) whatever order
+# the scheduler picks; rerunning one trial reruns the rest of its chain.
+RUN_ORDER = matrix.run_order(TRIALS)
 
 
 def trial_args(wildcards):
@@ -31,10 +35,17 @@ def trial_extension_objects(wildcards):
     return [f"build/extensions/{ext.name}.{role}.o" for role in ext.roles]
 
 
+def previous_trial(wildcards):
+    """The record of the trial before this one in its configuration's chain."""
+    prev = RUN_ORDER.get(wildcards.trial)
+    return [f"{RESULTS}/trials/{prev}.json"] if prev else []
+
+
 rule trial:
     input:
         manifest=trial_manifest,
         extension=trial_extension_objects,
+        previous=previous_trial,
     output:
         f"{RESULTS}/trials/{{trial}}.json",
     log:

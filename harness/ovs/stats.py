@@ -64,3 +64,19 @@ def parse_coverage(text: str) -> dict[str, int]:
     """Totals of ``coverage/show`` counters ("name  x/sec  y/sec  z/sec  total: N")."""
     return {m.group(1): int(m.group(2))
             for m in re.finditer(r"^(\w+)\s+.*total:\s+(\d+)", text, re.M)}
+
+
+_PORT_DIRECTION = re.compile(r"\b(rx|tx) pkts=\S+, bytes=\S+, drop=(\d+|\?), errs=(\d+|\?)")
+
+
+def parse_port_drops(text: str) -> dict[str, int]:
+    """Drops and errors of every port in ``ovs-ofctl dump-ports``, summed ("?" counts 0).
+
+    Keys: rx_dropped, rx_errors, tx_dropped, tx_errors.
+    """
+    total = dict.fromkeys(("rx_dropped", "rx_errors", "tx_dropped", "tx_errors"), 0)
+    for m in _PORT_DIRECTION.finditer(text):
+        direction, drop, errs = m.groups()
+        total[f"{direction}_dropped"] += int(drop) if drop != "?" else 0
+        total[f"{direction}_errors"] += int(errs) if errs != "?" else 0
+    return total

@@ -31,6 +31,8 @@ class TrafficResult:
     rx_by_endpoint: packets counted at each receiver, by endpoint name
     tx_pps, rx_pps: tx_pkts and rx_pkts over duration_s (packets/s)
     loss_pct: 100 × (tx_pkts − rx_pkts) / tx_pkts; negative if receivers counted more
+    sender_drops: packets the sender failed to send or its interface dropped
+    receiver_drops: packets the receivers' interfaces dropped on arrival, in total
     """
 
     engine: str
@@ -42,10 +44,13 @@ class TrafficResult:
     tx_pps: float
     rx_pps: float
     loss_pct: float
+    sender_drops: int = 0
+    receiver_drops: int = 0
 
     @classmethod
     def from_counts(cls, engine: str, offered_pps: float | None, duration_s: float,
-                    tx_pkts: int, rx_by_endpoint: dict[str, int]) -> "TrafficResult":
+                    tx_pkts: int, rx_by_endpoint: dict[str, int],
+                    drops: "Drops | None" = None) -> "TrafficResult":
         """Derive the totals and rates from the counted packets."""
         if tx_pkts <= 0:
             raise ExtbenchError(f"engine {engine}: no packets counted at the sender "
@@ -54,7 +59,17 @@ class TrafficResult:
         return cls(engine=engine, offered_pps=offered_pps, duration_s=duration_s,
                    tx_pkts=tx_pkts, rx_pkts=rx_pkts, rx_by_endpoint=dict(rx_by_endpoint),
                    tx_pps=tx_pkts / duration_s, rx_pps=rx_pkts / duration_s,
-                   loss_pct=100.0 * (tx_pkts - rx_pkts) / tx_pkts)
+                   loss_pct=100.0 * (tx_pkts - rx_pkts) / tx_pkts,
+                   sender_drops=(drops or Drops()).sender,
+                   receiver_drops=(drops or Drops()).receiver)
+
+
+@dataclass(frozen=True)
+class Drops:
+    """Packets lost at the traffic's ends, as an engine counts them (packets)."""
+
+    sender: int = 0
+    receiver: int = 0
 
 
 class Engine:
@@ -81,7 +96,8 @@ class Engine:
         finally:
             self._stop()
         tx_pkts, rx_by = self._collect()
-        return TrafficResult.from_counts(self.name, rate_pps, elapsed, tx_pkts, rx_by)
+        return TrafficResult.from_counts(self.name, rate_pps, elapsed, tx_pkts, rx_by,
+                                         self._drops())
 
     def warmup(self, streams: Sequence[CompiledStream], tx: Endpoint, rx: Sequence[Endpoint],
                rate_pps: float | None = None) -> None:
@@ -118,6 +134,10 @@ class Engine:
 
     def _warmup(self, rate_pps: float) -> None:
         """Send each distinct packet at least once at 'rate_pps' and wait until done."""
+        raise NotImplementedError
+
+    def _drops(self) -> Drops:
+        """After ``_collect``: what was lost at the sender and at the receivers."""
         raise NotImplementedError
 
 

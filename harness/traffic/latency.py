@@ -50,6 +50,7 @@ PAYLOAD_LEN = 64 - 4 - 14 - 20 - 8  # Frame minus FCS, Ethernet, IPv4 and UDP he
 # Python's socket module does not export. SO_TIMESTAMPING is the 64-bit-time variant on
 # 64-bit architectures.
 SO_TIMESTAMPING = 37
+SO_RXQ_OVFL = 40  # Each receive carries the socket's drop count so far (uint32).
 SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1
 SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3
 SOF_TIMESTAMPING_SOFTWARE = 1 << 4
@@ -84,6 +85,14 @@ def software_timestamp(ancdata: list) -> int | None:
         if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPING:
             sec, nsec = _SCM_TIMESTAMPING.unpack_from(data)[:2]
             return sec * 1_000_000_000 + nsec if sec or nsec else None
+    return None
+
+
+def socket_drops(ancdata: list) -> int | None:
+    """The socket's receive-queue drops so far, from an SO_RXQ_OVFL control message."""
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_RXQ_OVFL and len(data) >= 4:
+            return struct.unpack_from("=I", data)[0]
     return None
 
 
@@ -216,7 +225,8 @@ class LatencyProbe:
         s, r = ends["send"], ends["recv"]
         result = summarize(dict(zip(s["seq"], s["ns"], strict=True)),
                            dict(zip(r["seq"], r["ns"], strict=True)), s["sent"])
-        return result | {"lat_pps": self.pps}
+        # Probes the receiving socket's full queue dropped (not lost in the switch).
+        return result | {"lat_pps": self.pps, "receiver_socket_drops": r["socket_drops"]}
 
     def _close(self) -> None:
         for p in self._procs:
@@ -227,7 +237,8 @@ class LatencyProbe:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def result(self) -> dict:
-        """lat_min/p50/p99/max_us, lat_probes_sent/received/lost, lat_samples, lat_pps."""
+        """lat_min/p50/p99/max_us, lat_probes_sent/received/lost, lat_samples, lat_pps,
+        receiver_socket_drops."""
         if self._result is None:
             raise ExtbenchError("latency probe: no result (the probed block has not "
                                 "completed)")
@@ -321,12 +332,13 @@ def recv(a: argparse.Namespace) -> dict:
     stop = _Stop()
     s = _socket(a.intf, SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
     s.bind(("0.0.0.0", a.port))
     s.settimeout(0.1)
     print("ready", flush=True)
     rx_ns: dict[int, int] = {}
     user_ns: dict[int, int] = {}  # Clock read just after each probe was received.
-    duplicates = 0
+    duplicates = drops = 0
     start = time.monotonic()
     while not stop.flag and time.monotonic() - start < a.duration:
         try:
@@ -334,6 +346,7 @@ def recv(a: argparse.Namespace) -> dict:
         except TimeoutError:
             continue
         now = time.time_ns()
+        drops = socket_drops(anc) or drops
         seq, ts = unpack_probe(data, a.run_id), software_timestamp(anc)
         if seq is None or ts is None:
             continue
@@ -342,7 +355,7 @@ def recv(a: argparse.Namespace) -> dict:
         else:
             rx_ns[seq], user_ns[seq] = ts, now
     seq = sorted(rx_ns)
-    return {"received": len(seq), "duplicates": duplicates, "seq": seq,
+    return {"received": len(seq), "duplicates": duplicates, "socket_drops": drops, "seq": seq,
             "ns": [rx_ns[k] for k in seq], "user_ns": [user_ns[k] for k in seq]}
 
 

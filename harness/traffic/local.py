@@ -23,7 +23,7 @@ import time
 from harness.errors import ExtbenchError
 from harness.traffic import counters, fieldengine, mix, tcpreplay
 from harness.traffic.endpoint import Endpoint
-from harness.traffic.engine import Engine
+from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
 # TRex stream flags: bit 0 keeps the packet's source MAC, bits 1-2 the destination mode
@@ -126,10 +126,19 @@ class LocalEngine(Engine):
     def _collect(self) -> tuple[int, dict[str, int]]:
         time.sleep(self.drain_s)
         after = self._read()
+        self._after = after
         tx = after[0].tx_packets - self._before[0].tx_packets
         rx = {ep.name: a.rx_packets - b.rx_packets
               for ep, a, b in zip(self.rx, after[1:], self._before[1:], strict=True)}
         return tx, rx
+
+    def _drops(self) -> Drops:
+        # tcpreplay's failed sends, the sender interface's tx drops, and the receivers'
+        # rx drops (e.g. a full backlog queue), as differences over the run.
+        before, after = self._before, self._after
+        return Drops(sender=self._sender.failed + after[0].tx_dropped - before[0].tx_dropped,
+                     receiver=sum(a.rx_dropped - b.rx_dropped
+                                  for a, b in zip(after[1:], before[1:], strict=True)))
 
     def _warmup(self, rate_pps: float) -> None:
         n = len(self.packets)

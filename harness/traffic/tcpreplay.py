@@ -26,6 +26,7 @@ from harness.traffic.endpoint import Endpoint
 
 _PCAP_HEADER = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)  # Ethernet.
 _ACTUAL = re.compile(r"Actual: (\d+) packets .* sent in ([0-9.]+) seconds")
+_FAILED = re.compile(r"Failed packets:\s+(\d+)")
 
 
 def check() -> str:
@@ -68,6 +69,8 @@ class Tcpreplay:
         self.endpoint, self.argv = endpoint, argv
         self.proc: subprocess.Popen | None = None
         self.sent: tuple[int, float] | None = None
+        #: Packets tcpreplay gave up on (send errors other than retried ENOBUFS/EAGAIN).
+        self.failed = 0
 
     def start(self) -> None:
         """Start sending."""
@@ -84,6 +87,8 @@ class Tcpreplay:
             raise CommandError(self.argv, self.proc.returncode, err or out)
         m = _ACTUAL.search(out)
         self.sent = (int(m.group(1)), float(m.group(2))) if m else None
+        failed = _FAILED.search(out)
+        self.failed = int(failed.group(1)) if failed else 0
         return True
 
     def stop(self) -> None:

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from harness.errors import ExtbenchError
 from harness.traffic import fieldengine
 from harness.traffic.endpoint import Endpoint
-from harness.traffic.engine import Engine
+from harness.traffic.engine import Drops, Engine
 from harness.traffic.latency import PROBE_PORT
 from harness.traffic.profile import CompiledStream
 
@@ -162,6 +162,16 @@ def port_counts(stats: Mapping, tx_port: int, rx_ports: Sequence[int]) -> tuple[
     except KeyError as e:
         raise ExtbenchError(f"TRex statistics have no counters for port {e}") from None
     return int(tx), [int(n) for n in rx]
+
+
+def port_errors(stats: Mapping, tx_port: int, rx_ports: Sequence[int]) -> Drops:
+    """Packets TRex's ports failed to send ('oerrors') or dropped on receipt ('ierrors')."""
+    try:
+        sender = _key(stats, tx_port).get("oerrors", 0)
+        receiver = sum(_key(stats, p).get("ierrors", 0) for p in rx_ports)
+    except KeyError as e:
+        raise ExtbenchError(f"TRex statistics have no counters for port {e}") from None
+    return Drops(sender=int(sender), receiver=int(receiver))
 
 
 def _bucket_top(key: int) -> int:
@@ -347,6 +357,9 @@ class TrexEngine(Engine):
         if self.latency_pps:
             self.latency = latency_result(self._stats, LATENCY_PG_ID, self.latency_pps)
         return tx, {ep.name: n for ep, n in zip(self.rx, rx, strict=True)}
+
+    def _drops(self) -> Drops:
+        return port_errors(self._stats, self.tx_port, self.rx_ports)
 
     def _warmup(self, rate_pps: float) -> None:
         seconds = math.ceil(warmup_seconds(self.streams, rate_pps) * 1.2 + 0.5)

@@ -70,6 +70,7 @@ def test_fixed_rate_sends_the_profiles_packets(pair, streams, tmp_path):
     assert (r.engine, r.offered_pps) == ("local", 20_000)
     assert r.tx_pkts == pytest.approx(40_000, rel=0.005)
     assert r.rx_pkts == r.tx_pkts == r.rx_by_endpoint[b.name] and r.loss_pct == 0.0
+    assert (r.sender_drops, r.receiver_drops) == (0, 0)
     assert r.duration_s == pytest.approx(2.0, rel=0.1)
     got = frames(pcap)
     assert len(got) == r.tx_pkts

@@ -47,6 +47,10 @@ def test_fixed_rate_trial_delivers_and_counters_add_up(vanilla):
     # Warm-up installed the megaflows: the measured packets hit caches, not upcalls.
     assert record["upcalls"] <= 0.01 * record["ovs_pkts"]
     assert record["megaflows"] >= 1
+    # Nothing is lost anywhere at this low rate, and each place says so.
+    for where in ("sender_drops", "receiver_drops", "ovs_port_rx_dropped",
+                  "ovs_port_tx_dropped", "ovs_port_rx_errors", "ovs_port_tx_errors"):
+        assert record[where] == 0, where
     assert record["ovs_log_problems"] == []
     assert len(record["variant_manifest_sha256"]) == 64
     assert record["kernel"] and record["cpu_model"] and record["git_revision"]

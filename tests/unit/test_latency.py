@@ -55,6 +55,13 @@ def test_timestamps_are_read_from_the_kernels_control_messages():
     assert tx_timestamp_id(anc) == 17
 
 
+def test_socket_drops_come_from_rxq_ovfl():
+    anc = [_scm_timestamping(1, 2), (socket.SOL_SOCKET, latency.SO_RXQ_OVFL,
+                                     struct.pack("=I", 12))]
+    assert latency.socket_drops(anc) == 12
+    assert latency.socket_drops([_scm_timestamping(1, 2)]) is None
+
+
 def test_other_control_messages_give_no_timestamp():
     assert software_timestamp([]) is None
     assert software_timestamp([_scm_timestamping(0, 0)]) is None  # Only hardware stamps.

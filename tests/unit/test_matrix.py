@@ -39,3 +39,25 @@ def test_trial_path_round_trip():
                  "port_type": "system", "rep": "0"}
     with pytest.raises(ValueError):
         matrix.parse_trial("nonsense")
+
+
+def test_run_order_chains_each_configuration_interleaved():
+    # Two experiments share a configuration; the second adds a variant to it.
+    config = {"repetitions": 2, "experiments": [
+        {"name": "e1", "variants": ["a", "b"], "flows": [10, 100]},
+        {"name": "e2", "variants": ["c"], "flows": [10]}]}
+    before = matrix.run_order(matrix.trials(config))
+
+    def chain_of(flows: int) -> list[str]:
+        first = [p for p, prev in before.items() if prev is None
+                 and matrix.parse_trial(p)["flows"] == str(flows)]
+        assert len(first) == 1
+        after = {prev: p for p, prev in before.items() if prev is not None}
+        out = first
+        while out[-1] in after:
+            out.append(after[out[-1]])
+        return [f"{matrix.parse_trial(p)['variant']}{matrix.parse_trial(p)['rep']}"
+                for p in out]
+
+    assert chain_of(10) == ["a0", "b0", "c0", "a1", "b1", "c1"]
+    assert chain_of(100) == ["a0", "b0", "a1", "b1"]

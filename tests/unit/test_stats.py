@@ -40,3 +40,10 @@ def test_coverage():
     cov = stats.parse_coverage((DATA / "coverage-show.txt").read_text())
     assert cov and all(isinstance(v, int) for v in cov.values())
     assert "netdev_sent" in cov
+
+
+def test_port_drops_are_summed_over_ports():
+    # Real dump-ports output of a bridge with one port, its drop counts edited in.
+    text = (DATA / "dump-ports.txt").read_text()
+    assert stats.parse_port_drops(text) == {"rx_dropped": 5, "rx_errors": 0,
+                                            "tx_dropped": 7, "tx_errors": 0}

@@ -4,7 +4,7 @@ import pytest
 
 from harness.errors import ExtbenchError
 from harness.traffic import get_engine
-from harness.traffic.engine import Engine, TrafficResult
+from harness.traffic.engine import Drops, Engine, TrafficResult
 
 
 class Recorder(Engine):
@@ -40,6 +40,9 @@ class Recorder(Engine):
     def _warmup(self, rate_pps):
         self._hook(f"warmup {rate_pps:.0f}")
 
+    def _drops(self):
+        return Drops(sender=3, receiver=7)
+
 
 def test_run_orders_the_hooks_and_derives_the_result():
     e = Recorder()
@@ -47,6 +50,7 @@ def test_run_orders_the_hooks_and_derives_the_result():
     assert e.calls == ["prepare", "start", "wait", "stop", "collect"]
     assert (r.engine, r.offered_pps, r.tx_pkts, r.rx_pkts) == ("recorder", 500.0, 1000, 900)
     assert (r.tx_pps, r.rx_pps, r.loss_pct) == (500.0, 450.0, 10.0)
+    assert (r.sender_drops, r.receiver_drops) == (3, 7)
 
 
 @pytest.mark.parametrize("fail", ["prepare", "start", "wait"])

@@ -81,3 +81,16 @@ def test_tcpreplay_argv():
     assert cmd[1:] == ["--intf1", "xbh1-eth0", "--preload-pcap", "--loop=0",
                        "--pps=20000.000", "--duration=3", "/x.pcap"]
     assert "--topspeed" in tcpreplay.argv("/x.pcap", "e", None, loops=1)
+
+
+def test_local_drops_are_failed_sends_and_interface_drops():
+    from harness.traffic.counters import Counters
+    from harness.traffic.engine import Drops
+    from harness.traffic.local import LocalEngine
+
+    e = LocalEngine()
+    e._sender = tcpreplay.Tcpreplay(None, [])
+    e._sender.failed = 4
+    e._before = [Counters(0, 0, 100, 1), Counters(50, 2, 0, 0), Counters(0, 0, 0, 0)]
+    e._after = [Counters(0, 0, 900, 6), Counters(700, 5, 0, 0), Counters(90, 1, 0, 0)]
+    assert e._drops() == Drops(sender=4 + 5, receiver=3 + 1)

@@ -18,6 +18,7 @@ import pytest
 
 from harness.errors import ExtbenchError
 from harness.traffic import get_engine
+from harness.traffic.engine import Drops
 from harness.traffic.profile import compile_streams
 from harness.traffic.trex import (
     ENV_PORTS,
@@ -34,6 +35,7 @@ from harness.traffic.trex import (
     parse_ports,
     parse_server,
     port_counts,
+    port_errors,
     trex_mult,
     warmup_seconds,
 )
@@ -87,6 +89,13 @@ def test_port_counters_are_trex_opackets_and_ipackets():
     assert port_counts(json.loads(json.dumps(SAVED_STATS)), 0, [1]) == (42000, [41990])
     with pytest.raises(ExtbenchError, match="no counters for port 3"):
         port_counts(SAVED_STATS, 0, [3])
+
+
+def test_port_errors_are_the_ends_drops():
+    stats = json.loads(json.dumps(SAVED_STATS))
+    stats["0"]["oerrors"], stats["1"]["ierrors"] = 5, 9
+    assert port_errors(stats, 0, [1]) == Drops(sender=5, receiver=9)
+    assert port_errors(SAVED_STATS, 0, [1]) == Drops(sender=0, receiver=0)
 
 
 @pytest.mark.parametrize("stats", [SAVED_STATS, json.loads(json.dumps(SAVED_STATS))])

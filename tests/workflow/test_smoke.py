@@ -12,9 +12,10 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 from nbclient import NotebookClient
 
-from harness import figures, paths
+from harness import figures, matrix, paths
 
 pytestmark = [pytest.mark.integration, pytest.mark.root]
 SNAKEMAKE_BIN = str(Path(sys.executable).parent / "snakemake")
@@ -45,6 +46,18 @@ def test_smoke_produces_table_and_figures(smoke_run):
     for fig in figures.FIGURES:
         for ext in ("png", "pdf"):
             assert (RESULTS / "figures" / f"{fig}.{ext}").stat().st_size > 1000
+
+
+def test_variants_of_a_configuration_ran_in_chain_order(smoke_run):
+    # Each record was written after its predecessor's: variants ran interleaved as listed,
+    # whichever order the scheduler would have preferred.
+    config = yaml.safe_load((paths.ROOT / "config" / "smoke.yaml").read_text())
+    before = matrix.run_order(matrix.trials(config))
+    chained = [(p, prev) for p, prev in before.items() if prev is not None]
+    assert chained
+    for p, prev in chained:
+        mtime = (RESULTS / "trials" / f"{p}.json").stat().st_mtime_ns
+        assert (RESULTS / "trials" / f"{prev}.json").stat().st_mtime_ns < mtime, (prev, p)
 
 
 def test_rerun_does_nothing(smoke_run):
