@@ -49,7 +49,7 @@ def _spec(args: argparse.Namespace):
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
                      engine=args.engine, port_type=args.port_type,
-                     latency_pps=args.latency_pps)
+                     latency_pps=args.latency_pps, warmup=not args.no_warmup)
 
 
 @command("trial")
@@ -154,6 +154,9 @@ def _trial_arguments(tr: argparse.ArgumentParser) -> None:
                          "(a PMD thread on the last core)")
     tr.add_argument("--latency-pps", type=float, default=None,
                     help="latency probes per second beside the load (default: no probe)")
+    tr.add_argument("--no-warmup", action="store_true",
+                    help="measure from the first packet (upcalls included) instead of "
+                         "warming the caches first")
     tr.add_argument("--out", help="record file (JSON); default: stdout")
 
 

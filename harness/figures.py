@@ -203,17 +203,20 @@ def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
 
 
 def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
-    """Delivery correctness: variant × extension → correct / wrong / not expressible."""
+    """Delivery correctness: variant × (extension · profile) → correct / wrong / not
+    expressible (/ not scored: no expectation declared for that profile)."""
     data = df[df["extension"] != "none"] if "delivery" in df else df.iloc[0:0]
-    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * max(1, data["extension"].nunique())))
+    data = data.assign(row=data["extension"] + " · " + data["profile"])
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * max(1, data["row"].nunique())))
     if data.empty:
         _empty(ax, "trials with extensions")
         save(fig, out)
         return
-    worst = {"wrong": 0, "not expressible": 1, "correct": 2}
-    cell = (data.groupby(["extension", "variant"])["delivery"]
+    worst = {"wrong": 0, "not scored": 1, "not expressible": 2, "correct": 3}
+    cell = (data.groupby(["row", "variant"])["delivery"]
             .agg(lambda s: min(s, key=lambda v: worst.get(v, -1))).unstack())
-    colours = {"correct": "#b7e1b0", "wrong": "#f4a6a6", "not expressible": "#dddddd"}
+    colours = {"correct": "#b7e1b0", "wrong": "#f4a6a6", "not expressible": "#dddddd",
+               "not scored": "#f6e7a6"}
     ax.set_axis_off()
     table = ax.table(cellText=cell.fillna("–").values, rowLabels=cell.index,
                      colLabels=cell.columns, loc="center",

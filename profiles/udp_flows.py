@@ -71,31 +71,41 @@ class UdpFlows:
             p.error(f"argument --flows: {a.flows} flows do not fit after --src {a.src}")
         return a
 
-    def flow_vm(self, a: argparse.Namespace) -> list:
-        """Field-engine instructions: one counter over the flows, written to the packet."""
+    def flow_vm(self, a: argparse.Namespace, port_field: str = "UDP.sport",
+                fix=None) -> list:
+        """Field-engine instructions: one counter over the flows, written to the packet.
+
+        port_field: the port the counter is written to; fix: the checksum instruction
+        (default: the IPv4 header checksum)
+        """
         if a.sport + a.flows - 1 <= 0xFFFF:
             var = STLVmFlowVar(name="flow", min_value=a.sport, max_value=a.sport + a.flows - 1,
                                size=2, op="inc")
-            write = STLVmWrFlowVar(fv_name="flow", pkt_offset="UDP.sport")
+            write = STLVmWrFlowVar(fv_name="flow", pkt_offset=port_field)
         else:
             var = STLVmFlowVar(name="flow", min_value=int(a.src),
                                max_value=int(a.src) + a.flows - 1, size=4, op="inc")
             write = STLVmWrFlowVar(fv_name="flow", pkt_offset="IP.src")
-        return [var, write, STLVmFixIpv4(offset="IP")]
+        return [var, write, fix or STLVmFixIpv4(offset="IP")]
 
-    def create_stream(self, a: argparse.Namespace) -> STLStream:
-        """The stream for parsed tunables 'a'."""
+    def stream(self, a: argparse.Namespace, headers, vm: list, name: str | None = None
+               ) -> STLStream:
+        """A continuous stream of 'headers' padded to the frame size, with field engine 'vm'."""
+        pad = max(0, a.size - self.FCS - len(headers)) * b"x"
+        return STLStream(name=name, packet=STLPktBuilder(pkt=headers / pad, vm=vm),
+                         mode=STLTXCont(pps=self.PPS))
+
+    def create_streams(self, a: argparse.Namespace) -> list[STLStream]:
+        """The streams for parsed tunables 'a'."""
         base = Ether() / IP(src=str(a.src), dst=str(a.dst)) / UDP(sport=a.sport, dport=a.dport,
                                                                  chksum=0)
-        pad = max(0, a.size - self.FCS - len(base)) * b"x"
-        return STLStream(packet=STLPktBuilder(pkt=base / pad, vm=self.flow_vm(a)),
-                         mode=STLTXCont(pps=self.PPS))
+        return [self.stream(a, base, self.flow_vm(a))]
 
     def get_streams(self, direction=0, port_id=0, tunables=None, **kwargs):
         """Streams for TRex: 'tunables' (argparse list) or, from older clients, kwargs."""
         if tunables is None:
             tunables = [x for k, v in kwargs.items() for x in (f"--{k}", str(v))]
-        return [self.create_stream(self.parse(tunables))]
+        return self.create_streams(self.parse(tunables))
 
 
 def register():

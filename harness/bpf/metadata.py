@@ -212,6 +212,16 @@ class Extension:
         """The abstract placement for trials."""
         return self.meta["placement"]
 
+    def traffic(self, profile: str, topology: str) -> dict[str, Any] | None:
+        """The expected effect on 'profile' sent over 'topology', None if none is declared.
+
+        An entry naming the topology wins over one that holds for any topology.
+        """
+        entries = [t for t in self.placement["traffic"] if t["profile"] == profile
+                   and t.get("topology", topology) == topology]
+        entries.sort(key=lambda t: "topology" not in t)
+        return entries[0] if entries else None
+
     def ranges(self, access: str, stack: str | None = None) -> list[Range]:
         """Byte ranges of 'access' (reads or writes) on 'stack', or merged over every stack."""
         stacks = [stack] if stack else STACKS
@@ -326,14 +336,21 @@ def _check(ext: Extension) -> tuple[str, str] | None:
         return "changes_flow_key", (f"is {meta['changes_flow_key']} but the declared writes "
                                     f"{'do' if flow_key else 'do not'} touch flow-key fields")
     placement = meta["placement"]
-    for f in placement["forwarding_on"] + list(placement["traffic"]["rewrites"]):
+    rewrites = [f for t in placement["traffic"] for f in t["rewrites"]]
+    for f in placement["forwarding_on"] + rewrites:
         if f not in FIELDS:
             return "placement", f"unknown field '{f}'"
     if placement["mirror"] and placement["on_fail"] != "continue":
         return "placement.on_fail", "a mirror selector must 'continue' on fail"
-    for f in placement["traffic"]["rewrites"]:
-        if f not in ext.fields("writes"):
-            return "placement.traffic.rewrites", f"'{f}' is not among the declared writes"
+    for i, t in enumerate(placement["traffic"]):
+        for f in t["rewrites"]:
+            if f not in ext.fields("writes"):
+                return f"placement.traffic.{i}.rewrites", (f"'{f}' is not among the declared "
+                                                           f"writes")
+        if (t["profile"], t.get("topology")) in [(u["profile"], u.get("topology"))
+                                                  for u in placement["traffic"][:i]]:
+            return f"placement.traffic.{i}", (f"a second entry for profile '{t['profile']}'"
+                                              f" and topology {t.get('topology', 'any')}")
     for i, sc in enumerate(ext.scenarios):
         problem = _check_scenario(ext, sc)
         if problem:

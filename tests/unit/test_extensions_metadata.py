@@ -11,6 +11,8 @@ from scapy.layers.l2 import Ether
 from harness import paths
 from harness.bpf import metadata, packets
 from harness.errors import ExtbenchError
+from harness.net.topology import topology_names
+from harness.traffic.profile import profile_names
 
 REQUIRED = {"noop", "flow_counter", "heavy_hitter", "syn_flood", "stateful_fw", "port_knock",
             "dnat", "dscp_mark", "ttl_dec", "payload_xor", "mirror_pattern"}
@@ -73,10 +75,13 @@ def test_maps_have_the_runtime_types_and_scenarios_decode_with_their_layouts(ext
 def test_placements_are_usable_by_the_trials(exts):
     for ext in exts:
         p = ext.placement
-        t = p["traffic"]
-        assert t["profile"] == "udp_flows"
-        assert bool(t["receivers"]) == (t["delivered"] > 0), ext.name
-        assert set(t["rewrites"]) <= ext.fields("writes"), ext.name
+        # Every extension says what udp_flows (the default profile) does on some topology.
+        assert any(t["profile"] == "udp_flows" for t in p["traffic"]), ext.name
+        for t in p["traffic"]:
+            assert t["profile"] in profile_names(), ext.name
+            assert t.get("topology", "p2p") in topology_names(), ext.name
+            assert bool(t["receivers"]) == (t["delivered"] > 0), ext.name
+            assert set(t["rewrites"]) <= ext.fields("writes"), ext.name
         if p["mirror"]:
             assert p["on_fail"] == "continue" and ext.kind == "both"
 
@@ -129,8 +134,10 @@ def _broken(tmp_path: Path, change) -> Path:
      "expected.0.maps.nomap", "unknown map"),
     (lambda m: m["placement"].update(forwarding_on=["ip.where"]), "placement",
      "unknown field 'ip.where'"),
-    (lambda m: m["placement"]["traffic"].update(delivered=1.5),
-     "placement.traffic.delivered", "greater than the maximum"),
+    (lambda m: m["placement"]["traffic"][0].update(delivered=1.5),
+     "placement.traffic.0.delivered", "greater than the maximum"),
+    (lambda m: m["placement"]["traffic"].append(dict(m["placement"]["traffic"][0])),
+     "placement.traffic.1", "a second entry for profile 'udp_flows'"),
 ])
 def test_bad_metadata_names_the_file_and_the_key(tmp_path, change, where, what):
     path = _broken(tmp_path, change)

@@ -1,0 +1,43 @@
+"""Scoring a trial's delivery against the extension's declared effect on its profile."""
+
+from harness.bpf import metadata
+from harness.traffic.engine import TrafficResult
+from harness.trial import delivery
+
+
+def result(tx: int, rx: dict[str, int]) -> TrafficResult:
+    return TrafficResult.from_counts("local", 1000.0, 1.0, tx, rx)
+
+
+EXPECTED = {"receivers": ["h1", "h3"], "delivered": 0.6667}
+
+
+def test_two_thirds_to_the_named_receivers_is_correct():
+    assert delivery(EXPECTED, result(3000, {"xbh1": 1000, "xbh3": 1000}))["delivery"] == \
+        "correct"
+    assert delivery(EXPECTED, result(3000, {"xbh1": 1500, "xbh3": 1500}))["delivery"] == \
+        "wrong"
+    # Packets at a host that should get none are wrong even if the total is right.
+    assert delivery({"receivers": ["h1"], "delivered": 0.6667},
+                    result(3000, {"xbh1": 1000, "xbh3": 1000}))["delivery"] == "wrong"
+
+
+def test_latency_probes_are_not_counted_as_the_profiles_packets():
+    # 1000 probes from the sender to h1, all dropped: without discounting them, 2000 of
+    # 4000 packets (0.5) would arrive instead of two thirds.
+    r = result(4000, {"xbh1": 1000, "xbh3": 1000})
+    assert delivery(EXPECTED, r)["delivery"] == "wrong"
+    assert delivery(EXPECTED, r, {"sent": 1000, "xbh1": 0})["delivery"] == "correct"
+
+
+def test_no_declared_effect_is_not_scored():
+    assert delivery(None, result(100, {"xbh2": 100}))["delivery"] == "not scored"
+
+
+def test_the_entry_for_the_trials_profile_and_topology_is_chosen():
+    fw = metadata.load("stateful_fw")
+    assert fw.traffic("fw_mix", "gateway")["delivered"] == 0.6667
+    assert fw.traffic("fw_mix", "p2p") is None
+    assert fw.traffic("udp_flows", "p2p")["delivered"] == 1.0
+    assert metadata.load("dnat").traffic("udp_flows", "p2p") is None
+    assert metadata.load("dnat").traffic("udp_flows", "fanout")["receivers"] == ["h3"]
