@@ -202,19 +202,32 @@ def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
     save(fig, out)
 
 
-def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
-    """Delivery correctness: variant × (extension · profile) → correct / wrong / not
-    expressible (/ not scored: no expectation declared for that profile)."""
-    data = df[df["extension"] != "none"] if "delivery" in df else df.iloc[0:0]
-    data = data.assign(row=data["extension"] + " · " + data["profile"])
-    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * max(1, data["row"].nunique())))
+def delivery_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """(extension · profile) × variant → the worst delivery of its fixed-rate trials.
+
+    Delivery is judged at fixed rates only: at the maximum rate the switch drops packets.
+    """
+    if not {"delivery", "offered_pps"} <= set(df):
+        return pd.DataFrame()
+    data = df[(df["extension"] != "none") & df["offered_pps"].notna()]
     if data.empty:
-        _empty(ax, "trials with extensions")
+        return pd.DataFrame()
+    data = data.assign(row=data["extension"] + " · " + data["profile"])
+    worst = {"wrong": 0, "not scored": 1, "not expressible": 2, "correct": 3}
+    return (data.groupby(["row", "variant"])["delivery"]
+            .agg(lambda s: min(s, key=lambda v: worst.get(v, -1))).unstack())
+
+
+def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
+    """Delivery correctness of the fixed-rate trials (at the maximum rate the switch drops
+    packets for lack of time): variant × (extension · profile) → correct / wrong / not
+    expressible / not scored (no expectation declared for that profile and topology)."""
+    cell = delivery_cells(df)
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * max(1, len(cell))))
+    if cell.empty:
+        _empty(ax, "fixed-rate trials with extensions")
         save(fig, out)
         return
-    worst = {"wrong": 0, "not scored": 1, "not expressible": 2, "correct": 3}
-    cell = (data.groupby(["row", "variant"])["delivery"]
-            .agg(lambda s: min(s, key=lambda v: worst.get(v, -1))).unstack())
     colours = {"correct": "#b7e1b0", "wrong": "#f4a6a6", "not expressible": "#dddddd",
                "not scored": "#f6e7a6"}
     ax.set_axis_off()

@@ -30,8 +30,10 @@ def test_latency_probes_are_not_counted_as_the_profiles_packets():
     assert delivery(EXPECTED, r, {"sent": 1000, "xbh1": 0})["delivery"] == "correct"
 
 
-def test_no_declared_effect_is_not_scored():
+def test_no_declared_effect_or_an_overloaded_switch_is_not_scored():
     assert delivery(None, result(100, {"xbh2": 100}))["delivery"] == "not scored"
+    at_max = TrafficResult.from_counts("local", None, 1.0, 4000, {"xbh1": 900, "xbh3": 900})
+    assert delivery(EXPECTED, at_max)["delivery"] == "not scored"
 
 
 def test_the_entry_for_the_trials_profile_and_topology_is_chosen():

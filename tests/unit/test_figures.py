@@ -43,3 +43,13 @@ def test_figure_without_its_trials_says_so(name, tmp_path):
     empty = table().iloc[0:0]
     figures.FIGURES[name](empty, tmp_path / name)
     assert (tmp_path / f"{name}.png").exists()
+
+
+def test_delivery_is_judged_on_fixed_rate_trials_only():
+    df = table()
+    at_max = df.assign(delivery=df["delivery"].replace("correct", "wrong"))
+    fixed = df.assign(offered_pps=20000.0)
+    cells = figures.delivery_cells(pd.concat([at_max, fixed], ignore_index=True))
+    assert cells.loc["noop · udp_flows", "softflow"] == "correct"
+    assert cells.loc["dnat · udp_flows", "oko"] == "not expressible"
+    assert figures.delivery_cells(at_max).empty
