@@ -31,7 +31,8 @@ def configurations(extensions: list[str], chains: list[int],
                    variants: list[str] = VARIANTS) -> list[tuple[str, str]]:
     """(variant, extension spec) pairs: vanilla and each variant without extension first."""
     out = [("vanilla", "none")]
-    out += [(v, "none") for v in dict.fromkeys(v.partition("+")[0] for v in variants)]
+    out += [(v, "none") for v in dict.fromkeys(v.partition("+")[0] for v in variants)
+            if v != "vanilla"]
     for ext in extensions:
         for chain in chains:
             name = ext if chain == 1 else f"{ext}-chain{chain}"
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             rx[(variant, ext)].append(r["rx_pps"])
             passes[(variant, ext)].append(r["passes_per_pkt"])
             cycles[(variant, ext)].append(r["cycles_per_pkt"])
-            lookups = r["ovs_pkts"] + r["recirculations"]
+            lookups = r["ovs_pkts"] + r["recirculations"] or float("nan")
             emc[(variant, ext)].append(r["emc_hits"] / lookups)
             megaflow[(variant, ext)].append(r["megaflow_hits"] / lookups)
             print(f"round {rnd}: {variant:9} {ext:22} {r['rx_pps'] / 1e6:.3f} Mpps "

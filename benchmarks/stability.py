@@ -20,8 +20,9 @@ GOAL_CV = 0.03
 
 
 def cv(values: list[float]) -> float:
-    """Coefficient of variation (sample standard deviation over mean)."""
-    return statistics.stdev(values) / statistics.mean(values)
+    """Coefficient of variation (sample standard deviation over mean; NaN if the mean is 0)."""
+    mean = statistics.mean(values)
+    return statistics.stdev(values) / mean if mean else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(a.runs):
         spec = TrialSpec(variant=a.variant, extension=a.extension, flows=a.flows,
                          pkt_size=64, duration_s=a.duration, rep=i, port_type=a.port_type)
-        rx.append(run_trial(spec)["rx_pps"])
+        record = run_trial(spec)
+        if not record["expressible"]:
+            print(f"{a.variant} cannot run {a.extension}: {record['reason']}", file=sys.stderr)
+            return 2
+        rx.append(record["rx_pps"])
         found = run_search(spec, kind=a.kind)
         if found["search_rate_pps"] is None:
             print(f"run {i}: no rate was within the loss bound", file=sys.stderr)

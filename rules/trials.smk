@@ -2,7 +2,8 @@
 # at once on one machine (make passes --resources testbed=1), while builds run in parallel.
 # The trials of one configuration form a chain (harness.matrix.run_order): each waits for
 # the record of the one before, so variants run interleaved (A B C A B C …) whatever order
-# the scheduler picks; rerunning one trial reruns the rest of its chain.
+# the scheduler picks. The link is ancient(): it orders the jobs, and a rerun of one trial
+# does not make the rest of its chain outdated.
 RUN_ORDER = matrix.run_order(TRIALS)
 
 
@@ -38,7 +39,7 @@ def trial_extension_objects(wildcards):
 def previous_trial(wildcards):
     """The record of the trial before this one in its configuration's chain."""
     prev = RUN_ORDER.get(wildcards.trial)
-    return [f"{RESULTS}/trials/{prev}.json"] if prev else []
+    return [ancient(f"{RESULTS}/trials/{prev}.json")] if prev else []
 
 
 rule trial:

@@ -11,6 +11,7 @@ import argparse
 import re
 import struct
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -212,13 +213,17 @@ class Extension:
         """The abstract placement for trials."""
         return self.meta["placement"]
 
-    def traffic(self, profile: str, topology: str) -> dict[str, Any] | None:
+    def traffic(self, profile: str, topology: str,
+                receivers: Sequence[str]) -> dict[str, Any] | None:
         """The expected effect on 'profile' sent over 'topology', None if none is declared.
 
-        An entry naming the topology wins over one that holds for any topology.
+        receivers: the topology's receiving hosts (logical names); an entry without a
+        topology holds only where its receivers are among them. An entry naming the
+        topology wins over one that holds for any topology.
         """
         entries = [t for t in self.placement["traffic"] if t["profile"] == profile
-                   and t.get("topology", topology) == topology]
+                   and t.get("topology", topology) == topology
+                   and ("topology" in t or set(t["receivers"]) <= set(receivers))]
         entries.sort(key=lambda t: "topology" not in t)
         return entries[0] if entries else None
 

@@ -33,6 +33,8 @@ class TrafficResult:
     loss_pct: 100 × (tx_pkts − rx_pkts) / tx_pkts; negative if receivers counted more
     sender_drops: packets the sender failed to send or its interface dropped
     receiver_drops: packets the receivers' interfaces dropped on arrival, in total
+    window_ns: wall-clock times (ns, CLOCK_REALTIME) of the counter readings the counts
+        are differences of, if the engine reads counters on this machine (else None)
     """
 
     engine: str
@@ -46,11 +48,13 @@ class TrafficResult:
     loss_pct: float
     sender_drops: int = 0
     receiver_drops: int = 0
+    window_ns: tuple[int, int] | None = None
 
     @classmethod
     def from_counts(cls, engine: str, offered_pps: float | None, duration_s: float,
                     tx_pkts: int, rx_by_endpoint: dict[str, int],
-                    drops: "Drops | None" = None) -> "TrafficResult":
+                    drops: "Drops | None" = None,
+                    window_ns: tuple[int, int] | None = None) -> "TrafficResult":
         """Derive the totals and rates from the counted packets."""
         if tx_pkts <= 0:
             raise ExtbenchError(f"engine {engine}: no packets counted at the sender "
@@ -61,7 +65,7 @@ class TrafficResult:
                    tx_pps=tx_pkts / duration_s, rx_pps=rx_pkts / duration_s,
                    loss_pct=100.0 * (tx_pkts - rx_pkts) / tx_pkts,
                    sender_drops=(drops or Drops()).sender,
-                   receiver_drops=(drops or Drops()).receiver)
+                   receiver_drops=(drops or Drops()).receiver, window_ns=window_ns)
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class Engine:
             self._stop()
         tx_pkts, rx_by = self._collect()
         return TrafficResult.from_counts(self.name, rate_pps, elapsed, tx_pkts, rx_by,
-                                         self._drops())
+                                         self._drops(), self._window())
 
     def warmup(self, streams: Sequence[CompiledStream], tx: Endpoint, rx: Sequence[Endpoint],
                rate_pps: float | None = None) -> None:
@@ -139,6 +143,10 @@ class Engine:
     def _drops(self) -> Drops:
         """After ``_collect``: what was lost at the sender and at the receivers."""
         raise NotImplementedError
+
+    def _window(self) -> tuple[int, int] | None:
+        """After ``_collect``: when the counters were read (ns), None if not here."""
+        return None
 
 
 def _check_args(streams, rx, rate_pps, duration_s) -> None:

@@ -236,6 +236,16 @@ class LatencyProbe:
         self._procs = []
         shutil.rmtree(self.workdir, ignore_errors=True)
 
+    def counts_within(self, t0_ns: int, t1_ns: int) -> tuple[int, int]:
+        """(probes sent, probes received) between t0_ns and t1_ns (CLOCK_REALTIME).
+
+        For discounting probes from interface counters read at those times. Only probes
+        the sender got a transmit timestamp for, and the receiver recognised, are known.
+        """
+        s, r = self.ends["send"], self.ends["recv"]
+        return (sum(t0_ns <= t <= t1_ns for t in s["user_ns"]),
+                sum(t0_ns <= t <= t1_ns for t in r["user_ns"]))
+
     def result(self) -> dict:
         """lat_min/p50/p99/max_us, lat_probes_sent/received/lost, lat_samples, lat_pps,
         receiver_socket_drops."""

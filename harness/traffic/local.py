@@ -110,7 +110,7 @@ class LocalEngine(Engine):
         self._sender.start()
 
     def _start(self, rate_pps: float | None, duration_s: float) -> None:
-        self._before = self._read()
+        self._before, self._t_before = self._read(), time.time_ns()
         self._t0 = time.monotonic()
         self._send(tcpreplay.argv(self._pcap, self.tx.intf, rate_pps, duration_s))
 
@@ -126,7 +126,7 @@ class LocalEngine(Engine):
     def _collect(self) -> tuple[int, dict[str, int]]:
         time.sleep(self.drain_s)
         after = self._read()
-        self._after = after
+        self._after, self._t_after = after, time.time_ns()
         tx = after[0].tx_packets - self._before[0].tx_packets
         rx = {ep.name: a.rx_packets - b.rx_packets
               for ep, a, b in zip(self.rx, after[1:], self._before[1:], strict=True)}
@@ -139,6 +139,9 @@ class LocalEngine(Engine):
         return Drops(sender=self._sender.failed + after[0].tx_dropped - before[0].tx_dropped,
                      receiver=sum(a.rx_dropped - b.rx_dropped
                                   for a, b in zip(after[1:], before[1:], strict=True)))
+
+    def _window(self) -> tuple[int, int]:
+        return self._t_before, self._t_after
 
     def _warmup(self, rate_pps: float) -> None:
         n = len(self.packets)

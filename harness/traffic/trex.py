@@ -167,8 +167,8 @@ def port_counts(stats: Mapping, tx_port: int, rx_ports: Sequence[int]) -> tuple[
 def port_errors(stats: Mapping, tx_port: int, rx_ports: Sequence[int]) -> Drops:
     """Packets TRex's ports failed to send ('oerrors') or dropped on receipt ('ierrors')."""
     try:
-        sender = _key(stats, tx_port).get("oerrors", 0)
-        receiver = sum(_key(stats, p).get("ierrors", 0) for p in rx_ports)
+        sender = _number(_key(stats, tx_port).get("oerrors")) or 0
+        receiver = sum(_number(_key(stats, p).get("ierrors")) or 0 for p in rx_ports)
     except KeyError as e:
         raise ExtbenchError(f"TRex statistics have no counters for port {e}") from None
     return Drops(sender=int(sender), receiver=int(receiver))

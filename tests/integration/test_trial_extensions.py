@@ -72,7 +72,8 @@ def test_every_action_extension_runs(variants, variant):
     for ext in metadata.load_all():
         if "action" not in ext.roles or ext.placement["mirror"]:
             continue
-        topology = ext.placement["traffic"][0].get("topology", "p2p")
+        topology = next(t.get("topology", "p2p") for t in ext.placement["traffic"]
+                        if t["profile"] == "udp_flows")
         r = trial(variant, ext.name, topology)
         assert r["expressible"] and r["bpf_runs"] > 0 and r["bpf_insns"] > 0, ext.name
         assert r["delivery"] == "correct", (ext.name, r["rx_by_host"])

@@ -38,8 +38,12 @@ def test_no_declared_effect_or_an_overloaded_switch_is_not_scored():
 
 def test_the_entry_for_the_trials_profile_and_topology_is_chosen():
     fw = metadata.load("stateful_fw")
-    assert fw.traffic("fw_mix", "gateway")["delivered"] == 0.6667
-    assert fw.traffic("fw_mix", "p2p") is None
-    assert fw.traffic("udp_flows", "p2p")["delivered"] == 1.0
-    assert metadata.load("dnat").traffic("udp_flows", "p2p") is None
-    assert metadata.load("dnat").traffic("udp_flows", "fanout")["receivers"] == ["h3"]
+    assert fw.traffic("fw_mix", "gateway", ["h1", "h3"])["delivered"] == 0.6667
+    assert fw.traffic("fw_mix", "p2p", ["h2"]) is None
+    assert fw.traffic("udp_flows", "p2p", ["h2"])["delivered"] == 1.0
+    # An entry for any topology holds only where its receivers receive: on gateway, h2
+    # is the sender.
+    assert fw.traffic("udp_flows", "gateway", ["h1", "h3"]) is None
+    dnat = metadata.load("dnat")
+    assert dnat.traffic("udp_flows", "p2p", ["h2"]) is None
+    assert dnat.traffic("udp_flows", "fanout", ["h2", "h3"])["receivers"] == ["h3"]

@@ -141,3 +141,9 @@ def test_program_refuses_send_without_destination(capsys):
         latency.main(["send", "--intf", "lo", "--run-id", "1", "--out", "/dev/null",
                       "--duration", "1"])
     assert "send needs --dst" in capsys.readouterr().err
+
+
+def test_probes_are_counted_within_the_engines_counter_window():
+    probe = latency.LatencyProbe.__new__(latency.LatencyProbe)
+    probe.ends = {"send": {"user_ns": [1, 5, 9]}, "recv": {"user_ns": [2, 6, 10]}}
+    assert probe.counts_within(4, 9) == (2, 1)
