@@ -244,6 +244,7 @@ class Testbed:
         with probe:
             result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
                                      duration_s=duration_s)
+        ovs.check_alive()
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
         ports_after = self._port_drops()
         port_drops = {f"ovs_port_{k}": v - ports_before[k] for k, v in ports_after.items()}

@@ -14,10 +14,25 @@ from functools import partial
 from mininet.log import setLogLevel
 from mininet.net import Mininet
 from mininet.node import OVSSwitch
+from mininet.util import errRun
 
 from harness import PREFIX
 from harness.net.topology import ExtTopo, logical
 from harness.ovs.daemons import OvsInstance
+
+
+class Switch(OVSSwitch):
+    """Mininet's OVSSwitch, whose teardown does not wait on ovs-vswitchd.
+
+    Mininet deletes the bridges with a plain ``ovs-vsctl``, which waits until
+    ovs-vswitchd has reconfigured: forever, if the daemon died during the trial.
+    """
+
+    @classmethod
+    def batchShutdown(cls, switches, run=errRun):  # noqa: N802 (Mininet's API)
+        def no_wait(cmd: str):
+            return run(cmd.replace("ovs-vsctl ", "ovs-vsctl --no-wait --timeout=10 ", 1))
+        return super().batchShutdown(switches, run=no_wait)
 
 
 class Network:
@@ -33,7 +48,7 @@ class Network:
         self._saved_env = dict(os.environ)
         os.environ.update(self.ovs.env())
         try:
-            switch = partial(OVSSwitch, datapath="user", failMode="secure",
+            switch = partial(Switch, datapath="user", failMode="secure",
                              protocols="OpenFlow10,OpenFlow13")
             self.net = Mininet(topo=self.topo, switch=switch, controller=None,
                                autoSetMacs=True, waitConnected=False, build=False)
@@ -61,8 +76,13 @@ class Network:
     def __exit__(self, *exc) -> None:
         try:
             if self.net is not None:
+                names = [s.name for s in self.net.switches]
                 self.net.stop()
                 self.net = None
+                # A bridge's own interface outlives an ovs-vswitchd that died.
+                for name in names:
+                    if os.path.exists(f"/sys/class/net/{name}"):
+                        errRun(f"ip link del {name}")
         finally:
             if self._saved_env is not None:
                 os.environ.clear()

@@ -134,6 +134,15 @@ class OvsInstance:
         self.vsctl("add-br", name, "--", "set", "bridge", name, "datapath_type=netdev",
                    "fail-mode=secure")
 
+    def check_alive(self) -> None:
+        """ExtbenchError naming the daemon and its last words if one has died."""
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                lines = (self.run_dir / f"{name}.stderr").read_text(errors="replace")
+                last = lines.strip().splitlines()[-1] if lines.strip() else "no message"
+                raise ExtbenchError(f"{name} of variant '{self.variant}' died (exit status "
+                                    f"{proc.returncode}): {last}")
+
     def pid(self, name: str = "ovs-vswitchd") -> int:
         """PID of one of the daemons."""
         return self.procs[name].pid
