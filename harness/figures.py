@@ -50,6 +50,14 @@ def _measured(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _throughput(df: pd.DataFrame) -> pd.DataFrame:
+    """Measured trials that say what a variant sustains: rate searches and trials at the
+    engine's maximum rate (not the fixed-rate trials of the correctness and latency runs)."""
+    data = _measured(df)
+    kind = data["trial_kind"] if "trial_kind" in data else pd.Series("fixed", data.index)
+    return data[data["offered_pps"].isna() | (kind != "fixed")]
+
+
 def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6) -> None:
     for variant, g in agg.groupby("variant"):
         g = g.sort_values(x)
@@ -81,14 +89,14 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
 
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Received rate (Mpps) against the number of flows, per variant, without extensions."""
-    data = _measured(df)
+    data = _throughput(df)
     data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
     _rate_vs_flows(data, out, "extension none, p2p", "received (Mpps)")
 
 
 def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against flows per variant with one read-only extension (flow_counter)."""
-    data = _measured(df)
+    data = _throughput(df)
     data = data[(data["extension"].isin(["none", "flow_counter"])) & (data["topology"] == "p2p")]
     data = data[(data["variant"] == "vanilla") | (data["extension"] == "flow_counter")]
     if data[data["extension"] == "flow_counter"].empty:
@@ -98,7 +106,7 @@ def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     """Datapath passes per packet and throughput per variant, per extension (chain of 1)."""
-    data = _measured(df)
+    data = _throughput(df)
     data = data[(data["extension"] != "none") & (data.get("ext_chain", 1) == 1)]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
     if data.empty:
@@ -139,7 +147,7 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
 
 def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against the number of chained extensions (noop), per variant."""
-    data = _measured(df)
+    data = _throughput(df)
     if "ext_chain" not in data:
         data = data.iloc[0:0]
     data = data[data.get("ext_name", pd.Series(dtype=str)) == "noop"]

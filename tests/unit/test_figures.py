@@ -53,3 +53,10 @@ def test_delivery_is_judged_on_fixed_rate_trials_only():
     assert cells.loc["noop · udp_flows", "softflow"] == "correct"
     assert cells.loc["dnat · udp_flows", "oko"] == "not expressible"
     assert figures.delivery_cells(at_max).empty
+
+
+def test_throughput_figures_leave_out_fixed_rate_trials():
+    df = table()
+    fixed = df.assign(offered_pps=20000.0, rx_pps=20000.0)
+    data = figures._throughput(pd.concat([df, fixed], ignore_index=True))
+    assert len(data) == df["expressible"].sum() and (data["rx_pps"] > 20000.0).all()
