@@ -34,6 +34,8 @@ class FirewallMix(UdpFlows):
     Flows differ by the inside's UDP port (sport, sport+1, …), so they must fit below 65536.
     """
 
+    PORT_FLOWS_ONLY = True
+
     def parser(self) -> argparse.ArgumentParser:
         p = super().parser()
         p.add_argument("--peer", type=ipaddress.IPv4Address, default="10.0.0.3",
@@ -41,13 +43,6 @@ class FirewallMix(UdpFlows):
         p.set_defaults(src=ipaddress.IPv4Address("10.0.0.2"),
                        dst=ipaddress.IPv4Address("10.0.0.1"))
         return p
-
-    def parse(self, tunables: list[str]) -> argparse.Namespace:
-        a = super().parse(tunables)
-        if a.sport + a.flows - 1 > 0xFFFF:
-            self.parser().error(f"argument --flows: {a.flows} flows do not fit in the ports "
-                                f"after --sport {a.sport}")
-        return a
 
     def create_streams(self, a: argparse.Namespace) -> list:
         def udp(src, dst, sport, dport):

@@ -41,18 +41,13 @@ class KnockMix(UdpFlows):
     Flows differ by source port (sport, sport+1, …), so they must fit below 65536.
     """
 
+    PORT_FLOWS_ONLY = True
+
     def parser(self) -> argparse.ArgumentParser:
         p = super().parser()
         p.add_argument("--knocker", type=ipaddress.IPv4Address, default="10.0.0.100",
                        help="IPv4 address the knocks come from")
         return p
-
-    def parse(self, tunables: list[str]) -> argparse.Namespace:
-        a = super().parse(tunables)
-        if a.sport + a.flows - 1 > 0xFFFF:
-            self.parser().error(f"argument --flows: {a.flows} flows do not fit in the ports "
-                                f"after --sport {a.sport}")
-        return a
 
     def create_streams(self, a: argparse.Namespace) -> list:
         knocks = Ether() / IP(src=str(a.knocker), dst=str(a.dst)) / UDP(

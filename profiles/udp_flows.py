@@ -43,6 +43,8 @@ class UdpFlows:
     FCS = 4
     MIN_SIZE, MAX_SIZE = 64, 9216
     PPS = 1000  # Nominal rate; TRex's -m and the local engine's rate scale it.
+    #: Flows must differ by port (subclasses whose streams vary ports, not addresses).
+    PORT_FLOWS_ONLY = False
 
     def parser(self) -> argparse.ArgumentParser:
         """The tunables' parser."""
@@ -69,6 +71,9 @@ class UdpFlows:
             p.error("argument --sport/--dport: ports are 0..65535")
         if a.flows < 1 or int(a.src) + a.flows - 1 > 0xFFFFFFFF:
             p.error(f"argument --flows: {a.flows} flows do not fit after --src {a.src}")
+        if self.PORT_FLOWS_ONLY and a.sport + a.flows - 1 > 0xFFFF:
+            p.error(f"argument --flows: {a.flows} flows do not fit in the ports after "
+                    f"--sport {a.sport}")
         return a
 
     def flow_vm(self, a: argparse.Namespace, port_field: str = "UDP.sport",
