@@ -18,6 +18,9 @@ APT_PACKAGES=(
     mininet iproute2 iputils-ping ethtool netsniff-ng tcpreplay tcpdump
     # BPF extensions: compiler and the kernel's verifier as a cross-check.
     clang llvm bpftool
+    # libFuzzer and AddressSanitizer runtimes for the runtime's fuzz harness
+    # (a Recommends of clang's, which --no-install-recommends skips).
+    libclang-rt-14-dev
     # OVS's python flow parser (ovs.flow), which tests/odp.at and tests/ofp-actions.at run.
     python3-netaddr
 )
