@@ -8,6 +8,7 @@ received rate and of the NDR. The goal for vanilla at 1000 flows is a CV of at m
 Needs root and the variant built. Usage:
 
     .venv/bin/python -m benchmarks.stability [--runs 5] [--duration 3] [--port-type afxdp]
+        [--trials-per-rate 3]
 """
 
 import argparse
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--flows", type=int, default=1000)
     p.add_argument("--port-type", default="system", help="system or afxdp")
     p.add_argument("--kind", default="ndr", choices=["ndr", "pdr"])
+    p.add_argument("--trials-per-rate", type=int, default=3,
+                   help="trials per offered rate in the search, majority decides (odd)")
     a = p.parse_args(argv)
     if a.runs < 2:
         p.error("--runs must be at least 2 for a spread")
@@ -47,13 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{a.variant} cannot run {a.extension}: {record['reason']}", file=sys.stderr)
             return 2
         rx.append(record["rx_pps"])
-        found = run_search(spec, kind=a.kind)
+        found = run_search(spec, kind=a.kind, trials_per_rate=a.trials_per_rate)
         if found["search_rate_pps"] is None:
             print(f"run {i}: no rate was within the loss bound", file=sys.stderr)
             return 1
         ndr.append(found["search_rate_pps"])
         print(f"run {i}: max-rate trial rx {rx[-1] / 1e6:.3f} Mpps; {a.kind.upper()} "
-              f"{ndr[-1] / 1e6:.3f} Mpps ({len(found['search_iterations'])} iterations)",
+              f"{ndr[-1] / 1e6:.3f} Mpps ({len(found['search_iterations'])} trials)",
               flush=True)
     for name, values in (("rx rate", rx), (a.kind.upper(), ndr)):
         c = cv(values)

@@ -61,7 +61,7 @@ def _trial(args: argparse.Namespace) -> int:
     with signals_raise():
         if args.cmd == "ndr":
             record = run_search(_spec(args), args.kind, args.loss_bound, args.precision,
-                                args.max_iterations)
+                                args.max_iterations, args.trials_per_rate)
         else:
             record = run_trial(_spec(args))
     if args.out:
@@ -120,7 +120,10 @@ def parser() -> argparse.ArgumentParser:
     nd.add_argument("--loss-bound", type=float, default=None, help="override the bound (%%)")
     nd.add_argument("--precision", type=float, default=0.01,
                     help="stop when the bracket is within this fraction of the max rate")
-    nd.add_argument("--max-iterations", type=int, default=10)
+    nd.add_argument("--max-iterations", type=int, default=10,
+                    help="most offered rates to try (default 10)")
+    nd.add_argument("--trials-per-rate", type=_odd_positive, default=3,
+                    help="trials per offered rate, the majority decides (odd; default 3)")
     for trial_parser in (tr, nd):
         _trial_arguments(trial_parser)
 
@@ -134,6 +137,14 @@ def parser() -> argparse.ArgumentParser:
     for register in EXTRA_PARSERS:
         register(sub)
     return p
+
+
+def _odd_positive(text: str) -> int:
+    """argparse type: an odd positive integer."""
+    value = int(text)
+    if value < 1 or value % 2 == 0:
+        raise argparse.ArgumentTypeError(f"must be odd and positive, not {value}")
+    return value
 
 
 def _trial_arguments(tr: argparse.ArgumentParser) -> None:

@@ -348,23 +348,23 @@ def not_expressible_record(spec: TrialSpec, reason: str) -> dict:
 
 
 def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None = None,
-               precision: float = 0.01, max_iterations: int = 10) -> dict:
+               precision: float = 0.01, max_iterations: int = 10,
+               trials_per_rate: int = 1) -> dict:
     """Search the highest rate within the loss bound on one testbed; return its record.
 
-    The record is that of the fastest valid iteration (or of the first one, if none was
-    valid), with the search's answer (``search_rate_pps``, ``search_rx_pps``) and every
-    iteration's record under ``search_iterations``.
+    The record is that of the answer load's fastest valid trial (or of the first trial, if
+    no load was valid), with the search's answer (``search_rate_pps``, ``search_rx_pps``:
+    medians over that load's trials) and every trial's record under ``search_iterations``.
     """
     skipped = not_expressible(spec)
     if skipped:
         return skipped
     with Testbed(spec) as bed:
         found = search(lambda rate: bed.measure(rate, spec.duration_s), kind, loss_bound_pct,
-                       precision, max_iterations)
-    valid = [r for r in found.iterations if r["valid"]]
-    best = max(valid, key=lambda r: r["tx_pps"]) if valid else found.iterations[0]
-    record = dict(best)
+                       precision, max_iterations, trials_per_rate)
+    record = dict(found.best or found.iterations[0])
     record.update(trial_kind=kind, search_loss_bound_pct=found.loss_bound_pct,
+                  search_trials_per_rate=trials_per_rate,
                   search_rate_pps=found.rate_pps, search_rx_pps=found.rx_pps,
                   search_iterations=[{k: v for k, v in r.items() if k != "spec"}
                                      for r in found.iterations])

@@ -58,6 +58,8 @@ rule trial:
     params:
         args=trial_args,
         # fixed: one trial at the rate in the path; ndr/pdr: a rate search (from the max).
-        command="trial" if config["trial_kind"] == "fixed" else f"ndr --kind {config['trial_kind']}",
+        command="trial" if config["trial_kind"] == "fixed" else (
+            f"ndr --kind {config['trial_kind']} "
+            f"--trials-per-rate {config['search_trials_per_rate']}"),
     shell:
         ".venv/bin/extbench {params.command} {params.args} --out {output} > {log} 2>&1"

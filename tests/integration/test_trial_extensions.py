@@ -39,14 +39,7 @@ def test_passes_per_packet(variants, variant, extension, passes):
     assert r["ovs_log_problems"] == []
 
 
-OKO_CRASH = pytest.mark.xfail(
-    reason="open bug (issue 6): oko's ovs-vswitchd aborts with heap corruption "
-           "(malloc(): mismatching next->prev_size) in about a third of these trials, "
-           "when a filter's result varies between packets", strict=False)
-
-
-@pytest.mark.parametrize("variant", [pytest.param("oko", marks=OKO_CRASH), "softflow",
-                                     "verifier"])
+@pytest.mark.parametrize("variant", ["oko", "softflow", "verifier"])
 @pytest.mark.parametrize("extension, profile, topology", [
     ("stateful_fw", "fw_mix", "gateway"), ("port_knock", "knock_mix", "p2p")])
 def test_stateful_extensions_deliver_what_their_metadata_says_across_cache_states(

@@ -67,6 +67,26 @@ def test_max_rate_trial(vanilla, tmp_path):
     assert our_leftovers() == []
 
 
+def test_rate_search_keeps_every_trial(vanilla, tmp_path):
+    out = tmp_path / "r.json"
+    p = subprocess.run([*EXTBENCH, "ndr", "--variant", vanilla, "--flows", "100",
+                        "--duration", "1", "--max-iterations", "3", "--trials-per-rate", "3",
+                        "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    record = json.loads(out.read_text())
+    trials = record["search_iterations"]
+    assert record["trial_kind"] == "ndr" and record["search_trials_per_rate"] == 3
+    assert trials[0]["offered_pps"] is None  # The first load is the engine's maximum.
+    loads = {t["search_iteration"] for t in trials}
+    assert 1 <= len(loads) <= 3 and 2 * len(loads) <= len(trials) <= 3 * len(loads)
+    for t in trials:
+        assert t["valid"] == (t["loss_pct"] == 0)
+    if record["search_rate_pps"] is not None:
+        answer = [t for t in trials if t["rate_valid"]]
+        assert answer and record["tx_pps"] in [t["tx_pps"] for t in answer]
+    assert our_leftovers() == []
+
+
 @pytest.mark.parametrize("args, message", [
     (["--variant", "nope"], "unknown variant 'nope'"),
     (["--variant", "vanilla", "--topology", "nope"], "unknown topology 'nope'"),

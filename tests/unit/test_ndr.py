@@ -36,3 +36,40 @@ def test_pdr_tolerates_small_loss_ndr_does_not():
 def test_iteration_limit():
     r = search(model(613.0), max_iterations=4)
     assert len(r.iterations) == 4
+
+
+def flaky(capacity: float, fail_every: int, engine_max: float = 1000.0):
+    """A switch of known capacity whose every 'fail_every'-th trial loses a packet."""
+    count = 0
+
+    def measure(rate):
+        nonlocal count
+        count += 1
+        offered = engine_max if rate is None else rate
+        rx = min(offered, capacity) - (1 if count % fail_every == 0 else 0)
+        return {"tx_pps": offered, "rx_pps": rx, "loss_pct": 100 * (offered - rx) / offered}
+    return measure
+
+
+def test_majority_outvotes_a_spurious_failure():
+    # Single trials: one spurious failure near the top pins the answer far below capacity.
+    single = search(flaky(613.0, fail_every=3), max_iterations=20)
+    voted = search(flaky(613.0, fail_every=3), max_iterations=20, trials_per_rate=3)
+    assert voted.rate_pps == pytest.approx(613.0, abs=10.0) and voted.rate_pps <= 613.0
+    assert single.rate_pps < voted.rate_pps - 10.0
+
+
+def test_each_load_stops_once_its_majority_is_known():
+    r = search(model(613.0), max_iterations=20, trials_per_rate=3)
+    per_load: dict[int, list[dict]] = {}
+    for t in r.iterations:
+        per_load.setdefault(t["search_iteration"], []).append(t)
+    # A switch without noise: two agreeing trials decide every load.
+    assert all(len(ts) == 2 for ts in per_load.values())
+    assert all(t["rate_valid"] == t["valid"] for t in r.iterations)
+    assert r.best is not None and r.best["tx_pps"] == r.rate_pps
+
+
+def test_even_trials_per_rate_is_refused():
+    with pytest.raises(ValueError, match="odd"):
+        search(model(613.0), trials_per_rate=2)
