@@ -9,6 +9,7 @@ stop the network → stop the daemons. Inputs are checked before anything is cre
 import contextlib
 import os
 import re
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from harness.ovs.build import manifest_sha256
 from harness.ovs.daemons import OvsInstance
 from harness.ovs.variant import load_variant
 from harness.placement import ExtensionUse, NotExpressible, render, role_on
+from harness.proc import run_checked
 from harness.provenance import config_hash, provenance
 from harness.traffic import get_engine
 from harness.traffic.endpoint import MininetEndpoint
@@ -79,6 +81,9 @@ def check_prerequisites() -> None:
     """Root is needed for Mininet, network namespaces and the datapath's raw sockets."""
     if os.geteuid() != 0:
         raise ExtbenchError("trials need root (Mininet, network namespaces): run as root")
+    for tool in ("ip", "ss"):
+        if shutil.which(tool) is None:
+            raise ExtbenchError(f"trials need '{tool}' (iproute2): run make setup")
 
 
 def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
@@ -182,6 +187,10 @@ class Testbed:
                 raise ExtbenchError(f"{port_type} ports did not come up on a PMD thread")
             time.sleep(0.2)
 
+    def _socket_drops(self) -> int:
+        """Packets dropped so far at ovs-vswitchd's packet sockets (full receive buffers)."""
+        return stats.parse_socket_drops(run_checked(["ss", "-0", "-m", "-p"]), self.ovs.pid())
+
     def _install(self) -> None:
         """Install the OpenFlow tables and compile the profile for this topology."""
         topo, net = self.topo, self.net
@@ -237,6 +246,7 @@ class Testbed:
         cov_before = stats.parse_coverage(ovs.appctl("coverage/show"))
         cpu_before = vswitchd_cpu_s(ovs.pid())
         ports_before = self._port_drops()
+        sockets_before = self._socket_drops()
         bpf_before = self.bpf.show() if self.ext else []
         # The latency probe (optional) runs beside the load, from the sender to receiver 1.
         probe = (LatencyProbe(self.tx, self.rx[0], self.spec.latency_pps, duration_s + 60)
@@ -247,6 +257,7 @@ class Testbed:
         ovs.check_alive()
         cpu = vswitchd_cpu_s(ovs.pid()) - cpu_before
         ports_after = self._port_drops()
+        socket_drops = self._socket_drops() - sockets_before
         port_drops = {f"ovs_port_{k}": v - ports_before[k] for k, v in ports_after.items()}
         bpf = bpf_deltas(bpf_before, self.bpf.show() if self.ext else [])
         pmd = stats.sum_pmd_stats(ovs.appctl("dpif-netdev/pmd-stats-show"))
@@ -259,7 +270,7 @@ class Testbed:
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
-        record.update(port_drops)
+        record.update(port_drops, ovs_socket_drops=socket_drops)
         if self.spec.latency_pps:
             record.update(probe.result())
         if self.ext is not None:

@@ -80,3 +80,23 @@ def parse_port_drops(text: str) -> dict[str, int]:
         total[f"{direction}_dropped"] += int(drop) if drop != "?" else 0
         total[f"{direction}_errors"] += int(errs) if errs != "?" else 0
     return total
+
+
+_SS_DROPS = re.compile(r"skmem:\([^)]*\bd(\d+)\)")
+
+
+def parse_socket_drops(text: str, pid: int) -> int:
+    """Packets dropped by the sockets of process 'pid' (``ss -0 -m -p``: skmem's d).
+
+    A packet socket's drop count grows when a packet arrives at a full receive buffer:
+    for ovs-vswitchd's system ports, packets that reached the port but that OVS did not
+    read in time. ``ss`` prints each socket on a line of its own followed by indented
+    detail lines, where skmem is.
+    """
+    total, ours = 0, False
+    for line in text.splitlines():
+        if line and not line[0].isspace():
+            ours = f",pid={pid}," in line
+        if ours:
+            total += sum(int(d) for d in _SS_DROPS.findall(line))
+    return total

@@ -47,3 +47,18 @@ def test_port_drops_are_summed_over_ports():
     text = (DATA / "dump-ports.txt").read_text()
     assert stats.parse_port_drops(text) == {"rx_dropped": 5, "rx_errors": 0,
                                             "tx_dropped": 7, "tx_errors": 0}
+
+
+def test_socket_drops_of_one_process():
+    text = (DATA / "ss-packet-sockets.txt").read_text()
+    assert stats.parse_socket_drops(text, 26899) == 298
+    assert stats.parse_socket_drops(text, 2689) == 0  # Another process (a prefix of it).
+
+
+def test_socket_drops_on_detail_lines():
+    # With -e, ss puts skmem on an indented line after the socket's own.
+    text = ('p_raw 0 0 *:xbs1-eth1 * users:(("ovs-vswitchd",pid=7,fd=37)) ino:1 sk:2\n'
+            "\tver:0 cpy_thresh:0 flags( running auxdata ) skmem:(r0,rb212992,t0,o176,bl0,d135)\n"
+            'p_raw 0 0 *:eth0 * users:(("other",pid=8,fd=5)) ino:3 sk:4\n'
+            "\tver:0 skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d7)\n")
+    assert stats.parse_socket_drops(text, 7) == 135

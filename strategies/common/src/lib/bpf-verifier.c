@@ -215,6 +215,8 @@ struct verifier {
 
     struct range_list reads;
     struct range_list writes;
+    size_t first_write;         /* Lowest 'pc' that wrote the packet, or
+                                 * SIZE_MAX. */
 
     struct id_pair *idmap;      /* Used while comparing states. */
     size_t n_idmap;
@@ -958,6 +960,9 @@ check_pkt_access(struct verifier *v, const struct state *st, int regno,
     }
     if (r->type == REG_PKT) {
         ranges_add(write ? &v->writes : &v->reads, lo, hi);
+        if (write) {
+            v->first_write = MIN(v->first_write, v->pc);
+        }
     }
     return 0;
 }
@@ -2940,6 +2945,7 @@ explore_reset(struct verifier *v)
     v->n_pending = 0;
     v->processed = 0;
     v->reads.n = v->writes.n = 0;
+    v->first_write = SIZE_MAX;
     free(v->error);
     v->error = NULL;
 }
@@ -2982,6 +2988,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     }
 
     memset(&v, 0, sizeof v);
+    v.first_write = SIZE_MAX;
     v.insns = insns;
     v.n_insns = n_insns;
     v.maps = maps;
@@ -3021,6 +3028,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     if (!err) {
         ranges_export(&v.reads, &verdict->reads, &verdict->n_reads);
         ranges_export(&v.writes, &verdict->writes, &verdict->n_writes);
+        verdict->first_write_insn = v.first_write;
     } else {
         *errorp = v.error ? v.error : xstrdup("insn 0: verifier error");
         v.error = NULL;

@@ -71,6 +71,9 @@ struct bpf_verdict {
     size_t n_reads;
     struct bpf_range *writes;
     size_t n_writes;
+    size_t first_write_insn;    /* If n_writes > 0: index of the first
+                                 * instruction that may write the packet, for
+                                 * error messages. */
 };
 
 void bpf_init(void);
