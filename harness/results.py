@@ -12,7 +12,8 @@ from harness.records import read_record
 #: Columns that identify a configuration; repetitions of one configuration differ in 'rep'.
 CONFIG_COLUMNS = ["variant", "topology", "profile", "extension", "flows", "pkt_size",
                   "offered_pps"]
-NESTED = ["spec", "rx_by_host", "datapath_drops", "ovs_log_problems"]
+NESTED = ["spec", "rx_by_host", "datapath_drops", "ovs_log_problems", "bpf_programs",
+          "search_iterations"]
 
 
 def tidy_table(record_paths: Iterable[str | Path]) -> pd.DataFrame:

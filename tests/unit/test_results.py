@@ -23,6 +23,14 @@ def test_tidy_table_one_row_per_record(tmp_path):
     assert json.loads(df.loc[0, "spec"]) == {"variant": "vanilla"}
 
 
+def test_tidy_table_keeps_a_search_s_trials_as_json(tmp_path):
+    record = _record("vanilla", 10, 0, 100.0)
+    record["search_iterations"] = [{"tx_pps": 200.0, "valid": False, "rx_by_host": {"h2": 1}}]
+    write_record(tmp_path / "0.json", record)
+    df = tidy_table([tmp_path / "0.json"])
+    assert json.loads(df.loc[0, "search_iterations"])[0]["rx_by_host"] == {"h2": 1}
+
+
 def test_aggregate_median_ci_cv(tmp_path):
     paths = []
     for i, rx in enumerate([100.0, 110.0, 90.0]):
