@@ -15,6 +15,7 @@ import argparse
 import statistics
 import sys
 
+from harness.cli import odd_positive
 from harness.trial import TrialSpec, run_search, run_trial
 
 GOAL_CV = 0.03
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--flows", type=int, default=1000)
     p.add_argument("--port-type", default="system", help="system or afxdp")
     p.add_argument("--kind", default="ndr", choices=["ndr", "pdr"])
-    p.add_argument("--trials-per-rate", type=int, default=3,
+    p.add_argument("--trials-per-rate", type=odd_positive, default=3,
                    help="trials per offered rate in the search, majority decides (odd)")
     a = p.parse_args(argv)
     if a.runs < 2:

@@ -122,7 +122,7 @@ def parser() -> argparse.ArgumentParser:
                     help="stop when the bracket is within this fraction of the max rate")
     nd.add_argument("--max-iterations", type=int, default=10,
                     help="most offered rates to try (default 10)")
-    nd.add_argument("--trials-per-rate", type=_odd_positive, default=3,
+    nd.add_argument("--trials-per-rate", type=odd_positive, default=3,
                     help="trials per offered rate, the majority decides (odd; default 3)")
     for trial_parser in (tr, nd):
         _trial_arguments(trial_parser)
@@ -139,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _odd_positive(text: str) -> int:
+def odd_positive(text: str) -> int:
     """argparse type: an odd positive integer."""
     value = int(text)
     if value < 1 or value % 2 == 0:
