@@ -7,6 +7,7 @@ stop the network → stop the daemons. Inputs are checked before anything is cre
 """
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -19,9 +20,11 @@ from harness.bpf import metadata
 from harness.bpf.compile import compile_extension
 from harness.bpf.metadata import Extension
 from harness.bpf.ovs import BpfControl
+from harness.dpdk import FILE_PREFIX, hugepages
 from harness.errors import ExtbenchError
 from harness.flows import forwarding_flows
 from harness.ndr import search
+from harness.net import dpdk as dpdk_net
 from harness.net.network import Network
 from harness.net.topology import make_topology
 from harness.ovs import stats
@@ -32,6 +35,7 @@ from harness.placement import ExtensionUse, NotExpressible, render, role_on
 from harness.proc import run_checked
 from harness.provenance import config_hash, provenance
 from harness.traffic import get_engine
+from harness.traffic.dpdk import DpdkEngine
 from harness.traffic.endpoint import MininetEndpoint
 from harness.traffic.latency import LatencyProbe
 from harness.traffic.profile import compile_streams
@@ -42,8 +46,20 @@ ALLOWED_LOG: tuple[str, ...] = ()
 #: its multi-program dispatcher and OVS falls back to loading its own XDP program.
 AFXDP_ALLOWED_LOG = (r"netdev_afxdp\|ERR\|setrlimit\(RLIMIT_MEMLOCK\) failed",
                      r"netdev_afxdp\|WARN\|libbpf: ")
-#: Port types a trial can give the switches' ports (OVS interface types).
-PORT_TYPES = ("system", "afxdp")
+#: Port types a trial can give the switches' ports: system (AF_PACKET, kernel), afxdp
+#: (a PMD thread, kernel still in the path), dpdk (vhost-user to the DPDK engine, no
+#: kernel; harness.net.dpdk).
+PORT_TYPES = ("system", "afxdp", "dpdk")
+#: With dpdk ports, OVS reports each vhost-user connection and its negotiation at INFO,
+#: but a client port that finds no server yet (the engine starts after the ports) and a
+#: peer that leaves at teardown are WARN/ERR lines of the vhost library.
+DPDK_ALLOWED_LOG = (r"dpdk\|(WARN|ERR)\|VHOST_CONFIG: \(.*\.sock\) "
+                    r"(failed to connect|vhost-user client: socket created)",
+                    r"dpdk\|(WARN|ERR)\|VHOST_CONFIG: \(.*\.sock\) .*(recvmsg failed|"
+                    r"vhost peer closed|Failed to recv msg header)",
+                    r"dpdk\|WARN\|EAL: No free 1048576 kB hugepages",
+                    r"dpdk\|WARN\|TELEMETRY: No legacy callbacks")
+_OVS_PREFIXES = itertools.count()
 #: How far delivery may be from the expected fraction of the sent packets (loss allowance).
 DELIVERY_TOLERANCE = 0.02
 
@@ -155,21 +171,40 @@ class Testbed:
 
     def __enter__(self) -> "Testbed":
         try:
-            self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant,
-                                                             cpus=self.switch_cpus))
-            if self.spec.port_type == "afxdp":
-                # One PMD thread, on the last core, polls every afxdp port.
-                last_core = max(os.sched_getaffinity(0))
-                self.ovs.vsctl("set", "Open_vSwitch", ".",
-                               f"other_config:pmd-cpu-mask={1 << last_core:#x}")
-            self.net = self._stack.enter_context(Network(self.ovs, self.topo))
-            if self.spec.port_type != "system":
-                self._set_port_type(self.spec.port_type)
+            if self.spec.port_type == "dpdk":
+                self._enter_dpdk()
+            else:
+                self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant,
+                                                                 cpus=self.switch_cpus))
+                if self.spec.port_type == "afxdp":
+                    # One PMD thread, on the last core, polls every afxdp port.
+                    last_core = max(os.sched_getaffinity(0))
+                    self.ovs.vsctl("set", "Open_vSwitch", ".",
+                                   f"other_config:pmd-cpu-mask={1 << last_core:#x}")
+                self.net = self._stack.enter_context(Network(self.ovs, self.topo))
+                if self.spec.port_type != "system":
+                    self._set_port_type(self.spec.port_type)
             self._install()
         except BaseException:
             self._stack.close()
             raise
         return self
+
+    def _enter_dpdk(self) -> None:
+        """Hugepages, OVS with DPDK (PMD on the last CPU, the rest on the first), the
+        network with its ports re-typed, and the DPDK engine standing in for the hosts."""
+        cpus = sorted(os.sched_getaffinity(0))
+        first, last = cpus[0], cpus[-1]
+        n_hosts = len(self.topo.hosts())
+        self._stack.enter_context(hugepages.reserved(dpdk_net.hugepage_mb(n_hosts)))
+        prefix = f"{FILE_PREFIX}{os.getpid()}-ovs{next(_OVS_PREFIXES)}"
+        self.ovs = self._stack.enter_context(OvsInstance(
+            self.spec.variant, cpus={first},
+            other_config=dpdk_net.ovs_other_config(prefix, first, last)))
+        self.net = self._stack.enter_context(Network(self.ovs, self.topo))
+        self.dpdk = self._stack.enter_context(dpdk_net.DpdkPorts(self.ovs, self.net, first))
+        assert self.dpdk.process is not None
+        self.engine = DpdkEngine(self.dpdk.process, self.spec.latency_pps)
 
     def __exit__(self, *exc) -> None:
         self._stack.close()
@@ -211,8 +246,12 @@ class Testbed:
             self.ovs.ofctl("add-flows", switch, "-", input_lines=flows)
         self.streams = compile_streams(self.spec.profile,
                                        self.spec.tunables(sender.IP(), receivers[0].IP()))
-        self.tx = MininetEndpoint(sender)
-        self.rx = [MininetEndpoint(h) for h in receivers]
+        if self.spec.port_type == "dpdk":
+            self.tx = self.dpdk.ports[topo.sender]
+            self.rx = [self.dpdk.ports[r] for r in topo.receivers]
+        else:
+            self.tx = MininetEndpoint(sender)
+            self.rx = [MininetEndpoint(h) for h in receivers]
 
     def _probes(self, probe, extension, result) -> dict[str, int]:
         """Latency probes among the counted packets, to discount from delivery.
@@ -221,7 +260,11 @@ class Testbed:
         probe beyond recognition or send it elsewhere, and then probes share the fate of
         the profile's packets (every writer passes them all), so nothing is discounted.
         """
-        if not self.spec.latency_pps or extension.writes_packet or not result.window_ns:
+        if not self.spec.latency_pps or extension.writes_packet:
+            return {}
+        if isinstance(self.engine, DpdkEngine):
+            return self.engine.probes()
+        if not result.window_ns:
             return {}
         sent, received = probe.counts_within(*result.window_ns)
         return {"sent": sent, self.rx[0].name: received}
@@ -250,7 +293,8 @@ class Testbed:
         bpf_before = self.bpf.show() if self.ext else []
         # The latency probe (optional) runs beside the load, from the sender to receiver 1.
         probe = (LatencyProbe(self.tx, self.rx[0], self.spec.latency_pps, duration_s + 60)
-                 if self.spec.latency_pps else contextlib.nullcontext())
+                 if self.spec.latency_pps and not isinstance(self.engine, DpdkEngine)
+                 else contextlib.nullcontext())
         with probe:
             result = self.engine.run(self.streams, tx=self.tx, rx=self.rx, rate_pps=rate_pps,
                                      duration_s=duration_s)
@@ -266,13 +310,15 @@ class Testbed:
         cov_after = stats.parse_coverage(ovs.appctl("coverage/show"))
         drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
                  if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
-        allowed = AFXDP_ALLOWED_LOG if self.spec.port_type == "afxdp" else ()
+        allowed = {"afxdp": AFXDP_ALLOWED_LOG, "dpdk": DPDK_ALLOWED_LOG}.get(
+            self.spec.port_type, ())
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
         record.update(port_drops, ovs_socket_drops=socket_drops)
         if self.spec.latency_pps:
-            record.update(probe.result())
+            record.update(self.engine.latency if isinstance(self.engine, DpdkEngine)
+                          else probe.result())
         if self.ext is not None:
             use, extension, role = self.ext
             expected = extension.traffic(self.spec.profile, self.spec.topology,
@@ -403,6 +449,7 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,
         "sender_drops": result.sender_drops, "receiver_drops": result.receiver_drops,
+        "ring_full": result.ring_full,
         "rx_by_host": result.rx_by_endpoint,
         "ovs_pkts": pmd["packets"], "recirculations": pmd["recirculations"],
         "passes_per_pkt": pmd["passes_per_pkt"],

@@ -1,5 +1,6 @@
 # Build every variant the config uses from the OVS tarball plus its layers.
 from harness import paths
+from harness.ovs.build import CONFIGURE_FLAGS
 from harness.ovs.variant import load_variant
 
 
@@ -21,6 +22,9 @@ rule build_variant:
         "logs/build_variant/{variant}.log",
     benchmark:
         "logs/benchmarks/build_variant/{variant}.tsv"
+    params:
+        # A change of configure flags makes the builds outdated (Snakemake's params trigger).
+        configure_flags=" ".join(CONFIGURE_FLAGS),
     threads: 2
     shell:
         ".venv/bin/extbench build {wildcards.variant} --jobs {threads} > {log} 2>&1"

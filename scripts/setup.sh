@@ -21,6 +21,9 @@ APT_PACKAGES=(
     # libFuzzer and AddressSanitizer runtimes for the runtime's fuzz harness
     # (a Recommends of clang's, which --no-install-recommends skips).
     libclang-rt-14-dev
+    # The dpdk port type: OVS is configured --with-dpdk=shared against Debian's DPDK
+    # 22.11, and the DPDK engine (harness/traffic/dpdk/) is built against it.
+    dpdk dpdk-dev libdpdk-dev
     # OVS's python flow parser (ovs.flow), which tests/odp.at and tests/ofp-actions.at run.
     python3-netaddr
 )

@@ -15,11 +15,13 @@ import sys
 from pathlib import Path
 
 from harness import paths
+from harness.dpdk.build import dpdk_version
 from harness.errors import CommandError, ExtbenchError
 from harness.ovs.variant import Variant, load_variant, sha256_file
 from harness.proc import run, run_checked
 
-CONFIGURE_FLAGS = ["--enable-afxdp", "--disable-ssl"]
+#: Every variant serves system, afxdp and dpdk ports (DPDK 22.11 from Debian, linked shared).
+CONFIGURE_FLAGS = ["--enable-afxdp", "--with-dpdk=shared", "--disable-ssl"]
 STAMP = ".extbench-inputs.json"
 
 
@@ -84,7 +86,7 @@ def apply_patch(patch: Path, tree: Path, git_dir: Path | None = None) -> None:
 def materialize(variant: Variant, force: bool = False) -> Path:
     """Make build/src/<variant> hold the tarball plus the variant's layers; return it."""
     tree = tree_dir(variant.name)
-    want = variant.inputs_sha256()
+    want = tree_inputs(variant)
     stamp = tree / STAMP
     if not force and stamp.exists() and json.loads(stamp.read_text()) == want:
         copy_src_files(variant, tree)
@@ -104,9 +106,16 @@ def materialize(variant: Variant, force: bool = False) -> Path:
     return tree
 
 
+def tree_inputs(variant: Variant) -> dict[str, str]:
+    """What a tree is made from: the variant's inputs and the configure flags (a change of
+    flags re-creates the tree, so that configure runs again)."""
+    return {**variant.inputs_sha256(), "configure_flags": " ".join(CONFIGURE_FLAGS)}
+
+
 def write_stamp(variant: Variant, tree: Path) -> None:
     """Record which inputs the tree was made from."""
-    (tree / STAMP).write_text(json.dumps(variant.inputs_sha256(), indent=1, sort_keys=True))
+    (tree / STAMP).write_text(json.dumps(tree_inputs(variant), indent=1, sort_keys=True))
+
 
 
 def compile_and_install(variant: Variant, tree: Path, jobs: int) -> None:
@@ -132,6 +141,7 @@ def write_manifest(variant: Variant) -> Path:
         "compiler": gcc.splitlines()[0] if gcc else "unknown",
         "cc": "ccache gcc",
         "configure_flags": CONFIGURE_FLAGS,
+        "dpdk_version": dpdk_version(),
         "vswitchd_sha256": sha256_file(prefix / "sbin" / "ovs-vswitchd"),
         "machine": platform.machine(),
     }
@@ -145,9 +155,10 @@ def write_manifest(variant: Variant) -> Path:
 def build(name: str, jobs: int = 2, force: bool = False) -> Path:
     """Build and install variant 'name'; return the manifest's path."""
     variant = load_variant(name)
-    for tool in ("gcc", "ccache", "make", "git"):
+    for tool in ("gcc", "ccache", "make", "git", "pkg-config"):
         if shutil.which(tool) is None:
             raise ExtbenchError(f"'{tool}' not found: run make setup")
+    dpdk_version()
     tree = materialize(variant, force=force)
     print(f"building {name} in {tree}", file=sys.stderr)
     compile_and_install(variant, tree, jobs)

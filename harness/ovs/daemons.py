@@ -29,9 +29,12 @@ class OvsInstance:
     """ovsdb-server + ovs-vswitchd of one variant; use as a context manager."""
 
     def __init__(self, variant: str, vswitchd_args: tuple[str, ...] = (),
-                 cpus: set[int] | None = None):
-        """variant: the build to run; cpus: CPUs for every daemon thread (None: any)."""
+                 cpus: set[int] | None = None, other_config: dict[str, str] | None = None):
+        """variant: the build to run; cpus: CPUs for every daemon thread (None: any);
+        other_config: Open_vSwitch other_config keys set before ovs-vswitchd starts (those
+        that need a restart, e.g. dpdk-init)."""
         self.variant, self.cpus = variant, cpus
+        self.other_config = other_config or {}
         self.prefix = paths.install_dir(variant)
         self.manifest_sha256 = manifest_sha256(variant)
         self.vswitchd_args = vswitchd_args
@@ -83,12 +86,19 @@ class OvsInstance:
             "-vconsole:off"])
         self._wait_for(lambda: Path(f"{run}/db.sock").exists(), "ovsdb-server socket")
         self.vsctl("--no-wait", "init")
+        if self.other_config:
+            self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
+                       *(f"other_config:{k}={v}" for k, v in self.other_config.items()))
         self._spawn("ovs-vswitchd", [
             str(self.prefix / "sbin" / "ovs-vswitchd"), self.db_sock,
             f"--pidfile={run}/ovs-vswitchd.pid", f"--unixctl={run}/ovs-vswitchd.ctl",
             f"--log-file={run}/ovs-vswitchd.log", "-vconsole:off", *self.vswitchd_args])
         self._wait_for(lambda: Path(f"{run}/ovs-vswitchd.ctl").exists(), "ovs-vswitchd control")
         self.appctl("version")
+        if self.other_config.get("dpdk-init") == "true":
+            self._wait_for(lambda: self.vsctl("get", "Open_vSwitch", ".",
+                                              "dpdk_initialized").strip() == "true",
+                           "DPDK initialisation of ovs-vswitchd")
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         """Start a daemon in the foreground, in its own process group."""

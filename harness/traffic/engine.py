@@ -33,6 +33,8 @@ class TrafficResult:
     loss_pct: 100 × (tx_pkts − rx_pkts) / tx_pkts; negative if receivers counted more
     sender_drops: packets the sender failed to send or its interface dropped
     receiver_drops: packets the receivers' interfaces dropped on arrival, in total
+    ring_full: packets the switch's receive ring refused (dpdk engine; see
+        ``harness.traffic.dpdk``), 0 where the engine cannot tell
     window_ns: wall-clock times (ns, CLOCK_REALTIME) of the counter readings the counts
         are differences of, if the engine reads counters on this machine (else None)
     """
@@ -48,6 +50,7 @@ class TrafficResult:
     loss_pct: float
     sender_drops: int = 0
     receiver_drops: int = 0
+    ring_full: int = 0
     window_ns: tuple[int, int] | None = None
 
     @classmethod
@@ -65,7 +68,8 @@ class TrafficResult:
                    tx_pps=tx_pkts / duration_s, rx_pps=rx_pkts / duration_s,
                    loss_pct=100.0 * (tx_pkts - rx_pkts) / tx_pkts,
                    sender_drops=(drops or Drops()).sender,
-                   receiver_drops=(drops or Drops()).receiver, window_ns=window_ns)
+                   receiver_drops=(drops or Drops()).receiver,
+                   ring_full=(drops or Drops()).ring_full, window_ns=window_ns)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Drops:
 
     sender: int = 0
     receiver: int = 0
+    ring_full: int = 0
 
 
 class Engine:

@@ -124,8 +124,14 @@ def summarize(tx_ns: Mapping[int, int], rx_ns: Mapping[int, int], sent: int) -> 
     lat_probes_sent / _received / _lost: counted by the sender and the receiver
     lat_samples: probes with both timestamps (what the latency figures describe)
     """
-    received = len(rx_ns)
-    lat = sorted((rx_ns[s] - tx_ns[s]) / 1000.0 for s in rx_ns if s in tx_ns)
+    lat = [(rx_ns[s] - tx_ns[s]) / 1000.0 for s in rx_ns if s in tx_ns]
+    return summarize_latencies(lat, sent, len(rx_ns))
+
+
+def summarize_latencies(lat_us: list[float], sent: int, received: int) -> dict:
+    """The probe's record fields from the latencies of the timed probes (µs); see
+    ``summarize``."""
+    lat = sorted(lat_us)
     out = {"lat_probes_sent": sent, "lat_probes_received": received,
            "lat_probes_lost": sent - received, "lat_samples": len(lat)}
     keys = ("lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us")

@@ -68,17 +68,25 @@ def port_packet(s: CompiledStream, src_mac: str, dst_mac: str) -> bytes:
     return bytes(pkt)
 
 
-def cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
-          max_packets: int = fieldengine.MAX_PACKETS) -> list[bytes]:
-    """The packets to loop over: each enabled stream's period, mixed by rate."""
+def stream_cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+                 max_packets: int = fieldengine.MAX_PACKETS) -> list[tuple[int, bytes]]:
+    """The packets to loop over, each with its stream's index: each enabled stream's
+    period, mixed by rate."""
     enabled = [s for s in streams if s.json.get("enabled", True)]
     if not enabled:
         raise ExtbenchError("every stream of the profile is disabled")
     for s in enabled:
         check_stream(s)
-    cycles = [fieldengine.expand(port_packet(s, src_mac, dst_mac), s.instructions, s.vm,
-                                 s.json.get("random_seed", 0), max_packets) for s in enabled]
+    cycles = [[(s.index, p) for p in fieldengine.expand(
+        port_packet(s, src_mac, dst_mac), s.instructions, s.vm, s.json.get("random_seed", 0),
+        max_packets)] for s in enabled]
     return mix.mix(cycles, [s.pps for s in enabled], max_packets)
+
+
+def cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+          max_packets: int = fieldengine.MAX_PACKETS) -> list[bytes]:
+    """The packets to loop over: each enabled stream's period, mixed by rate."""
+    return [p for _, p in stream_cycle(streams, src_mac, dst_mac, max_packets)]
 
 
 class LocalEngine(Engine):

@@ -9,10 +9,13 @@ are spread evenly through the list.
 """
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from harness.errors import ExtbenchError
 
 TOLERANCE = 0.01
+#: A packet, or anything that stands for one (a packet with its stream's index).
+P = TypeVar("P")
 
 
 def shares(periods: Sequence[int], rates: Sequence[float], max_packets: int,
@@ -40,14 +43,13 @@ def shares(periods: Sequence[int], rates: Sequence[float], max_packets: int,
         k += 1.0
 
 
-def interleave(cycles: Sequence[Sequence[bytes]], counts: Sequence[int]) -> list[bytes]:
+def interleave(cycles: Sequence[Sequence[P]], counts: Sequence[int]) -> list[P]:
     """One list where stream i appears counts[i] times, evenly spread, in its own order."""
     slots = sorted(((j + 0.5) / n, i, j) for i, n in enumerate(counts) for j in range(n))
     return [cycles[i][j % len(cycles[i])] for _, i, j in slots]
 
 
-def mix(cycles: Sequence[Sequence[bytes]], rates: Sequence[float],
-        max_packets: int) -> list[bytes]:
+def mix(cycles: Sequence[Sequence[P]], rates: Sequence[float], max_packets: int) -> list[P]:
     """The mixed cycle of several streams' cycles at their relative 'rates'."""
     if len(cycles) == 1:
         return list(cycles[0])

@@ -1,0 +1,658 @@
+/*
+ * xb-dpdk-engine: the DPDK traffic engine of extbench.
+ *
+ * One process, one lcore.  Its ports are the virtual devices given to the
+ * EAL (--vdev), in order: port 0, 1, ...  In a trial each port is a
+ * virtio-user device whose vhost-user peer is an OVS dpdkvhostuserclient
+ * port, so no packet crosses the kernel.  The process is driven by commands
+ * on stdin, one per line, and answers each with one JSON line on stdout:
+ *
+ *   load FILE             the packets to send, in sending order: "XBPK", a
+ *                         u32 count, then per packet u16 stream, u16 length
+ *                         and the bytes (little endian)
+ *   probe FILE OFFSET     a latency probe template (same format, one packet);
+ *                         each probe carries "XBLT", a sequence number and its
+ *                         TSC send time at byte OFFSET
+ *   capture PORT N FILE   the next run writes the first N packets received on
+ *                         PORT to FILE (pcap)
+ *   run TX RATE DURATION PROBE_PPS
+ *                         send the loaded packets in a loop from port TX for
+ *                         DURATION seconds, paced at RATE packets/s (0: as fast
+ *                         as the port takes them), with PROBE_PPS probes/s
+ *                         (0: none); receive on every port meanwhile and until
+ *                         no packet arrived for DRAIN_MS after sending stopped
+ *   warmup TX RATE        send each loaded packet once, paced at RATE
+ *   listen DURATION       receive only, for DURATION seconds (then drain)
+ *   stats                 every port's DPDK counters
+ *   quit
+ *
+ * Pacing: at each turn of the loop the engine sends what is due by then
+ * (elapsed TSC ticks × RATE), at most one burst.  A paced packet that the
+ * port's ring does not take is dropped and counted (ring_full): the ring is
+ * the peer's receive queue, and a peer that falls behind loses packets there,
+ * as a NIC's receive ring would.  Unpaced, a packet the ring does not take is
+ * offered again (ring_full counts the refusals), so every packet is sent in
+ * the loaded order.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#define BURST 32
+#define RING_SIZE 1024
+#define N_MBUFS 16383
+#define MAX_PORTS 16
+#define MAX_PKT_LEN 2000
+#define MAX_SAMPLES (1 << 20)
+#define DRAIN_MS 50
+#define MAX_DRAIN_MS 2000
+#define PROBE_MAGIC 0x544c4258u  /* "XBLT" in memory order. */
+
+struct packet {
+    uint16_t stream;
+    uint16_t len;
+    uint8_t *data;
+};
+
+struct packet_set {
+    struct packet *pkts;
+    uint32_t n;
+    uint16_t n_streams;
+};
+
+struct capture {
+    int port;                   /* -1: no capture. */
+    uint32_t max;
+    uint32_t n;
+    FILE *file;
+};
+
+struct counters {
+    uint64_t tx;                /* Packets the tx ring took. */
+    uint64_t ring_full;         /* Refusals (unpaced) or drops (paced). */
+    uint64_t tx_by_stream[UINT16_MAX + 1];
+    uint64_t rx_by_port[MAX_PORTS];
+    uint64_t probes_sent;
+    uint64_t probes_dropped;
+    uint64_t probes_received;
+    uint64_t n_samples;
+    uint64_t samples[MAX_SAMPLES];   /* Probe latencies, TSC ticks. */
+};
+
+static struct rte_mempool *pool;
+static uint16_t n_ports;
+static struct packet_set load_set, probe_set;
+static uint32_t probe_offset;
+static struct capture capture = { .port = -1 };
+static struct counters counters;
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    stopping = 1;
+}
+
+static void
+reply_error(const char *fmt, ...)
+{
+    char msg[512];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(msg, sizeof msg, fmt, args);
+    va_end(args);
+    for (char *p = msg; *p; p++) {
+        if (*p == '"' || *p == '\\' || *p < ' ') {
+            *p = ' ';
+        }
+    }
+    printf("{\"ok\": false, \"error\": \"%s\"}\n", msg);
+    fflush(stdout);
+}
+
+static void
+free_set(struct packet_set *set)
+{
+    for (uint32_t i = 0; i < set->n; i++) {
+        free(set->pkts[i].data);
+    }
+    free(set->pkts);
+    memset(set, 0, sizeof *set);
+}
+
+/* Reads packet file 'path' into 'set'.  Returns 0 or an errno value, with a
+ * message in 'err'. */
+static int
+read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
+{
+    struct packet_set new = { 0 };
+    uint8_t magic[4];
+    uint32_t n;
+    FILE *f = fopen(path, "rb");
+
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return errno;
+    }
+    if (fread(magic, 1, 4, f) != 4 || memcmp(magic, "XBPK", 4)
+        || fread(&n, 4, 1, f) != 1 || n == 0) {
+        snprintf(err, errlen, "%s: not a packet file (XBPK header)", path);
+        fclose(f);
+        return EINVAL;
+    }
+    new.pkts = calloc(n, sizeof *new.pkts);
+    if (!new.pkts) {
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return ENOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        struct packet *p = &new.pkts[i];
+        uint16_t hdr[2];
+
+        if (fread(hdr, 2, 2, f) != 2 || hdr[1] < 14 || hdr[1] > MAX_PKT_LEN) {
+            snprintf(err, errlen, "%s: packet %"PRIu32" truncated or of bad length",
+                     path, i);
+            goto error;
+        }
+        p->stream = hdr[0];
+        p->len = hdr[1];
+        p->data = malloc(p->len);
+        new.n = i + 1;
+        if (!p->data || fread(p->data, 1, p->len, f) != p->len) {
+            snprintf(err, errlen, "%s: packet %"PRIu32" truncated", path, i);
+            goto error;
+        }
+        if (p->stream >= new.n_streams) {
+            new.n_streams = p->stream + 1;
+        }
+    }
+    fclose(f);
+    free_set(set);
+    *set = new;
+    return 0;
+
+error:
+    fclose(f);
+    free_set(&new);
+    return EINVAL;
+}
+
+static void
+write_pcap_header(FILE *f)
+{
+    uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+
+    fwrite(hdr, sizeof hdr, 1, f);
+}
+
+static void
+capture_packet(const struct rte_mbuf *m)
+{
+    uint32_t len = rte_pktmbuf_pkt_len(m);
+    uint8_t buf[MAX_PKT_LEN];
+    const uint8_t *data = rte_pktmbuf_read(m, 0, len < sizeof buf ? len
+                                           : sizeof buf, buf);
+    struct timespec ts;
+    uint32_t rec[4];
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    rec[0] = ts.tv_sec;
+    rec[1] = ts.tv_nsec / 1000;
+    rec[2] = len < sizeof buf ? len : sizeof buf;
+    rec[3] = len;
+    fwrite(rec, sizeof rec, 1, capture.file);
+    fwrite(data, 1, rec[2], capture.file);
+    if (++capture.n >= capture.max) {
+        fclose(capture.file);
+        capture.file = NULL;
+        capture.port = -1;
+    }
+}
+
+static void
+receive(uint16_t port, uint64_t now)
+{
+    struct rte_mbuf *rx[BURST];
+    uint16_t nb = rte_eth_rx_burst(port, 0, rx, BURST);
+
+    counters.rx_by_port[port] += nb;
+    for (uint16_t i = 0; i < nb; i++) {
+        struct rte_mbuf *m = rx[i];
+
+        if (probe_set.n && rte_pktmbuf_data_len(m) >= probe_offset + 16) {
+            const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *)
+                               + probe_offset;
+            uint32_t magic;
+            uint64_t sent;
+
+            memcpy(&magic, p, 4);
+            if (magic == PROBE_MAGIC) {
+                memcpy(&sent, p + 8, 8);
+                counters.probes_received++;
+                if (counters.n_samples < MAX_SAMPLES && now >= sent) {
+                    counters.samples[counters.n_samples++] = now - sent;
+                }
+            }
+        }
+        if (capture.port == port && capture.file) {
+            capture_packet(m);
+        }
+        rte_pktmbuf_free(m);
+    }
+}
+
+static void
+receive_all(uint64_t now)
+{
+    for (uint16_t port = 0; port < n_ports; port++) {
+        receive(port, now);
+    }
+}
+
+/* Builds up to 'n' mbufs from the loaded packets, starting at '*next'. */
+static uint16_t
+fill(struct rte_mbuf **m, uint16_t n, uint64_t *next)
+{
+    if (rte_pktmbuf_alloc_bulk(pool, m, n)) {
+        return 0;
+    }
+    for (uint16_t i = 0; i < n; i++) {
+        const struct packet *p = &load_set.pkts[(*next)++ % load_set.n];
+        uint8_t *d = (uint8_t *) rte_pktmbuf_append(m[i], p->len);
+
+        rte_memcpy(d, p->data, p->len);
+    }
+    return n;
+}
+
+static void
+count_sent(uint16_t n, uint64_t first)
+{
+    for (uint16_t i = 0; i < n; i++) {
+        counters.tx_by_stream[load_set.pkts[(first + i) % load_set.n].stream]++;
+    }
+}
+
+static void
+send_probe(uint16_t tx, uint32_t seq)
+{
+    const struct packet *p = &probe_set.pkts[0];
+    struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+    uint8_t *d;
+    uint32_t magic = PROBE_MAGIC;
+    uint64_t now;
+
+    if (!m) {
+        counters.probes_dropped++;
+        return;
+    }
+    d = (uint8_t *) rte_pktmbuf_append(m, p->len);
+    rte_memcpy(d, p->data, p->len);
+    memcpy(d + probe_offset, &magic, 4);
+    memcpy(d + probe_offset + 4, &seq, 4);
+    now = rte_rdtsc();
+    memcpy(d + probe_offset + 8, &now, 8);
+    if (rte_eth_tx_burst(tx, 0, &m, 1) == 1) {
+        counters.probes_sent++;
+    } else {
+        counters.probes_dropped++;
+        rte_pktmbuf_free(m);
+    }
+}
+
+/* Receives until no packet arrived for DRAIN_MS (at most MAX_DRAIN_MS). */
+static void
+drain(void)
+{
+    uint64_t hz = rte_get_tsc_hz();
+    uint64_t start = rte_rdtsc(), quiet = start;
+    uint64_t before = 0;
+
+    for (;;) {
+        uint64_t now = rte_rdtsc(), total = 0;
+
+        receive_all(now);
+        for (uint16_t p = 0; p < n_ports; p++) {
+            total += counters.rx_by_port[p];
+        }
+        if (total != before) {
+            before = total;
+            quiet = now;
+        }
+        if (now - quiet > hz * DRAIN_MS / 1000
+            || now - start > hz * MAX_DRAIN_MS / 1000) {
+            return;
+        }
+    }
+}
+
+static int
+cmp_u64(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
+
+    return a < b ? -1 : a > b;
+}
+
+static void
+reply_counts(double elapsed_s, uint64_t rate, uint64_t duration_ticks)
+{
+    double ns_per_tick = 1e9 / rte_get_tsc_hz();
+
+    printf("{\"ok\": true, \"elapsed_s\": %.9f, \"tx\": %"PRIu64
+           ", \"ring_full\": %"PRIu64", \"offered_pps\": %"PRIu64
+           ", \"tsc_hz\": %"PRIu64", \"scheduled_s\": %.9f, \"tx_by_stream\": [",
+           elapsed_s, counters.tx, counters.ring_full, rate, rte_get_tsc_hz(),
+           duration_ticks / (double) rte_get_tsc_hz());
+    for (uint32_t s = 0; s < load_set.n_streams; s++) {
+        printf("%s%"PRIu64, s ? ", " : "", counters.tx_by_stream[s]);
+    }
+    printf("], \"rx_by_port\": [");
+    for (uint16_t p = 0; p < n_ports; p++) {
+        printf("%s%"PRIu64, p ? ", " : "", counters.rx_by_port[p]);
+    }
+    printf("], \"probes_sent\": %"PRIu64", \"probes_dropped\": %"PRIu64
+           ", \"probes_received\": %"PRIu64", \"latency_ns\": [",
+           counters.probes_sent, counters.probes_dropped,
+           counters.probes_received);
+    qsort(counters.samples, counters.n_samples, sizeof counters.samples[0],
+          cmp_u64);
+    for (uint64_t i = 0; i < counters.n_samples; i++) {
+        printf("%s%.0f", i ? ", " : "", counters.samples[i] * ns_per_tick);
+    }
+    printf("]}\n");
+    fflush(stdout);
+}
+
+static void
+reset_counters(void)
+{
+    memset(&counters, 0, sizeof counters);
+}
+
+/* Sends from port 'tx' for 'duration_s' (or, if 'once', each loaded packet
+ * once) at 'rate' packets/s (0: unpaced), with 'probe_pps' probes/s.  With
+ * 'tx' negative, only receives. */
+static void
+run(int tx, double rate, double duration_s, double probe_pps, bool once)
+{
+    uint64_t hz = rte_get_tsc_hz();
+    uint64_t start, now, end, next_probe, probe_gap;
+    uint64_t next = 0, attempted = 0, limit = once ? load_set.n : UINT64_MAX;
+    uint32_t seq = 0;
+    struct rte_mbuf *m[BURST];
+
+    reset_counters();
+    start = now = rte_rdtsc();
+    end = once ? UINT64_MAX : start + (uint64_t) (duration_s * hz);
+    probe_gap = probe_pps > 0 ? (uint64_t) (hz / probe_pps) : 0;
+    next_probe = start + probe_gap;
+    while (now < end && attempted < limit && !stopping) {
+        uint64_t want = tx < 0 ? 0 : BURST;
+
+        if (tx >= 0 && rate > 0) {
+            uint64_t due = (uint64_t) ((now - start) / (double) hz * rate);
+
+            want = due > attempted ? due - attempted : 0;
+            want = want > BURST ? BURST : want;
+        }
+        if (want > limit - attempted) {
+            want = limit - attempted;
+        }
+        if (want) {
+            uint64_t first = next;
+            uint16_t n = fill(m, want, &next);
+            uint16_t sent = n ? rte_eth_tx_burst(tx, 0, m, n) : 0;
+
+            count_sent(sent, first);
+            counters.tx += sent;
+            if (sent < n) {
+                rte_pktmbuf_free_bulk(m + sent, n - sent);
+                counters.ring_full += n - sent;
+                if (rate > 0) {
+                    attempted += n;
+                } else {
+                    next -= n - sent;   /* Offer them again. */
+                    attempted += sent;
+                }
+            } else {
+                attempted += n;
+            }
+        }
+        if (probe_gap && now >= next_probe) {
+            send_probe(tx, seq++);
+            next_probe += probe_gap;
+            if (now > next_probe + hz / 100) {
+                next_probe = now + probe_gap;   /* A stall is no burst. */
+            }
+        }
+        receive_all(now);
+        now = rte_rdtsc();
+    }
+    {
+        uint64_t stop = rte_rdtsc();
+
+        drain();
+        reply_counts((stop - start) / (double) hz, (uint64_t) rate,
+                     once ? stop - start : end - start);
+    }
+}
+
+static void
+reply_stats(void)
+{
+    printf("{\"ok\": true, \"ports\": [");
+    for (uint16_t p = 0; p < n_ports; p++) {
+        struct rte_eth_stats st;
+
+        memset(&st, 0, sizeof st);
+        rte_eth_stats_get(p, &st);
+        printf("%s{\"ipackets\": %"PRIu64", \"opackets\": %"PRIu64
+               ", \"imissed\": %"PRIu64", \"ierrors\": %"PRIu64
+               ", \"oerrors\": %"PRIu64", \"rx_nombuf\": %"PRIu64"}",
+               p ? ", " : "", st.ipackets, st.opackets, st.imissed,
+               st.ierrors, st.oerrors, st.rx_nombuf);
+    }
+    printf("]}\n");
+    fflush(stdout);
+}
+
+static int
+port_init(uint16_t port)
+{
+    struct rte_eth_conf conf;
+    int err;
+
+    memset(&conf, 0, sizeof conf);
+    err = rte_eth_dev_configure(port, 1, 1, &conf);
+    if (!err) {
+        err = rte_eth_rx_queue_setup(port, 0, RING_SIZE,
+                                     rte_eth_dev_socket_id(port), NULL, pool);
+    }
+    if (!err) {
+        err = rte_eth_tx_queue_setup(port, 0, RING_SIZE,
+                                     rte_eth_dev_socket_id(port), NULL);
+    }
+    if (!err) {
+        err = rte_eth_dev_start(port);
+    }
+    if (!err) {
+        rte_eth_promiscuous_enable(port);
+    }
+    return err;
+}
+
+/* Waits up to 'timeout_s' for every port's link; returns true if all are up. */
+static bool
+wait_links(double timeout_s)
+{
+    uint64_t hz = rte_get_tsc_hz(), end = rte_rdtsc() + timeout_s * hz;
+
+    for (;;) {
+        bool all = true;
+
+        for (uint16_t p = 0; p < n_ports; p++) {
+            struct rte_eth_link link;
+
+            memset(&link, 0, sizeof link);
+            rte_eth_link_get_nowait(p, &link);
+            all = all && link.link_status == RTE_ETH_LINK_UP;
+        }
+        if (all || rte_rdtsc() > end) {
+            return all;
+        }
+        rte_delay_ms(10);
+    }
+}
+
+static void
+command(char *line)
+{
+    char path[4096];
+    char err[600];
+    unsigned int port, n;
+    double rate, duration, probe_pps;
+
+    if (sscanf(line, "load %4095s", path) == 1) {
+        if (!read_set(path, &load_set, err, sizeof err)) {
+            printf("{\"ok\": true, \"packets\": %"PRIu32", \"streams\": %u}\n",
+                   load_set.n, load_set.n_streams);
+            fflush(stdout);
+        } else {
+            reply_error("%s", err);
+        }
+    } else if (sscanf(line, "probe %4095s %u", path, &n) == 2) {
+        if (read_set(path, &probe_set, err, sizeof err)) {
+            reply_error("%s", err);
+        } else if (n + 16 > probe_set.pkts[0].len) {
+            free_set(&probe_set);
+            reply_error("probe offset %u leaves no room for 16 bytes", n);
+        } else {
+            probe_offset = n;
+            printf("{\"ok\": true}\n");
+            fflush(stdout);
+        }
+    } else if (sscanf(line, "capture %u %u %4095s", &port, &n, path) == 3) {
+        if (port >= n_ports || !n) {
+            reply_error("capture: bad port %u or count %u", port, n);
+            return;
+        }
+        if (capture.file) {
+            fclose(capture.file);
+        }
+        capture.file = fopen(path, "wb");
+        if (!capture.file) {
+            reply_error("%s: %s", path, strerror(errno));
+            return;
+        }
+        write_pcap_header(capture.file);
+        capture.port = port;
+        capture.max = n;
+        capture.n = 0;
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
+    } else if (sscanf(line, "run %u %lf %lf %lf", &port, &rate, &duration,
+                      &probe_pps) == 4) {
+        if (port >= n_ports || !load_set.n || rate < 0 || duration <= 0
+            || probe_pps < 0 || (probe_pps > 0 && !probe_set.n)) {
+            reply_error("run: bad port, rate or duration, or nothing loaded");
+            return;
+        }
+        run(port, rate, duration, probe_pps, false);
+        if (capture.file) {
+            fflush(capture.file);
+        }
+    } else if (sscanf(line, "warmup %u %lf", &port, &rate) == 2) {
+        if (port >= n_ports || !load_set.n || rate <= 0) {
+            reply_error("warmup: bad port or rate, or nothing loaded");
+            return;
+        }
+        run(port, rate, 0, 0, true);
+    } else if (sscanf(line, "listen %lf", &duration) == 1) {
+        if (duration <= 0) {
+            reply_error("listen: bad duration");
+            return;
+        }
+        run(-1, 0, duration, 0, false);
+    } else if (!strncmp(line, "stats", 5)) {
+        reply_stats();
+    } else {
+        reply_error("unknown command: %.100s", line);
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    char line[8192];
+    int n_eal = rte_eal_init(argc, argv);
+
+    if (n_eal < 0) {
+        fprintf(stderr, "xb-dpdk-engine: EAL initialisation failed: %s\n",
+                rte_strerror(rte_errno));
+        return 2;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    n_ports = rte_eth_dev_count_avail();
+    if (!n_ports || n_ports > MAX_PORTS) {
+        fprintf(stderr, "xb-dpdk-engine: %u ports (need 1 to %d --vdev)\n",
+                n_ports, MAX_PORTS);
+        rte_eal_cleanup();
+        return 2;
+    }
+    pool = rte_pktmbuf_pool_create("xb_pool", N_MBUFS, 256, 0,
+                                   RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+    if (!pool) {
+        fprintf(stderr, "xb-dpdk-engine: mbuf pool: %s\n",
+                rte_strerror(rte_errno));
+        rte_eal_cleanup();
+        return 2;
+    }
+    for (uint16_t p = 0; p < n_ports; p++) {
+        int err = port_init(p);
+
+        if (err) {
+            fprintf(stderr, "xb-dpdk-engine: port %u: %s\n", p,
+                    rte_strerror(-err));
+            rte_eal_cleanup();
+            return 2;
+        }
+    }
+    if (!wait_links(30.0)) {
+        fprintf(stderr, "xb-dpdk-engine: links not up after 30 s\n");
+    }
+    printf("{\"ok\": true, \"ports\": %u, \"tsc_hz\": %"PRIu64
+           ", \"lcore\": %u}\n", n_ports, rte_get_tsc_hz(), rte_lcore_id());
+    fflush(stdout);
+    while (!stopping && fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strcmp(line, "quit")) {
+            break;
+        }
+        command(line);
+    }
+    for (uint16_t p = 0; p < n_ports; p++) {
+        rte_eth_dev_stop(p);
+        rte_eth_dev_close(p);
+    }
+    rte_eal_cleanup();
+    return 0;
+}

@@ -1,0 +1,160 @@
+"""The DPDK engine: the local engine's packets, sent and counted by a DPDK process.
+
+For the ``dpdk`` port type. The packets are those of the local engine (each stream's
+field engine expanded, streams mixed by rate: ``local.stream_cycle``), loaded once into
+the engine process (``harness.dpdk.process``) and sent from memory, paced by the TSC or as
+fast as the sender's port takes them. Every port of the process receives meanwhile, so
+counts are per stream at the sender and per port at the receivers, read in the process
+itself (no interface counters, no kernel). Latency probes, when asked for, go out of the
+same port and are timed by the TSC at both ends (one process, one clock).
+
+What a result counts, and what ``ring_full`` means (the sender's virtqueue is the switch's
+receive queue, as a NIC's receive ring would be): paced, a packet the ring refused was
+offered and lost at the switch, so it counts in ``tx_pkts`` and in ``ring_full``;
+unpaced, the engine offers it again until the ring takes it, and ``ring_full`` counts the
+refusals (how often the switch was behind), not lost packets.
+"""
+
+import os
+import struct
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from harness import PREFIX
+from harness.dpdk.process import EngineProcess
+from harness.errors import ExtbenchError
+from harness.traffic import latency
+from harness.traffic.engine import Drops, Engine
+from harness.traffic.local import stream_cycle
+from harness.traffic.profile import CompiledStream
+
+#: Where the engine writes a probe's signature, sequence number and send time: the UDP
+#: payload of the probe frame (Ethernet 14 + IPv4 20 + UDP 8).
+PROBE_OFFSET = 42
+
+
+@dataclass(frozen=True)
+class DpdkPort:
+    """A port of the engine process standing in for a host's interface.
+
+    name: the host's name (rx_by_endpoint); intf: the port's vdev name
+    mac, ip: the host's addresses, written into the packets; port: DPDK port number
+    """
+
+    name: str
+    intf: str
+    mac: str
+    ip: str | None
+    port: int
+
+
+def packet_file(packets: Sequence[tuple[int, bytes]]) -> str:
+    """Write packets (stream index, bytes) in the engine's format; return the file's path."""
+    fd, path = tempfile.mkstemp(prefix=f"{PREFIX}-dpdk-packets-", suffix=".bin")
+    with os.fdopen(fd, "wb") as f:
+        f.write(b"XBPK" + struct.pack("<I", len(packets)))
+        for stream, pkt in packets:
+            f.write(struct.pack("<HH", stream, len(pkt)) + pkt)
+    return path
+
+
+def probe_packet(tx: DpdkPort, rx: DpdkPort, port: int = latency.PROBE_PORT) -> bytes:
+    """A 60-byte UDP probe from 'tx' to 'rx' between the load's addresses (so the trial's
+    forwarding flows carry it), with room for the engine's 16-byte stamp."""
+    if not tx.ip or not rx.ip:
+        raise ExtbenchError("latency probe: the sender and the receiver need IPv4 addresses")
+    payload = bytes(60 - PROBE_OFFSET)
+    udp = struct.pack("!HHHH", port, port, 8 + len(payload), 0) + payload
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
+                               _ip(tx.ip), _ip(rx.ip)))
+    ip[10:12] = struct.pack("!H", _checksum(bytes(ip)))
+    eth = _mac(rx.mac) + _mac(tx.mac) + b"\x08\x00"
+    return eth + bytes(ip) + udp
+
+
+def _ip(text: str) -> bytes:
+    return bytes(int(x) for x in text.split("."))
+
+
+def _mac(text: str) -> bytes:
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def _checksum(header: bytes) -> int:
+    total = sum(struct.unpack(f"!{len(header) // 2}H", header))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+class DpdkEngine(Engine):
+    """Sends from one port of a running engine process and counts at its other ports.
+
+    process: the engine process (started, with one port per host)
+    latency_pps: probes per second beside the load, to the first receiver (None: none)
+    """
+
+    name = "dpdk"
+
+    def __init__(self, process: EngineProcess, latency_pps: float | None = None):
+        self.process, self.latency_pps = process, latency_pps
+        self.latency: dict = {}
+        self._files: list[str] = []
+
+    def _prepare(self, streams: list[CompiledStream], tx: DpdkPort, rx: list[DpdkPort]) -> None:
+        self.tx, self.rx = tx, rx
+        self._files.append(packet_file(stream_cycle(streams, tx.mac, rx[0].mac)))
+        self._n_packets = self.process.call(f"load {self._files[-1]}")["packets"]
+        if self.latency_pps:
+            self._files.append(packet_file([(0, probe_packet(tx, rx[0]))]))
+            self.process.call(f"probe {self._files[-1]} {PROBE_OFFSET}")
+
+    def _start(self, rate_pps: float | None, duration_s: float) -> None:
+        self._rate = rate_pps or 0
+        self.process.send(f"run {self.tx.port} {self._rate:.3f} {duration_s:.6f} "
+                          f"{self.latency_pps or 0:.3f}")
+
+    def _wait(self, rate_pps: float | None, duration_s: float) -> float:
+        self.counts = self.process.reply("run", duration_s + 30.0)
+        return self.counts["elapsed_s"]
+
+    def _stop(self) -> None:
+        for path in self._files:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        self._files = []
+
+    def _collect(self) -> tuple[int, dict[str, int]]:
+        c = self.counts
+        # Probes count as sent, as they do at an interface's counters (and TRex's ports).
+        # Paced, what the switch's full ring refused was offered and lost there.
+        tx = c["tx"] + c["probes_sent"] + (c["ring_full"] if self._rate else 0)
+        rx = {ep.name: c["rx_by_port"][ep.port] for ep in self.rx}
+        self.latency = self._latency(c) if self.latency_pps else {}
+        return tx, rx
+
+    def _drops(self) -> Drops:
+        return Drops(sender=0, receiver=0, ring_full=self.counts["ring_full"])
+
+    def _latency(self, c: dict) -> dict:
+        lat_us = [ns / 1000.0 for ns in c["latency_ns"]]
+        return latency.summarize_latencies(lat_us, c["probes_sent"] + c["probes_dropped"],
+                                           c["probes_received"]) | {
+            "lat_pps": self.latency_pps, "lat_clock": "tsc"}
+
+    def probes(self) -> dict[str, int]:
+        """Probes among the last run's counted packets: sent, and received by receiver 1."""
+        if not self.latency_pps:
+            return {}
+        return {"sent": self.counts["probes_sent"],
+                self.rx[0].name: self.counts["probes_received"]}
+
+    def _warmup(self, rate_pps: float) -> None:
+        reply = self.process.call(f"warmup {self.tx.port} {rate_pps:.3f}",
+                                  timeout_s=30.0 + 2 * self._n_packets / rate_pps)
+        if reply["tx"] + reply["ring_full"] < self._n_packets:
+            raise ExtbenchError(f"warm-up: the DPDK engine sent {reply['tx']} of "
+                                f"{self._n_packets} packets")
