@@ -2,8 +2,10 @@
 
 Everything the project creates carries the prefix ``xb``: run dirs /tmp/xb-run-<variant>-
 <pid>-…, Mininet host shells (``mininet:xbh1``), interfaces (xbs1-eth1, taps of bridges
-xbs1), network namespaces (xb-…), bpffs pins (/sys/fs/bpf/xb-…). A leftover belongs to a
-crashed run when the process that created it is gone; while any extbench run is alive,
+xbs1), network namespaces (xb-…), bpffs pins (/sys/fs/bpf/xb-…), and for dpdk trials
+``xb-dpdk-<pid>-…``: DPDK engine processes (their --file-prefix), their files in /tmp,
+DPDK runtime dirs (/var/run/dpdk/xb-dpdk-…), hugepage files and reservations. A leftover
+belongs to a crashed run when the process that created it is gone; while any extbench run is alive,
 shared things (interfaces, namespaces) are left alone. Processes get SIGTERM, then
 SIGKILL, by PID; the sweep is idempotent. Strategies may register more sweepers.
 """
@@ -17,10 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness import PREFIX
+from harness.dpdk import FILE_PREFIX, RUNTIME_DIR, hugepages
 from harness.ovs.daemons import RUN_DIR_PREFIX
 from harness.proc import run
 
 RUN_DIR_RE = re.compile(rf"^{RUN_DIR_PREFIX}[\w.]+?-(\d+)-\d+-")
+DPDK_RE = re.compile(rf"{FILE_PREFIX}(\d+)-")
+#: Where DPDK names things after a --file-prefix: runtime dirs, and hugepage files (none
+#: with --in-memory, but a process started without it leaves <prefix>map_N there).
+DPDK_DIRS = (RUNTIME_DIR, Path("/dev/hugepages"), Path("/tmp"))
 SWEEPERS: list[Callable[[bool], list[str]]] = []
 
 
@@ -85,17 +92,43 @@ def clean() -> list[str]:
     for pid, ppid, cmd in procs:
         owned_by_stale = any(str(d) in cmd for d in stale)
         orphan_host = f"mininet:{PREFIX}" in cmd and (ppid == 1 or not _alive(ppid))
-        if owned_by_stale or orphan_host:
+        m = DPDK_RE.search(cmd)
+        orphan_engine = m is not None and not _alive(int(m.group(1)))
+        if owned_by_stale or orphan_host or orphan_engine:
             victims.append(pid)
             removed.append(f"process {pid}: {cmd.strip()[:100]}")
     _kill(victims)
     for d in stale:
         shutil.rmtree(d, ignore_errors=True)
         removed.append(f"run dir {d}")
+    removed += _sweep_dpdk_files() + hugepages.sweep(_alive)
     for fn in SWEEPERS:
         removed += fn(alive)
     if not alive:
         removed += _sweep_links() + _sweep_netns() + _sweep_bpf_pins()
+    return removed
+
+
+def _dpdk_files() -> list[tuple[Path, int]]:
+    """DPDK runtime dirs, hugepage files and engine files of ours, with their run's PID."""
+    found = []
+    for d in DPDK_DIRS:
+        for f in d.glob(f"{FILE_PREFIX}*"):
+            m = DPDK_RE.match(f.name)
+            if m and not hugepages.MARKER_RE.match(f.name):
+                found.append((f, int(m.group(1))))
+    return found
+
+
+def _sweep_dpdk_files() -> list[str]:
+    removed = []
+    for f, pid in _dpdk_files():
+        if not _alive(pid):
+            if f.is_dir():
+                shutil.rmtree(f, ignore_errors=True)
+            else:
+                f.unlink(missing_ok=True)
+            removed.append(f"dpdk file {f}")
     return removed
 
 
@@ -133,7 +166,10 @@ def leftovers() -> list[str]:
     found = [f"run dir {d}" for d in Path("/tmp").glob(f"{RUN_DIR_PREFIX}*")
              if RUN_DIR_RE.match(d.name)]
     found += [f"process {pid}: {cmd[:80]}" for pid, _, cmd in _processes()
-              if RUN_DIR_PREFIX in cmd or f"mininet:{PREFIX}" in cmd]
+              if RUN_DIR_PREFIX in cmd or f"mininet:{PREFIX}" in cmd or DPDK_RE.search(cmd)]
+    found += [f"dpdk file {f}" for f, _ in _dpdk_files()]
+    found += [f"hugepage reservation {m}" for m in
+              hugepages.MARKER_DIR.glob(f"{FILE_PREFIX}*-hugepages-*")]
     out, _, _ = run(["ip", "-o", "link", "show"])
     found += [f"interface {m.group(1)}"
               for m in re.finditer(rf"^\d+: ({PREFIX}[\w.-]*?)(?:@\S+)?:", out, re.M)]

@@ -20,7 +20,7 @@ from harness.bpf import metadata
 from harness.bpf.compile import compile_extension
 from harness.bpf.metadata import Extension
 from harness.bpf.ovs import BpfControl
-from harness.dpdk import FILE_PREFIX, hugepages
+from harness.dpdk import FILE_PREFIX, hugepages, remove_runtime_dir
 from harness.errors import ExtbenchError
 from harness.flows import forwarding_flows
 from harness.ndr import search
@@ -198,6 +198,7 @@ class Testbed:
         n_hosts = len(self.topo.hosts())
         self._stack.enter_context(hugepages.reserved(dpdk_net.hugepage_mb(n_hosts)))
         prefix = f"{FILE_PREFIX}{os.getpid()}-ovs{next(_OVS_PREFIXES)}"
+        self._stack.callback(remove_runtime_dir, prefix)  # Once OVS has stopped.
         self.ovs = self._stack.enter_context(OvsInstance(
             self.spec.variant, cpus={first},
             other_config=dpdk_net.ovs_other_config(prefix, first, last)))

@@ -8,7 +8,17 @@ gives it back; ``process`` runs and stops the engine; ``harness.traffic.dpdk`` i
 engine as the trial sees it (the ``Engine`` interface).
 """
 
-#: Prefix of every DPDK runtime name the project creates (--file-prefix, sockets).
+import shutil
+from pathlib import Path
+
 from harness import PREFIX
 
+#: Prefix of every DPDK runtime name the project creates (--file-prefix, files in /tmp).
 FILE_PREFIX = f"{PREFIX}-dpdk-"
+#: Where a DPDK process keeps its runtime files (the telemetry socket, even --in-memory).
+RUNTIME_DIR = Path("/var/run/dpdk")
+
+
+def remove_runtime_dir(file_prefix: str) -> None:
+    """Remove the runtime dir of a stopped DPDK process with this --file-prefix."""
+    shutil.rmtree(RUNTIME_DIR / file_prefix, ignore_errors=True)

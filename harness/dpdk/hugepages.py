@@ -8,12 +8,21 @@ hugetlbfs mount either way.
 """
 
 import contextlib
+import itertools
+import os
+import re
 from pathlib import Path
 
+from harness.dpdk import FILE_PREFIX
 from harness.errors import ExtbenchError
 
 POOL = Path("/sys/kernel/mm/hugepages/hugepages-2048kB")
 PAGE_MB = 2
+#: A reservation's record: the pages it added, so that ``extbench clean`` can give them
+#: back for a run that was killed before it could (/tmp/xb-dpdk-<pid>-hugepages-<n>).
+MARKER_DIR = Path("/tmp")
+MARKER_RE = re.compile(rf"^{FILE_PREFIX}(\d+)-hugepages-\d+$")
+_counter = itertools.count()
 
 
 def free_pages(pool: Path = POOL) -> int:
@@ -38,7 +47,9 @@ def reserved(mb: int, pool: Path = POOL):
     want = -(-mb // PAGE_MB)
     short = want - free_pages(pool)
     added = 0
+    marker = MARKER_DIR / f"{FILE_PREFIX}{os.getpid()}-hugepages-{next(_counter)}"
     if short > 0:
+        marker.write_text(str(short))
         before = total_pages(pool)
         try:
             (pool / "nr_hugepages").write_text(str(before + short))
@@ -46,8 +57,10 @@ def reserved(mb: int, pool: Path = POOL):
             raise ExtbenchError(f"cannot reserve {short} hugepages ({pool}/nr_hugepages: "
                                 f"{e.strerror}): run as root") from e
         added = total_pages(pool) - before
+        marker.write_text(str(added))
         if free_pages(pool) < want:
             _give_back(pool, added)
+            marker.unlink(missing_ok=True)
             raise ExtbenchError(
                 f"only {free_pages(pool) + added} of the {want} free 2 MiB hugepages a "
                 f"dpdk trial needs ({mb} MiB) could be reserved: free memory, or reserve "
@@ -56,6 +69,22 @@ def reserved(mb: int, pool: Path = POOL):
         yield want
     finally:
         _give_back(pool, added)
+        marker.unlink(missing_ok=True)
+
+
+def sweep(alive, pool: Path = POOL) -> list[str]:
+    """Give back the pages of reservations whose process is gone; 'alive' tells by PID."""
+    removed = []
+    for marker in sorted(MARKER_DIR.glob(f"{FILE_PREFIX}*-hugepages-*")):
+        m = MARKER_RE.match(marker.name)
+        if not m or alive(int(m.group(1))):
+            continue
+        pages = int(marker.read_text() or 0)
+        if pool.exists():
+            _give_back(pool, pages)
+        marker.unlink(missing_ok=True)
+        removed.append(f"hugepage reservation of {pages} pages ({marker})")
+    return removed
 
 
 def _give_back(pool: Path, added: int) -> None:

@@ -3,7 +3,7 @@
 The process is our child in its own process group, named by its EAL ``--file-prefix``
 (``xb-dpdk-<pid>-<n>``: the creating process's PID, so ``extbench clean`` can tell a
 crashed run's engine). It allocates from hugepages through memfd (``--in-memory``), so it
-leaves no hugepage file and no /var/run/dpdk directory of its own behind.
+leaves no hugepage file; its runtime dir (/var/run/dpdk/<prefix>) is removed when it stops.
 """
 
 import itertools
@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from harness.dpdk import FILE_PREFIX
+from harness.dpdk import FILE_PREFIX, remove_runtime_dir
 from harness.dpdk.build import build_engine
 from harness.errors import ExtbenchError
 from harness.ovs.daemons import stop_process_group
@@ -136,4 +136,5 @@ class EngineProcess:
                     except OSError:
                         pass
             self.proc = None
+            remove_runtime_dir(self.file_prefix)
         self._log.unlink(missing_ok=True)
