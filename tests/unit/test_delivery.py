@@ -1,7 +1,7 @@
 """Scoring a trial's delivery against the extension's declared effect on its profile."""
 
 from harness.bpf import metadata
-from harness.traffic.engine import TrafficResult
+from harness.traffic.engine import Drops, TrafficResult
 from harness.trial import delivery
 
 
@@ -28,6 +28,15 @@ def test_latency_probes_are_not_counted_as_the_profiles_packets():
     r = result(4000, {"xbh1": 1000, "xbh3": 1000})
     assert delivery(EXPECTED, r)["delivery"] == "wrong"
     assert delivery(EXPECTED, r, {"sent": 1000, "xbh1": 0})["delivery"] == "correct"
+
+
+def test_packets_the_switchs_full_ring_refused_did_not_meet_the_extension():
+    # dpdk, paced: 300 of 3000 packets refused at the switch's receive ring; of the 2700
+    # that entered, two thirds arrived.
+    r = TrafficResult.from_counts("dpdk", 1000.0, 1.0, 3000, {"xbh1": 900, "xbh3": 900},
+                                  Drops(ring_full=300))
+    assert delivery(EXPECTED, r)["delivery"] == "correct"
+    assert delivery(EXPECTED, result(3000, {"xbh1": 900, "xbh3": 900}))["delivery"] == "wrong"
 
 
 def test_no_declared_effect_or_an_overloaded_switch_is_not_scored():
