@@ -161,8 +161,9 @@ def _trial_arguments(tr: argparse.ArgumentParser) -> None:
     tr.add_argument("--rep", type=int, default=0, help="repetition number, recorded")
     tr.add_argument("--engine", default="local", help="traffic engine (default local)")
     tr.add_argument("--port-type", default="system",
-                    help="switch port type: system (AF_PACKET, main thread; default) or afxdp "
-                         "(a PMD thread on the last core)")
+                    help="switch port type: system (AF_PACKET, main thread; default), afxdp "
+                         "(a PMD thread on the last core, kernel still in the path) or dpdk "
+                         "(vhost-user ports to the DPDK engine: no kernel in the path)")
     tr.add_argument("--latency-pps", type=float, default=None,
                     help="latency probes per second beside the load (default: no probe)")
     tr.add_argument("--no-warmup", action="store_true",

@@ -59,12 +59,15 @@ def _throughput(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6) -> None:
-    for variant, g in agg.groupby("variant"):
+    """One line per variant (and per port type, where the data has several)."""
+    several = "port_type" in agg and agg["port_type"].nunique() > 1
+    by = ["variant", "port_type"] if several else ["variant"]
+    for key, g in agg.groupby(by):
         g = g.sort_values(x)
         yerr = [(g["median"] - g["ci_low"]).fillna(0) / scale,
                 (g["ci_high"] - g["median"]).fillna(0) / scale]
         ax.errorbar(g[x], g["median"] / scale, yerr=yerr, marker="o", capsize=3,
-                    label=variant)
+                    label=" · ".join(key if isinstance(key, tuple) else (key,)))
     ax.grid(True, alpha=0.3)
     ax.legend()
 
@@ -81,7 +84,8 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
     if data.empty:
         _empty(ax, what)
     else:
-        _lines(ax, aggregate(data, "rate", by=["variant", "flows"]), "flows")
+        by = ["variant", "flows"] + (["port_type"] if "port_type" in data else [])
+        _lines(ax, aggregate(data, "rate", by=by), "flows")
         ax.set(xscale="log", xlabel="flows", ylabel=ylabel)
         ax.set_ylim(bottom=0)
     save(fig, out)
@@ -259,8 +263,11 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     if data.empty:
         _empty(ax, "trials with a latency probe")
     else:
-        data = data.assign(label=data["variant"] + np.where(
-            data["extension"] == "none", "", "\n" + data["extension"]))
+        label = data["variant"] + np.where(data["extension"] == "none", "",
+                                           "\n" + data["extension"])
+        if "port_type" in data and data["port_type"].nunique() > 1:
+            label = label + "\n" + data["port_type"]
+        data = data.assign(label=label)
         table = data.groupby("label")[cols].median()
         table.columns = ["min", "p50", "p99", "max"]
         table.plot.bar(ax=ax, rot=0, logy=True)

@@ -11,7 +11,7 @@ from harness.records import read_record
 
 #: Columns that identify a configuration; repetitions of one configuration differ in 'rep'.
 CONFIG_COLUMNS = ["variant", "topology", "profile", "extension", "flows", "pkt_size",
-                  "offered_pps"]
+                  "offered_pps", "port_type"]
 NESTED = ["spec", "rx_by_host", "datapath_drops", "ovs_log_problems", "bpf_programs",
           "search_iterations"]
 
