@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variants", nargs="+", default=VARIANTS,
                    help="variants (variant+coalesce: with SoftFlow's flag)")
     p.add_argument("--port-type", default="system",
-                   help="system, or afxdp (a PMD thread: cycles per packet are measured)")
+                   help="system, afxdp or dpdk (afxdp and dpdk: a PMD thread, cycles per "
+                        "packet are measured)")
     a = p.parse_args(argv)
     rx, passes, cycles, reasons = defaultdict(list), defaultdict(list), defaultdict(list), {}
     emc, megaflow = defaultdict(list), defaultdict(list)
