@@ -28,6 +28,13 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("build-engine")
+def _build_engine(args: argparse.Namespace) -> int:
+    from harness.dpdk.build import build_engine
+    print(build_engine(force=args.force))
+    return 0
+
+
 @command("ovs-tree")
 def _ovs_tree(args: argparse.Namespace) -> int:
     from harness.ovs.tree import ovs_tree
@@ -105,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("variant")
     b.add_argument("--jobs", "-j", type=int, default=2, help="make -j (default 2)")
     b.add_argument("--force", action="store_true", help="re-create the source tree")
+
+    be = sub.add_parser("build-engine", help="build the DPDK engine (build/dpdk/xb-dpdk-engine)")
+    be.add_argument("--force", action="store_true", help="rebuild even if up to date")
 
     t = sub.add_parser("ovs-tree", help="git-backed editing tree build/src/<variant>")
     t.add_argument("variant")

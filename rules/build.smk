@@ -1,5 +1,6 @@
 # Build every variant the config uses from the OVS tarball plus its layers.
 from harness import paths
+from harness.dpdk.build import BINARY as DPDK_ENGINE, SOURCE as DPDK_ENGINE_SOURCE
 from harness.ovs.build import CONFIGURE_FLAGS
 from harness.ovs.variant import load_variant
 
@@ -28,3 +29,16 @@ rule build_variant:
     threads: 2
     shell:
         ".venv/bin/extbench build {wildcards.variant} --jobs {threads} > {log} 2>&1"
+
+
+rule build_dpdk_engine:
+    input:
+        DPDK_ENGINE_SOURCE,
+    output:
+        str(DPDK_ENGINE),
+    log:
+        "logs/build_dpdk_engine/engine.log",
+    benchmark:
+        "logs/benchmarks/build_dpdk_engine/engine.tsv"
+    shell:
+        ".venv/bin/extbench build-engine > {log} 2>&1"

@@ -36,6 +36,12 @@ def trial_extension_objects(wildcards):
     return [f"build/extensions/{ext.name}.{role}.o" for role in ext.roles]
 
 
+def trial_engine(wildcards):
+    """The DPDK engine, for trials on dpdk ports."""
+    return ([str(DPDK_ENGINE)] if matrix.parse_trial(wildcards.trial)["port_type"] == "dpdk"
+            else [])
+
+
 def previous_trial(wildcards):
     """The record of the trial before this one in its configuration's chain."""
     prev = RUN_ORDER.get(wildcards.trial)
@@ -46,6 +52,7 @@ rule trial:
     input:
         manifest=trial_manifest,
         extension=trial_extension_objects,
+        engine=trial_engine,
         previous=previous_trial,
     output:
         f"{RESULTS}/trials/{{trial}}.json",

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness import PREFIX
+from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
 from harness.traffic import latency
@@ -51,7 +51,7 @@ class DpdkPort:
 
 def packet_file(packets: Sequence[tuple[int, bytes]]) -> str:
     """Write packets (stream index, bytes) in the engine's format; return the file's path."""
-    fd, path = tempfile.mkstemp(prefix=f"{PREFIX}-dpdk-packets-", suffix=".bin")
+    fd, path = tempfile.mkstemp(prefix=f"{FILE_PREFIX}{os.getpid()}-packets-", suffix=".bin")
     with os.fdopen(fd, "wb") as f:
         f.write(b"XBPK" + struct.pack("<I", len(packets)))
         for stream, pkt in packets:
