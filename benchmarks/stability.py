@@ -7,7 +7,7 @@ run, then the median and the coefficient of variation (standard deviation over m
 received rate and of the NDR. The goal for vanilla at 1000 flows is a CV of at most 3 %.
 Needs root and the variant built. Usage:
 
-    .venv/bin/python -m benchmarks.stability [--runs 5] [--duration 3] [--port-type afxdp]
+    .venv/bin/python -m benchmarks.stability [--runs 5] [--duration 3] [--port-type afxdp|dpdk]
         [--trials-per-rate 3]
 """
 
@@ -16,7 +16,7 @@ import statistics
 import sys
 
 from harness.cli import odd_positive
-from harness.trial import TrialSpec, run_search, run_trial
+from harness.trial import PORT_TYPES, TrialSpec, run_search, run_trial
 
 GOAL_CV = 0.03
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", default="vanilla")
     p.add_argument("--extension", default=None)
     p.add_argument("--flows", type=int, default=1000)
-    p.add_argument("--port-type", default="system", help="system or afxdp")
+    p.add_argument("--port-type", default="system", choices=PORT_TYPES)
     p.add_argument("--kind", default="ndr", choices=["ndr", "pdr"])
     p.add_argument("--trials-per-rate", type=odd_positive, default=3,
                    help="trials per offered rate in the search, majority decides (odd)")

@@ -21,6 +21,7 @@ from harness.bpf.compile import compile_extension
 from harness.bpf.metadata import Extension
 from harness.bpf.ovs import BpfControl
 from harness.dpdk import FILE_PREFIX, hugepages, remove_runtime_dir
+from harness.dpdk.build import build_engine
 from harness.errors import ExtbenchError
 from harness.flows import forwarding_flows
 from harness.ndr import search
@@ -28,7 +29,7 @@ from harness.net import dpdk as dpdk_net
 from harness.net.network import Network
 from harness.net.topology import make_topology
 from harness.ovs import stats
-from harness.ovs.build import manifest_sha256
+from harness.ovs.build import check_dpdk_build, manifest_sha256
 from harness.ovs.daemons import OvsInstance
 from harness.ovs.variant import load_variant
 from harness.placement import ExtensionUse, NotExpressible, render, role_on
@@ -123,6 +124,9 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
     if spec.port_type not in PORT_TYPES:
         raise ExtbenchError(f"unknown port type '{spec.port_type}' (known: "
                             f"{', '.join(PORT_TYPES)})")
+    if spec.port_type == "dpdk":
+        check_dpdk_build(spec.variant)
+        build_engine()
     if spec.flows < 1 or spec.pkt_size < 60 or spec.duration_s <= 0:
         raise ExtbenchError("flows must be ≥ 1, pkt_size ≥ 60 and duration_s > 0")
     if spec.rate_pps is not None and spec.rate_pps <= 0:

@@ -172,3 +172,12 @@ def manifest_sha256(name: str) -> str:
         raise ExtbenchError(f"variant '{name}' is not built ({path} missing): "
                             f"run extbench build {name}")
     return sha256_file(path)
+
+
+def check_dpdk_build(name: str) -> None:
+    """ExtbenchError naming the fix if the installed variant was built without DPDK."""
+    manifest_sha256(name)
+    manifest = json.loads((paths.install_dir(name) / "manifest.json").read_text())
+    if not manifest.get("dpdk_version"):
+        raise ExtbenchError(f"variant '{name}' was built without DPDK, which the dpdk port "
+                            f"type needs: run extbench build {name}")
