@@ -1,7 +1,9 @@
 """Build the DPDK engine (engine.c) against Debian's DPDK with pkg-config."""
 
 import hashlib
+import os
 import shutil
+import threading
 from pathlib import Path
 
 from harness import paths
@@ -45,7 +47,7 @@ def build_engine(force: bool = False) -> Path:
     if shutil.which("gcc") is None:
         raise ExtbenchError("'gcc' not found: run make setup")
     BINARY.parent.mkdir(parents=True, exist_ok=True)
-    tmp = BINARY.with_suffix(".tmp")
+    tmp = BINARY.with_suffix(f".tmp{os.getpid()}.{threading.get_ident()}")
     run_checked(["gcc", *CFLAGS, "-o", str(tmp), str(SOURCE), *dpdk_flags()])
     tmp.replace(BINARY)
     stamp.write_text(_source_hash())

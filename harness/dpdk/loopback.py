@@ -7,11 +7,13 @@ be measured against a trial's (``benchmarks.dpdk_engine``) and its counting test
 """
 
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
 
 from harness.dpdk import FILE_PREFIX
+from harness.dpdk.build import build_engine
 from harness.dpdk.process import EngineProcess, vhost, virtio_user
 from harness.traffic.dpdk import PROBE_OFFSET, DpdkPort, packet_file, probe_packet
 from harness.traffic.local import stream_cycle
@@ -26,6 +28,7 @@ class Loopback:
     manager (hugepages must be free for both: ``harness.dpdk.hugepages``)."""
 
     def __init__(self, flows: int, pkt_size: int):
+        build_engine()  # Once, before two processes start at the same time.
         cpus = sorted(os.sched_getaffinity(0))
         self.dir = Path(tempfile.mkdtemp(prefix=f"{FILE_PREFIX}{os.getpid()}-loop-"))
         sock = str(self.dir / "loop.sock")
@@ -49,15 +52,18 @@ class Loopback:
         sender = threading.Thread(target=start_sender)
         sender.start()
         try:
-            self.rx.__enter__()
-        finally:
-            sender.join()
-        if errors:
+            try:
+                self.rx.__enter__()
+            finally:
+                sender.join()
+            if errors:
+                raise errors[0]
+            self.tx.call(f"load {self.files[0]}")
+            for p in (self.tx, self.rx):
+                p.call(f"probe {self.files[1]} {PROBE_OFFSET}")
+        except BaseException:
             self.__exit__()
-            raise errors[0]
-        self.tx.call(f"load {self.files[0]}")
-        for p in (self.tx, self.rx):
-            p.call(f"probe {self.files[1]} {PROBE_OFFSET}")
+            raise
         return self
 
     def run(self, rate: float, duration: float, probe_pps: float = 0) -> tuple[dict, dict]:
@@ -72,6 +78,4 @@ class Loopback:
             p.__exit__(None, None, None)
         for f in self.files:
             Path(f).unlink(missing_ok=True)
-        for f in self.dir.iterdir():
-            f.unlink()
-        self.dir.rmdir()
+        shutil.rmtree(self.dir, ignore_errors=True)
