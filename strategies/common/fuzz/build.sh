@@ -24,12 +24,14 @@ for f in config.h lib/.libs/libopenvswitch.a lib/bpf.c; do
     fi
 done
 libs=$(sed -n 's/^LIBS = //p' "$tree/Makefile")
+# A tree configured --with-dpdk includes DPDK's headers from OVS's own (dp-packet.h).
+read -r -a dpdk_cflags <<< "$(sed -n 's/^DPDK_CFLAGS = //p' "$tree/Makefile")"
 extra=()
 if [ -e "$tree/lib/.libs/libopenvswitchavx512.a" ]; then
     extra+=("$tree/lib/.libs/libopenvswitchavx512.a")
 fi
 common=(-g -O1 -DHAVE_CONFIG_H -I"$tree" -I"$tree/include" -I"$tree/lib"
-        -fno-sanitize-recover=undefined)
+        "${dpdk_cflags[@]}" -fno-sanitize-recover=undefined)
 ovs=("$tree/lib/.libs/libopenvswitch.a" "${extra[@]}" -lbpf -lelf -lcap-ng $libs)
 stress=$(dirname "$out")/stress-maps
 tmp=$(mktemp "$out.XXXXXX")
