@@ -2266,24 +2266,59 @@ reg_joinable(struct verifier *v, const struct reg *old, const struct reg *cur)
     }
 }
 
-/* Merges scalar register 'cur' into 'old' (see sc_join() for 'widen'). */
+/* A scalar id of the merged state: the pair of ids that a register has in
+ * the two states being merged. */
+struct id_join {
+    uint32_t old;
+    uint32_t cur;
+    uint32_t id;
+};
+
+/* Merges scalar register 'cur' into 'old' (see sc_join() for 'widen').
+ * Two scalars of the merged state share an id only if they share one in
+ * both states, that is, only if they hold the same value on both paths:
+ * 'ids' (with '*n_ids' entries, room for one per register and slot) maps
+ * each pair of ids seen so far to the id of the merged state. */
 static void
-reg_join(struct reg *old, const struct reg *cur, bool widen)
+reg_join(struct verifier *v, struct reg *old, const struct reg *cur,
+         bool widen, struct id_join *ids, size_t *n_ids)
 {
-    if (old->type == REG_SCALAR && !sc_within(&old->s, &cur->s)) {
-        sc_join(&old->s, &cur->s, widen);
-        old->id = 0;
+    uint32_t id = 0;
+    size_t i;
+
+    if (old->type != REG_SCALAR) {
+        return;
     }
+    if (!sc_within(&old->s, &cur->s)) {
+        sc_join(&old->s, &cur->s, widen);
+    }
+    if (old->id && cur->id) {
+        for (i = 0; i < *n_ids; i++) {
+            if (ids[i].old == old->id && ids[i].cur == cur->id) {
+                id = ids[i].id;
+                break;
+            }
+        }
+        if (!id) {
+            id = ++v->id_gen;
+            ids[(*n_ids)++] = (struct id_join) { old->id, cur->id, id };
+        }
+    }
+    old->id = id;
 }
 
 /* Merges 'cur' into 'old' if they differ only in scalar values (in
  * registers or spilled), which keeps the number of states at a join point
  * bounded when scalars that do not matter take many values.  Returns false,
- * leaving 'old' unchanged, if they differ otherwise. */
+ * leaving 'old' unchanged, if they differ otherwise.  The merged state
+ * holds every value of either state and only the relations between values
+ * (scalar copies sharing an id) that both states have. */
 static bool
 state_join(struct verifier *v, struct state *old, const struct state *cur,
            bool widen)
 {
+    struct id_join ids[EBPF_N_REGS + N_SLOTS];
+    size_t n_ids = 0;
     int i;
 
     if (cur->len_min != old->len_min || cur->len_max != old->len_max
@@ -2306,11 +2341,12 @@ state_join(struct verifier *v, struct state *old, const struct state *cur,
     }
 
     for (i = 0; i < EBPF_N_REGS; i++) {
-        reg_join(&old->regs[i], &cur->regs[i], widen);
+        reg_join(v, &old->regs[i], &cur->regs[i], widen, ids, &n_ids);
     }
     for (i = 0; i < N_SLOTS; i++) {
         if (old->spill_size[i]) {
-            reg_join(&old->spills[i], &cur->spills[i], widen);
+            reg_join(v, &old->spills[i], &cur->spills[i], widen, ids,
+                     &n_ids);
         }
     }
     return true;
