@@ -67,6 +67,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -210,6 +211,12 @@ struct verifier {
     uint32_t id_gen;            /* Last id handed out. */
     uint64_t processed;         /* Instructions interpreted so far. */
     uint64_t max_processed;     /* Limit on 'processed' for this pass. */
+    uint64_t compared;          /* States compared so far, this pass. */
+    uint64_t max_compared;      /* Limit on 'compared' for this pass. */
+    long long int cpu_start;    /* Thread CPU time at the start (ns). */
+    long long int cpu_limit;    /* Limit on the CPU time of this pass, in ns
+                                 * since 'cpu_start'. */
+    uint64_t total_processed;   /* Instructions interpreted, all passes. */
     bool merge;                 /* Merge states that differ in scalars. */
     size_t pc;                  /* Instruction being checked. */
 
@@ -224,6 +231,18 @@ struct verifier {
 
     char *error;                /* First error, "insn N: reason". */
 };
+
+/* Returns the CPU time used by the calling thread, in ns. */
+static long long int
+thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)) {
+        return 0;
+    }
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 /* Records the first error, formatted from 'format', for the instruction
  * being checked by 'v', and returns 'err'. */
@@ -2159,6 +2178,12 @@ state_subsumes(struct verifier *v, const struct state *old,
                 return false;
             }
         }
+        if (!memcmp(&old->stype[i * 8], &cur->stype[i * 8], 8)) {
+            /* The same byte types: only a spill could differ, and it was
+             * compared above (or 'old' has none, and then the bytes are
+             * not STACK_SPILL). */
+            continue;
+        }
         for (j = 0; j < 8; j++) {
             int b = i * 8 + j;
 
@@ -2361,12 +2386,14 @@ prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
 
     clean_state(v, cur, pc);
     for (e = v->explored[pc]; e; e = e->next) {
+        v->compared++;
         if (state_subsumes(v, &e->st, cur, pc)) {
             return true;
         }
     }
     if (v->merge && v->n_explored[pc] >= BPF_VERIFIER_MERGE_THRESHOLD) {
         for (e = v->explored[pc]; e; e = e->next) {
+            v->compared++;
             if (state_join(v, &e->st, cur, e->n_joins >= 2)) {
                 /* Explore the merged state, which subsumes both. */
                 e->n_joins++;
@@ -2942,9 +2969,30 @@ explore(struct verifier *v)
             st = v->pending[--v->n_pending];
         }
         v->pc = st->pc;
+        v->total_processed++;
         if (++v->processed > v->max_processed) {
             err = verr(v, E2BIG, "BPF program is too large. Processed "
-                       "%"PRIu64" insn", v->processed - 1);
+                       "%"PRIu64" insn (verification budget exceeded: "
+                       "%"PRIu64" instructions processed%s)",
+                       v->processed - 1, v->max_processed,
+                       v->merge ? " in the merging pass" : "");
+            break;
+        }
+        if (v->compared > v->max_compared) {
+            err = verr(v, E2BIG, "BPF program is too complex. Processed "
+                       "%"PRIu64" insn (verification budget exceeded: "
+                       "%"PRIu64" state comparisons%s)", v->processed - 1,
+                       v->max_compared,
+                       v->merge ? " in the merging pass" : "");
+            break;
+        }
+        if (!(v->processed % 128)
+            && thread_cpu_ns() - v->cpu_start > v->cpu_limit) {
+            err = verr(v, E2BIG, "BPF program is too complex. Processed "
+                       "%"PRIu64" insn (verification budget exceeded: "
+                       "%lld ms of CPU time%s)", v->processed - 1,
+                       v->cpu_limit / 1000000,
+                       v->merge ? "" : " for the precise pass");
             break;
         }
         if (v->flags[st->pc] & INSN_PRUNE && prune_or_keep(v, st, st->pc)) {
@@ -2980,6 +3028,7 @@ explore_reset(struct verifier *v)
     }
     v->n_pending = 0;
     v->processed = 0;
+    v->compared = 0;
     v->reads.n = v->writes.n = 0;
     v->first_write = SIZE_MAX;
     free(v->error);
@@ -3051,12 +3100,17 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     if (!err) {
         /* A precise pass first.  If its budget runs out (path explosion),
          * one more pass that merges states differing only in scalars. */
+        v.cpu_start = thread_cpu_ns();
         v.max_processed = BPF_VERIFIER_PRECISE_PROCESSED;
+        v.max_compared = BPF_VERIFIER_PRECISE_COMPARED;
+        v.cpu_limit = BPF_VERIFIER_PRECISE_CPU_MS * 1000000LL;
         err = explore(&v);
-        if (err == E2BIG && v.processed > v.max_processed) {
+        if (err == E2BIG) {
             explore_reset(&v);
             v.merge = true;
             v.max_processed = BPF_VERIFIER_MAX_PROCESSED;
+            v.max_compared = BPF_VERIFIER_MAX_COMPARED;
+            v.cpu_limit = BPF_VERIFIER_MAX_CPU_MS * 1000000LL;
             err = explore(&v);
         }
     }
@@ -3065,6 +3119,8 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
         ranges_export(&v.reads, &verdict->reads, &verdict->n_reads);
         ranges_export(&v.writes, &verdict->writes, &verdict->n_writes);
         verdict->first_write_insn = v.first_write;
+        verdict->verifier_merged = v.merge;
+        verdict->verifier_processed = v.total_processed;
     } else {
         *errorp = v.error ? v.error : xstrdup("insn 0: verifier error");
         v.error = NULL;

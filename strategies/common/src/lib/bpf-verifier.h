@@ -53,15 +53,26 @@
 
 /* Bounds on the work of the verifier (path explosion).  It first explores
  * every path precisely, processing at most BPF_VERIFIER_PRECISE_PROCESSED
- * instructions over all paths.  If that is not enough, it starts again and
- * merges states that differ only in scalar values once a join point holds
- * BPF_VERIFIER_MERGE_THRESHOLD states (which loses precision where those
- * scalars matter, but keeps programs with many independent branches
- * verifiable), and gives up after BPF_VERIFIER_MAX_PROCESSED instructions
- * (the kernel's BPF_COMPLEXITY_LIMIT_INSNS). */
+ * instructions over all paths, comparing at most
+ * BPF_VERIFIER_PRECISE_COMPARED pairs of states at join points, and using at
+ * most BPF_VERIFIER_PRECISE_CPU_MS of CPU time.  If that is not enough, it
+ * starts again and merges states that differ only in scalar values once a
+ * join point holds BPF_VERIFIER_MERGE_THRESHOLD states (which loses
+ * precision where those scalars matter, but keeps programs with many
+ * independent branches verifiable), and gives up after
+ * BPF_VERIFIER_MAX_PROCESSED instructions (the kernel's
+ * BPF_COMPLEXITY_LIMIT_INSNS) or BPF_VERIFIER_MAX_COMPARED comparisons in
+ * that pass, or when the verification has used BPF_VERIFIER_MAX_CPU_MS of
+ * CPU time in all (it runs on ovs-vswitchd's main thread).  The message of
+ * such a rejection says "verification budget exceeded" and names the
+ * budget. */
 #define BPF_VERIFIER_PRECISE_PROCESSED 250000
+#define BPF_VERIFIER_PRECISE_COMPARED 1000000
+#define BPF_VERIFIER_PRECISE_CPU_MS 400
 #define BPF_VERIFIER_MERGE_THRESHOLD 8
 #define BPF_VERIFIER_MAX_PROCESSED 1000000
+#define BPF_VERIFIER_MAX_COMPARED 4000000
+#define BPF_VERIFIER_MAX_CPU_MS 1000
 
 /* Largest number of branches waiting to be explored at once, as the
  * kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */

@@ -74,6 +74,8 @@ struct bpf_verdict {
     size_t first_write_insn;    /* If n_writes > 0: index of the first
                                  * instruction that may write the packet, for
                                  * error messages. */
+    bool verifier_merged;       /* The verifier needed its merging pass. */
+    uint64_t verifier_processed;    /* Instructions it interpreted. */
 };
 
 void bpf_init(void);

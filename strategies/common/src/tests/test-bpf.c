@@ -172,6 +172,9 @@ do_verify(struct ovs_cmdl_context *ctx)
     json_object_put(j, "writes", ranges_to_json(v->writes, v->n_writes));
     json_object_put(j, "writes_packet",
                     json_boolean_create(bpf_prog_writes_packet(prog)));
+    json_object_put(j, "merged", json_boolean_create(v->verifier_merged));
+    json_object_put(j, "processed",
+                    json_integer_create(v->verifier_processed));
     print_json(j);
     bpf_prog_close(prog);
 }
@@ -567,8 +570,10 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
             static const struct bpf_range reads[] = { { 0, 4 } };
             static const struct bpf_range writes[] = { { 8, 10 } };
             const struct bpf_verdict verdict = {
-                CONST_CAST(struct bpf_range *, reads), 1,
-                CONST_CAST(struct bpf_range *, writes), 1,
+                .reads = CONST_CAST(struct bpf_range *, reads),
+                .n_reads = 1,
+                .writes = CONST_CAST(struct bpf_range *, writes),
+                .n_writes = 1,
             };
             uint8_t pkt[16];
             struct bpf_interp_fault fault;
