@@ -200,6 +200,9 @@ struct verifier {
     uint8_t *flags;             /* INSN_* for each instruction. */
     uint16_t *live;             /* Registers read before written, from each
                                  * instruction on some path (bit i: ri). */
+    uint16_t *precise;          /* Registers whose value may matter for
+                                 * safety or for the verdict, from each
+                                 * instruction on some path (bit i: ri). */
     struct explored **explored; /* States kept at each join point. */
     uint16_t *n_explored;       /* Number of states in each list. */
     size_t n_stored;            /* Total number of kept states. */
@@ -1054,9 +1057,12 @@ check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
     return 0;
 }
 
-/* Checks that the 'span' bytes at 'abs' (from r10) of the stack of 'st' are
- * initialised data, for a read of 'size' bytes through register 'regno' at
- * a variable offset, or through a helper ('indirect'). */
+/* Checks that the 'span' bytes at 'abs' (from r10) of the stack of 'st' may
+ * be read as data, for a read of 'size' bytes through register 'regno' at a
+ * variable offset, or through a helper ('indirect'): no byte belongs to a
+ * spilled pointer.  Bytes never written may be read, as the kernel allows
+ * privileged programs (padding in a hash key on the stack, for example):
+ * they hold unknown data. */
 static int
 check_stack_init(struct verifier *v, const struct state *st, int regno,
                  int abs, int span, uint32_t size, bool indirect)
@@ -1066,9 +1072,8 @@ check_stack_init(struct verifier *v, const struct state *st, int regno,
     for (i = 0; i < span; i++) {
         int b = EBPF_STACK_SIZE + abs + i;
 
-        if (st->stype[b] == STACK_INVALID
-            || (st->stype[b] == STACK_SPILL
-                && st->spills[b / 8].type != REG_SCALAR)) {
+        if (st->stype[b] == STACK_SPILL
+            && st->spills[b / 8].type != REG_SCALAR) {
             return verr(v, EACCES, "invalid %sread from stack R%d off %d+%d "
                         "size %"PRIu32, indirect ? "indirect " : "", regno,
                         abs, i, size);
@@ -1138,11 +1143,9 @@ stack_read(struct verifier *v, struct state *st, int abs, int size,
             return 0;
         }
     }
+    /* Bytes never written read as unknown data (see
+     * check_stack_init()). */
     for (i = 0; i < size; i++) {
-        if (st->stype[b + i] == STACK_INVALID) {
-            return verr(v, EACCES, "invalid read from stack off %d+%d "
-                        "size %d", abs, i, size);
-        }
         if (st->stype[b + i] == STACK_SPILL
             && st->spills[slot].type != REG_SCALAR) {
             return verr(v, EACCES, "invalid size of register fill");
@@ -2187,10 +2190,11 @@ state_subsumes(struct verifier *v, const struct state *old,
         for (j = 0; j < 8; j++) {
             int b = i * 8 + j;
 
-            if (old->stype[b] == STACK_MISC
-                && (cur->stype[b] == STACK_INVALID
-                    || (cur->stype[b] == STACK_SPILL
-                        && cur->spills[i].type != REG_SCALAR))) {
+            /* Bytes never written read as unknown data, as STACK_MISC
+             * bytes do. */
+            if (old->stype[b] != STACK_SPILL
+                && cur->stype[b] == STACK_SPILL
+                && cur->spills[i].type != REG_SCALAR) {
                 return false;
             }
         }
@@ -2199,7 +2203,8 @@ state_subsumes(struct verifier *v, const struct state *old,
 }
 
 /* Forgets, in 'st', what cannot matter from instruction 'pc' on: dead
- * registers, and scalar ids that no other value shares. */
+ * registers, the bounds of scalars whose value does not matter (see
+ * insn_precise()), and scalar ids that no other value shares. */
 static void
 clean_state(struct verifier *v, struct state *st, size_t pc)
 {
@@ -2209,6 +2214,9 @@ clean_state(struct verifier *v, struct state *st, size_t pc)
     for (i = 0; i < EBPF_N_REGS; i++) {
         if (!(live & (1u << i))) {
             reg_not_init(&st->regs[i]);
+        } else if (st->regs[i].type == REG_SCALAR
+                   && !(v->precise[pc] & (1u << i))) {
+            reg_unknown(&st->regs[i]);
         }
     }
     for (i = 0; i < EBPF_N_REGS + N_SLOTS; i++) {
@@ -2696,6 +2704,53 @@ insn_use_def(const struct ebpf_insn *insn, uint16_t *use, uint16_t *def)
     }
 }
 
+/* Computes the registers whose value may matter for safety or for the
+ * verdict before 'insn', from those after it ('out'), and returns them.  A
+ * value matters if it may flow, through registers, into an address, a
+ * comparison, a helper argument or a store (stored values may come back
+ * from the stack); it does not if it only flows into the return value or
+ * into registers that are overwritten.  The exploration forgets the bounds
+ * of scalars whose value does not matter at join points (see
+ * clean_state()), so that states that differ only in them prune each
+ * other, as the kernel's precision tracking achieves.  Forgetting bounds is
+ * always sound; this analysis only decides where it costs no precision. */
+static uint16_t
+insn_precise(const struct ebpf_insn *insn, uint16_t out)
+{
+    uint8_t cls = EBPF_CLASS(insn->opcode);
+    int op = EBPF_OP(insn->opcode);
+    bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
+    uint16_t dst = 1u << insn->dst;
+    uint16_t src = 1u << insn->src;
+    uint16_t use, def;
+
+    switch (cls) {
+    case EBPF_CLS_ALU:
+    case EBPF_CLS_ALU64:
+        if (op == EBPF_ALU_MOV) {
+            return (out & ~dst) | (out & dst && x ? src : 0);
+        } else if (op == EBPF_ALU_NEG || op == EBPF_ALU_END) {
+            return out;
+        } else if (out & dst) {
+            return out | (x ? src : 0);
+        }
+        return out;
+
+    case EBPF_CLS_JMP:
+    case EBPF_CLS_JMP32:
+        if (op == EBPF_JMP_EXIT) {
+            return 0;
+        }
+        /* Fall through. */
+    default:
+        /* Everything an instruction of the other classes reads matters:
+         * addresses, stored values, comparison operands, helper
+         * arguments. */
+        insn_use_def(insn, &use, &def);
+        return (out & ~def) | use;
+    }
+}
+
 /* Checks jump targets, back-edges and reachability, and computes the
  * join points and the live registers of each instruction. */
 static int
@@ -2777,6 +2832,11 @@ check_cfg(struct verifier *v)
         }
         insn_use_def(&v->insns[pc], &use, &def);
         v->live[pc] = (use | (out & ~def)) | (1u << (EBPF_N_REGS - 1));
+        out = 0;
+        for (j = 0; j < n_succ; j++) {
+            out |= v->precise[succ[j]];
+        }
+        v->precise[pc] = insn_precise(&v->insns[pc], out);
     }
 
     free(color);
@@ -3080,6 +3140,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     v.n_maps = n_maps;
     v.flags = xcalloc(n_insns, sizeof *v.flags);
     v.live = xcalloc(n_insns, sizeof *v.live);
+    v.precise = xcalloc(n_insns, sizeof *v.precise);
     v.explored = xcalloc(n_insns, sizeof *v.explored);
     v.n_explored = xcalloc(n_insns, sizeof *v.n_explored);
 
@@ -3132,6 +3193,7 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
     free(v.n_explored);
     free(v.flags);
     free(v.live);
+    free(v.precise);
     free(v.reads.r);
     free(v.writes.r);
     free(v.idmap);

@@ -32,8 +32,8 @@
  * values are 8-byte aligned, for atomic operations.
  *
  * Where it differs from the kernel's verifier (for a privileged loader):
- * it is stricter in rejecting loops (even bounded ones), reads of
- * uninitialised stack, pointers stored anywhere but the stack or returned,
+ * it is stricter in rejecting loops (even bounded ones), pointers stored
+ * anywhere but the stack or returned,
  * partial overwrites of spilled pointers, unchecked lookups in arrays with
  * constant keys, helpers other than map_lookup_elem (1), map_update_elem
  * (2), map_delete_elem (3), ktime_get_ns (5) and get_prandom_u32 (7), calls
