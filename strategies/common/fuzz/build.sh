@@ -31,7 +31,7 @@ if [ -e "$tree/lib/.libs/libopenvswitchavx512.a" ]; then
     extra+=("$tree/lib/.libs/libopenvswitchavx512.a")
 fi
 common=(-g -O1 -DHAVE_CONFIG_H -I"$tree" -I"$tree/include" -I"$tree/lib"
-        "${dpdk_cflags[@]}" -fno-sanitize-recover=undefined)
+        -I"$tree/tests" "${dpdk_cflags[@]}" -fno-sanitize-recover=undefined)
 ovs=("$tree/lib/.libs/libopenvswitch.a" "${extra[@]}" -lbpf -lelf -lcap-ng $libs)
 stress=$(dirname "$out")/stress-maps
 tmp=$(mktemp "$out.XXXXXX")

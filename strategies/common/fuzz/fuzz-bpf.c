@@ -19,7 +19,14 @@
  *
  * The first byte of an input selects what the rest is:
  *
- *   even: an ELF object, loaded like "ovs-appctl bpf/load" does (libbpf and
+ *   2:    bytes that drive the random program generator of
+ *         tests/bpf-progen.h: a program made of blocks of the shapes that
+ *         stress the verifier's bounds, copies, joins and merging, verified
+ *         (merging from the start if the first of these bytes is odd,
+ *         precisely first otherwise) and, if accepted, run on four random
+ *         packets with the verdict's ranges enforced.
+ *
+ *   other even: an ELF object, loaded like "ovs-appctl bpf/load" does (libbpf and
  *         libelf parse it, maps are created, the verifier checks it, the
  *         interpreter prepares it); an accepted program then runs on four
  *         packets (empty, 14, 60 and 1514 bytes).
@@ -35,9 +42,10 @@
  * accepted program is not a memory error (the interpreter's own checks
  * stopped it), but it means that the verifier accepted an unsafe program or
  * computed read or write ranges that miss an access (they are enforced, as
- * in ovs-vswitchd): with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it
- * aborts, so that libFuzzer saves the input; otherwise faults are counted
- * and printed when the fuzzer exits. */
+ * in ovs-vswitchd), which the caches of the variants and a JIT trust: it is
+ * a finding, and the target aborts, so that libFuzzer saves the input.
+ * With XB_FUZZ_ABORT_ON_FAULT=0 in the environment, faults are only
+ * counted.  The counts are printed when the fuzzer exits. */
 
 #include <config.h>
 #include <stdint.h>
@@ -48,21 +56,23 @@
 #include "bpf.h"
 #include "bpf-interp.h"
 #include "bpf-map.h"
+#include "bpf-progen.h"
 #include "bpf-verifier.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
 #include "util.h"
 
 static bool abort_on_fault;
-static uint64_t n_inputs, n_accepted, n_runs, n_faults;
+static uint64_t n_inputs, n_accepted, n_runs, n_faults, n_range_faults;
 
 /* Prints the counts of this fuzzing process (at exit). */
 static void
 report(void)
 {
     fprintf(stderr, "fuzz-bpf: %"PRIu64" inputs, %"PRIu64" accepted, %"PRIu64
-            " runs, %"PRIu64" run-time faults of accepted programs\n",
-            n_inputs, n_accepted, n_runs, n_faults);
+            " runs, %"PRIu64" run-time faults of accepted programs (%"PRIu64
+            " outside the verdict's ranges)\n",
+            n_inputs, n_accepted, n_runs, n_faults, n_range_faults);
 }
 
 int LLVMFuzzerInitialize(int *argc, char **argv[]);
@@ -73,19 +83,24 @@ LLVMFuzzerInitialize(int *argc OVS_UNUSED, char **argv[])
 {
     set_program_name((*argv)[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    abort_on_fault = getenv("XB_FUZZ_ABORT_ON_FAULT")
-                     && !strcmp(getenv("XB_FUZZ_ABORT_ON_FAULT"), "1");
+    abort_on_fault = !getenv("XB_FUZZ_ABORT_ON_FAULT")
+                     || strcmp(getenv("XB_FUZZ_ABORT_ON_FAULT"), "0");
     atexit(report);
     return 0;
 }
 
-/* Counts a run-time fault of an accepted program (aborts if asked to). */
+/* Counts a run-time fault of an accepted program, for 'reason' (NULL if
+ * unknown), and aborts unless asked not to. */
 static void
-count_fault(void)
+count_fault(const char *reason)
 {
     n_faults++;
+    if (reason && strstr(reason, "verifier's")) {
+        n_range_faults++;
+    }
     if (abort_on_fault) {
-        ovs_abort(0, "run-time fault of an accepted program");
+        ovs_abort(0, "run-time fault of an accepted program: %s",
+                  reason ? reason : "(reason unknown)");
     }
 }
 
@@ -109,7 +124,7 @@ fuzz_elf(const uint8_t *data, size_t size)
             pkt[j] = j * 7 + i;
         }
         if (bpf_prog_run_data(prog, pkt, sizes[i], 1) == BPF_RUN_FAULT) {
-            count_fault();
+            count_fault(NULL);
         }
         n_runs++;
         free(pkt);
@@ -126,7 +141,7 @@ fuzz_insns(const uint8_t *data, size_t size)
         { EBPF_MAP_TYPE_ARRAY, 4, 16, 4 },
     };
     struct ebpf_map *maps[2] = { NULL, NULL };
-    struct bpf_verdict verdict = { NULL, 0, NULL, 0 };
+    struct bpf_verdict verdict = { .reads = NULL };
     struct bpf_interp_prog interp = { .code = NULL };
     char *error = NULL;
 
@@ -156,7 +171,7 @@ fuzz_insns(const uint8_t *data, size_t size)
                            &error)) {
         /* The verifier accepted what the interpreter refuses: a
          * disagreement to look at, but not a memory error. */
-        count_fault();
+        count_fault(error);
         goto out;
     }
     bpf_interp_enforce_ranges(&interp, &verdict);
@@ -168,7 +183,7 @@ fuzz_insns(const uint8_t *data, size_t size)
 
         if (bpf_interp_run(&interp, pkt, pkt_size, NULL, &n_executed,
                            &fault) == BPF_RUN_FAULT) {
-            count_fault();
+            count_fault(fault.reason);
         }
         n_runs++;
         free(pkt);
@@ -184,12 +199,72 @@ out:
     free(insns);
 }
 
+/* Generates a program from the 'size' bytes at 'data' (bpf-progen.h),
+ * verifies it and runs it on random packets if accepted. */
+static void
+fuzz_progen(const uint8_t *data, size_t size)
+{
+    struct bpf_verifier_opts opts = { .merge_only = false };
+    struct bpf_verdict verdict = { .reads = NULL };
+    struct bpf_interp_prog interp = { .code = NULL };
+    struct ebpf_insn *insns;
+    struct progen_rng rng;
+    char *error = NULL;
+    uint8_t *pkt;
+    size_t n;
+    int k;
+
+    if (size < 1) {
+        return;
+    }
+    opts.merge_only = data[0] & 1;
+    opts.merge_threshold = 1 + (data[0] >> 1) % 4;
+    progen_init(&rng, data + 1, size - 1, 1);
+    insns = xmalloc(PROGEN_MAX_INSNS * sizeof *insns);
+    n = progen_program(&rng, insns, &k);
+    if (bpf_verify_opts(insns, n, NULL, 0, &opts, &verdict, &error)) {
+        goto out;
+    }
+    n_accepted++;
+    if (bpf_interp_prepare(&interp, insns, n, NULL, 0, &error)) {
+        count_fault(error);
+        goto out;
+    }
+    bpf_interp_enforce_ranges(&interp, &verdict);
+    for (int i = 0; i < 4; i++) {
+        size_t pkt_size = (i == 3 ? 256 + progen_below(&rng, 1259)
+                           : i == 2 ? progen_below(&rng, 256)
+                           : k + progen_below(&rng, 128));
+        struct bpf_interp_fault fault;
+        uint64_t n_executed = 0;
+
+        /* Exactly the packet's size, so that ASan sees accesses past its
+         * end. */
+        pkt = xmalloc(pkt_size ? pkt_size : 1);
+        progen_packet(&rng, pkt, pkt_size);
+        if (bpf_interp_run(&interp, pkt, pkt_size, NULL, &n_executed,
+                           &fault) == BPF_RUN_FAULT) {
+            count_fault(fault.reason);
+        }
+        n_runs++;
+        free(pkt);
+    }
+
+out:
+    bpf_interp_destroy(&interp);
+    bpf_verdict_destroy(&verdict);
+    free(error);
+    free(insns);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     n_inputs++;
     if (size >= 1) {
-        if (data[0] & 1) {
+        if (data[0] == 2) {
+            fuzz_progen(data + 1, size - 1);
+        } else if (data[0] & 1) {
             fuzz_insns(data + 1, size - 1);
         } else {
             fuzz_elf(data + 1, size - 1);

@@ -2,11 +2,13 @@
 
 ELF seeds (first byte 0) are the compiled extensions and the runtime's test programs;
 instruction seeds (first byte 1) are a few hand-written programs that use both fuzzing maps
-and random ALU programs from the differential test's generator. Run from the repository
+and random ALU programs from the differential test's generator; generator seeds (first byte 2)
+are random bytes that drive the structured program generator of tests/bpf-progen.h. Run from the repository
 root with the project venv: ``.venv/bin/python strategies/common/fuzz/make_corpus.py``.
 """
 
 import hashlib
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -67,6 +69,11 @@ def map_programs() -> list[list[int]]:
     return [lookup_add, update, array_write, packet_read]
 
 
+def progen_seeds(n: int = 16, size: int = 600) -> list[bytes]:
+    """Generator seeds: mode byte 2, a byte of verifier options, random bytes."""
+    return [bytes([2, i % 8]) + random.Random(i).randbytes(size) for i in range(n)]
+
+
 def main() -> int:
     """Write every seed, named after its content's hash."""
     CORPUS.mkdir(exist_ok=True)
@@ -81,6 +88,7 @@ def main() -> int:
     pkt = bytes(range(64))
     seeds += [raw_seed(words, pkt) for words in map_programs()]
     seeds += [raw_seed(random_program(seed, 20), bytes(range(128))) for seed in range(6)]
+    seeds += progen_seeds()
     for seed in seeds:
         (CORPUS / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
     print(f"{len(seeds)} seeds in {CORPUS}")

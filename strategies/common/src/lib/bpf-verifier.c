@@ -221,6 +221,7 @@ struct verifier {
                                  * since 'cpu_start'. */
     uint64_t total_processed;   /* Instructions interpreted, all passes. */
     bool merge;                 /* Merge states that differ in scalars. */
+    unsigned int merge_threshold;   /* States at a join point before. */
     size_t pc;                  /* Instruction being checked. */
 
     struct range_list reads;
@@ -2399,7 +2400,7 @@ prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
             return true;
         }
     }
-    if (v->merge && v->n_explored[pc] >= BPF_VERIFIER_MERGE_THRESHOLD) {
+    if (v->merge && v->n_explored[pc] >= v->merge_threshold) {
         for (e = v->explored[pc]; e; e = e->next) {
             v->compared++;
             if (state_join(v, &e->st, cur, e->n_joins >= 2)) {
@@ -3115,6 +3116,17 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
            const struct bpf_map_info *maps, size_t n_maps,
            struct bpf_verdict *verdict, char **errorp)
 {
+    return bpf_verify_opts(insns, n_insns, maps, n_maps, NULL, verdict,
+                           errorp);
+}
+
+/* As bpf_verify(), with the choices in 'opts' (NULL: the defaults). */
+int
+bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
+                const struct bpf_map_info *maps, size_t n_maps,
+                const struct bpf_verifier_opts *opts,
+                struct bpf_verdict *verdict, char **errorp)
+{
     struct verifier v;
     size_t i;
     int err = 0;
@@ -3165,7 +3177,10 @@ bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
         v.max_processed = BPF_VERIFIER_PRECISE_PROCESSED;
         v.max_compared = BPF_VERIFIER_PRECISE_COMPARED;
         v.cpu_limit = BPF_VERIFIER_PRECISE_CPU_MS * 1000000LL;
-        err = explore(&v);
+        v.merge_threshold = (opts && opts->merge_threshold
+                             ? opts->merge_threshold
+                             : BPF_VERIFIER_MERGE_THRESHOLD);
+        err = opts && opts->merge_only ? E2BIG : explore(&v);
         if (err == E2BIG) {
             explore_reset(&v);
             v.merge = true;

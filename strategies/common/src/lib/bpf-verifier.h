@@ -104,6 +104,20 @@ int bpf_verify(const struct ebpf_insn *insns, size_t n_insns,
                const struct bpf_map_info *maps, size_t n_maps,
                struct bpf_verdict *verdict, char **errorp);
 
+/* Choices that tests make to reach the verifier's rarer paths. */
+struct bpf_verifier_opts {
+    bool merge_only;            /* Skip the precise pass: merge states from
+                                 * the start. */
+    unsigned int merge_threshold;   /* States a join point holds before
+                                     * merging (0: the default,
+                                     * BPF_VERIFIER_MERGE_THRESHOLD). */
+};
+
+int bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
+                    const struct bpf_map_info *maps, size_t n_maps,
+                    const struct bpf_verifier_opts *opts,
+                    struct bpf_verdict *verdict, char **errorp);
+
 /* Frees the ranges in 'verdict' (not 'verdict' itself). */
 void bpf_verdict_destroy(struct bpf_verdict *verdict);
 

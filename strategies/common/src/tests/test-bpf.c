@@ -54,7 +54,23 @@
  *   bench FILE PKT_HEX N
  *       Runs FILE N times on the packet (as the kernel's BPF_PROG_TEST_RUN
  *       with "repeat", the packet is not reset between runs) and prints
- *       {"runs": N, "ns_per_run": X, "retval": N, "insns_per_run": X}. */
+ *       {"runs": N, "ns_per_run": X, "retval": N, "insns_per_run": X}.
+ *
+ *   random SEED PROGRAMS RUNS
+ *       The verifier's soundness, as a property: generates PROGRAMS random
+ *       programs (bpf-progen.h; program I from seed SEED and I), verifies
+ *       each (every other one with the merging pass from the start, merging
+ *       from the first, second or third state at a join point), and runs
+ *       each accepted one on RUNS random packets with the verdict's ranges
+ *       enforced.  Prints {"programs": N, "accepted": N, "accepted_merging":
+ *       N, "runs": N, "faults": N, "range_faults": N, "max_verify_ms": X,
+ *       "first_fault": {...}} and exits 1 if any run faulted: a fault means
+ *       that the verifier accepted an unsafe program ("range_faults": a
+ *       packet access outside the verdict).
+ *
+ *   random-show SEED I
+ *       Prints program I of "random SEED" (one instruction per line, as
+ *       hex: opcode, dst, src, offset, imm) and the verifier's verdict. */
 
 #include <config.h>
 #undef NDEBUG
@@ -69,6 +85,8 @@
 #include "bpf-insn.h"
 #include "bpf-interp.h"
 #include "bpf-map.h"
+#include "bpf-progen.h"
+#include "bpf-verifier.h"
 #include "command-line.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -658,6 +676,165 @@ do_bench(struct ovs_cmdl_context *ctx)
     exit(faults ? 1 : 0);
 }
 
+/* Generates program 'i' of "random 'seed'" into 'insns' (room for
+ * PROGEN_MAX_INSNS), with the verifier options it is checked with in
+ * '*opts'.  Returns its length. */
+static size_t
+random_program(uint64_t seed, uint64_t i, struct ebpf_insn *insns,
+               struct bpf_verifier_opts *opts)
+{
+    struct progen_rng rng;
+    int k;
+
+    progen_init(&rng, NULL, 0, seed * UINT64_C(0x100000001b3) + i + 1);
+    memset(opts, 0, sizeof *opts);
+    if (i % 2) {
+        opts->merge_only = true;
+        opts->merge_threshold = 1 + (i / 2) % 3;
+    }
+    return progen_program(&rng, insns, &k);
+}
+
+/* Parses 'arg' as an unsigned integer for 'what', or exits. */
+static uint64_t
+parse_u64_or_exit(const char *arg, const char *what)
+{
+    char *end;
+    unsigned long long int x = strtoull(arg, &end, 10);
+
+    if (!*arg || *end) {
+        ovs_fatal(0, "%s: %s must be a non-negative integer", arg, what);
+    }
+    return x;
+}
+
+/* "random SEED PROGRAMS RUNS". */
+static void
+do_random(struct ovs_cmdl_context *ctx)
+{
+    uint64_t seed = parse_u64_or_exit(ctx->argv[1], "SEED");
+    uint64_t n_programs = parse_u64_or_exit(ctx->argv[2], "PROGRAMS");
+    uint64_t n_runs = parse_u64_or_exit(ctx->argv[3], "RUNS");
+    uint64_t accepted = 0, accepted_merging = 0, runs = 0, faults = 0;
+    uint64_t range_faults = 0;
+    long long int max_verify_ns = 0;
+    struct json *first_fault = NULL;
+    struct ebpf_insn *insns = xmalloc(PROGEN_MAX_INSNS * sizeof *insns);
+    uint8_t *pkt = xmalloc(1514);
+
+    for (uint64_t i = 0; i < n_programs; i++) {
+        struct bpf_interp_prog interp = { .code = NULL };
+        struct bpf_verdict verdict;
+        struct bpf_verifier_opts opts;
+        struct progen_rng rng;
+        char *error = NULL;
+        size_t n = random_program(seed, i, insns, &opts);
+        long long int start = now_ns();
+        int err = bpf_verify_opts(insns, n, NULL, 0, &opts, &verdict,
+                                  &error);
+
+        max_verify_ns = MAX(max_verify_ns, now_ns() - start);
+        if (err) {
+            free(error);
+            continue;
+        }
+        accepted++;
+        accepted_merging += verdict.verifier_merged;
+        if (bpf_interp_prepare(&interp, insns, n, NULL, 0, &error)) {
+            ovs_fatal(0, "program %"PRIu64": accepted by the verifier, "
+                      "refused by the interpreter: %s", i, error);
+        }
+        bpf_interp_enforce_ranges(&interp, &verdict);
+        progen_init(&rng, NULL, 0, ~(seed * UINT64_C(0x100000001b3) + i));
+        for (uint64_t r = 0; r < n_runs; r++) {
+            uint32_t kind = progen_below(&rng, 4);
+            size_t size = (kind == 0 ? progen_below(&rng, 256)
+                           : kind == 1 ? 256 + progen_below(&rng, 1259)
+                           : 60 + progen_below(&rng, 120));
+            struct bpf_interp_fault fault;
+            uint64_t n_executed = 0;
+
+            progen_packet(&rng, pkt, size);
+            runs++;
+            if (bpf_interp_run(&interp, pkt, size, NULL, &n_executed,
+                               &fault) != BPF_RUN_FAULT) {
+                continue;
+            }
+            faults++;
+            range_faults += strstr(fault.reason, "verifier's") != NULL;
+            if (!first_fault) {
+                first_fault = json_object_create();
+                json_object_put(first_fault, "program",
+                                json_integer_create(i));
+                json_object_put(first_fault, "run", json_integer_create(r));
+                json_object_put(first_fault, "pc",
+                                json_integer_create(fault.pc));
+                json_object_put_string(first_fault, "reason", fault.reason);
+                json_object_put(first_fault, "size",
+                                json_integer_create(size));
+                json_object_put(first_fault, "reads",
+                                ranges_to_json(verdict.reads,
+                                               verdict.n_reads));
+                json_object_put(first_fault, "writes",
+                                ranges_to_json(verdict.writes,
+                                               verdict.n_writes));
+            }
+        }
+        bpf_interp_destroy(&interp);
+        bpf_verdict_destroy(&verdict);
+    }
+
+    struct json *j = json_object_create();
+    json_object_put(j, "programs", json_integer_create(n_programs));
+    json_object_put(j, "accepted", json_integer_create(accepted));
+    json_object_put(j, "accepted_merging",
+                    json_integer_create(accepted_merging));
+    json_object_put(j, "runs", json_integer_create(runs));
+    json_object_put(j, "faults", json_integer_create(faults));
+    json_object_put(j, "range_faults", json_integer_create(range_faults));
+    json_object_put(j, "max_verify_ms",
+                    json_real_create(max_verify_ns / 1e6));
+    json_object_put(j, "first_fault",
+                    first_fault ? first_fault : json_null_create());
+    print_json(j);
+    free(insns);
+    free(pkt);
+    exit(faults ? 1 : 0);
+}
+
+/* "random-show SEED I". */
+static void
+do_random_show(struct ovs_cmdl_context *ctx)
+{
+    uint64_t seed = parse_u64_or_exit(ctx->argv[1], "SEED");
+    uint64_t i = parse_u64_or_exit(ctx->argv[2], "I");
+    struct ebpf_insn *insns = xmalloc(PROGEN_MAX_INSNS * sizeof *insns);
+    struct bpf_verifier_opts opts;
+    struct bpf_verdict verdict;
+    char *error = NULL;
+    size_t n = random_program(seed, i, insns, &opts);
+
+    for (size_t k = 0; k < n; k++) {
+        printf("%zu: %02x %d %d %d %"PRId32"\n", k, insns[k].opcode,
+               insns[k].dst, insns[k].src, insns[k].offset, insns[k].imm);
+    }
+    if (bpf_verify_opts(insns, n, NULL, 0, &opts, &verdict, &error)) {
+        printf("rejected: %s\n", error);
+        free(error);
+    } else {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        bpf_ranges_format(verdict.reads, verdict.n_reads, &s);
+        ds_put_cstr(&s, " / ");
+        bpf_ranges_format(verdict.writes, verdict.n_writes, &s);
+        printf("accepted%s: reads / writes %s\n",
+               verdict.verifier_merged ? " (merging)" : "", ds_cstr(&s));
+        ds_destroy(&s);
+        bpf_verdict_destroy(&verdict);
+    }
+    free(insns);
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"verify", "FILE", 1, 1, do_verify, OVS_RO},
     {"run", "FILE PKT_HEX...", 2, INT_MAX, do_run, OVS_RO},
@@ -665,6 +842,8 @@ static const struct ovs_cmdl_command commands[] = {
     {"threads", "FILE PKT_HEX THREADS N", 4, 4, do_threads, OVS_RO},
     {"check-interp", NULL, 0, 0, do_check_interp, OVS_RO},
     {"bench", "FILE PKT_HEX N", 3, 3, do_bench, OVS_RO},
+    {"random", "SEED PROGRAMS RUNS", 3, 3, do_random, OVS_RO},
+    {"random-show", "SEED I", 2, 2, do_random_show, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 
