@@ -50,4 +50,41 @@
 
 #define LICENSE char _license[] SEC("license") = "GPL"
 
+/* 16 independent tests of packet bytes [16, 32) (the packet must have been
+ * checked to hold them) that set bits of 'FLAGS'.  A program that later
+ * compares FLAGS makes its value matter, so its 2^16 paths cannot prune
+ * each other in OVS: its precise pass runs out of budget and the merging
+ * pass verifies the program.  The "merge" cases use it. */
+#define MERGE_FLAG(D, FLAGS, I)                 \
+    if ((D)[16 + (I)] == (I)) {                 \
+        (FLAGS) |= 1u << (I);                   \
+    }
+#define MERGE_FLAGS(D, FLAGS)                                           \
+    MERGE_FLAG(D, FLAGS, 0) MERGE_FLAG(D, FLAGS, 1)                     \
+    MERGE_FLAG(D, FLAGS, 2) MERGE_FLAG(D, FLAGS, 3)                     \
+    MERGE_FLAG(D, FLAGS, 4) MERGE_FLAG(D, FLAGS, 5)                     \
+    MERGE_FLAG(D, FLAGS, 6) MERGE_FLAG(D, FLAGS, 7)                     \
+    MERGE_FLAG(D, FLAGS, 8) MERGE_FLAG(D, FLAGS, 9)                     \
+    MERGE_FLAG(D, FLAGS, 10) MERGE_FLAG(D, FLAGS, 11)                   \
+    MERGE_FLAG(D, FLAGS, 12) MERGE_FLAG(D, FLAGS, 13)                   \
+    MERGE_FLAG(D, FLAGS, 14) MERGE_FLAG(D, FLAGS, 15)
+
+/* Makes 'FLAGS' matter to OVS (see MERGE_FLAGS) and returns.  OVS counts
+ * any value stored to the stack as one that matters; the kernel's
+ * precision tracking knows better, and prunes the paths. */
+#define MERGE_RETURN(FLAGS)                     \
+    do {                                        \
+        volatile __u32 sink_[1];                \
+                                                \
+        sink_[0] = (FLAGS);                     \
+        return XDP_PASS;                        \
+    } while (0)
+
+/* A copy of register 'SRC' into 'DST' that the compiler cannot see
+ * through (a "mov" the verifier sees as a copy). */
+#define COPY(DST, SRC) asm volatile("%0 = %1" : "=r"(DST) : "r"(SRC))
+
+/* Hides 'X' from the compiler's value tracking. */
+#define OPAQUE(X) asm volatile("" : "+r"(X))
+
 #endif /* xbtest.h */

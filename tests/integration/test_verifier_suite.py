@@ -7,6 +7,7 @@ Every program in ``tests/bpf_verifier/*.c`` opens with a YAML block in its first
      * reads: [[12, 14]]            (accepted: packet bytes [start, end) read; null end = unbounded)
      * writes: []                   (accepted: packet bytes written)
      * reason: "insn 5: ..."        (rejected: a substring of OVS's message)
+     * merged: true                 (optional, accepted: OVS needs its merging pass)
      * kernel: accepted             (what `bpftool prog load OBJ PIN type xdp` does)
      * kernel_reason: "..."         (kernel rejected: a substring of its verifier log)
      * slow: true                   (optional: the kernel check takes long; run it with XB_SLOW=1)
@@ -111,12 +112,15 @@ def ovs_verdict(ovstest: Path, obj: Path) -> dict[str, Any]:
 
 
 def test_suite_size():
-    """At least 40 programs, of which at least 10 rejections that the kernel also rejects."""
+    """At least 40 programs, of which at least 10 rejections that the kernel also rejects and
+    15 programs that OVS verifies in its merging pass."""
     both_reject = [c for c in CASES
                    if c.expect["verdict"] == "rejected" and c.expect["kernel"] == "rejected"]
     accepted = [c for c in CASES if c.expect["verdict"] == "accepted"]
+    merged = [c for c in accepted if c.expect.get("merged")]
     assert len(CASES) >= 40
     assert len(both_reject) >= 10
+    assert len(merged) >= 15
     # Every program OVS accepts must be one the kernel accepts too.
     assert all(c.expect["kernel"] == "accepted" for c in accepted)
 
@@ -130,6 +134,8 @@ def test_ovs_verdict(case: Case, objects, ovstest):
         assert verdict["reads"] == case.expect["reads"]
         assert verdict["writes"] == case.expect["writes"]
         assert verdict["writes_packet"] == bool(case.expect["writes"])
+        # The merging pass is used exactly where the case says.
+        assert verdict["merged"] == bool(case.expect.get("merged")), verdict
     else:
         assert not verdict["accepted"], f"accepted: {verdict}"
         assert case.expect["reason"] in verdict["reason"]
@@ -174,3 +180,17 @@ def test_compile_failure_names_the_file():
                        " * kernel: accepted\n * ---\n */\nint prog( {\n")
         with pytest.raises(RuntimeError, match="broken.c: clang failed"):
             compile_case(load_case(src), Path(d))
+
+
+def test_random_programs_never_leave_the_verdict(ovstest):
+    """The verifier's soundness as a property: random structured programs (half of them
+    verified by the merging pass from the start) that it accepts never fault when run on
+    random packets with the verdict's ranges enforced (``ovstest test-bpf random``)."""
+    p = subprocess.run([str(ovstest), "test-bpf", "random", "1", "100000", "10"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.stdout.strip(), p.stderr
+    result = json.loads(p.stdout)
+    assert p.returncode == 0 and result["faults"] == 0, result
+    assert result["runs"] >= 100_000 and result["accepted_merging"] >= 1000, result
+    # Verifying any of them stays far below the 1 s budget.
+    assert result["max_verify_ms"] < 1000, result

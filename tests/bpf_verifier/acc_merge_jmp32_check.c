@@ -1,0 +1,44 @@
+/* ---
+ * verdict: accepted
+ * reads: [[0, 3], [16, 32]]
+ * writes: [[0, 256]]
+ * merged: true
+ * kernel: accepted
+ * ---
+ * As merge_copy_one_side, with the bound on c checked by a 32-bit jump;
+ * the write d[b] covers [0, 256).
+ */
+#include "xbtest.h"
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+    __u8 *d = (void *) (long) ctx->data;
+    __u8 *e = (void *) (long) ctx->data_end;
+    __u32 flags = 0;
+    __u64 a, b, c;
+    if (d + 300 > e) {
+        return XDP_PASS;
+    }
+    a = d[0];
+    c = d[2];
+    OPAQUE(a);
+    OPAQUE(c);
+    if (d[1]) {
+        COPY(b, c);
+    } else {
+        COPY(b, a);
+    }
+    OPAQUE(b);
+    MERGE_FLAGS(d, flags);
+    if ((__u32) c > 10) {
+        return XDP_PASS;
+    }
+    if (d + b + 1 > e) {
+        return XDP_PASS;
+    }
+    d[b] = 0x42;
+    MERGE_RETURN(flags);
+}
+
+LICENSE;
