@@ -48,9 +48,13 @@
  *      explosion, see bpf-verifier.h), it starts again and, once a join
  *      point holds several states, merges a new state into one that differs
  *      from it only in scalar values (hull of the bounds, widened after two
- *      merges).  The kernel avoids the same explosion with precision
- *      tracking; merging is simpler and still sound, at the cost of
- *      precision where those scalars matter.
+ *      merges; two scalars stay linked only if they are in both states).
+ *      The kernel avoids the same explosion with precision tracking;
+ *      merging is simpler and still sound, at the cost of precision where
+ *      those scalars matter.  Both passes also forget, at join points, the
+ *      bounds of scalars whose value cannot matter (insn_precise()), and
+ *      both are bounded in instructions, state comparisons and CPU time
+ *      (see bpf-verifier.h).
  *
  * Variable offsets are bounded (|offset| < 2^29, as in the kernel), so the
  * verdict's ranges always have a finite end in practice.
