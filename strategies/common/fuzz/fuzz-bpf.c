@@ -26,10 +26,10 @@
  *         precisely first otherwise) and, if accepted, run on four random
  *         packets with the verdict's ranges enforced.
  *
- *   other even: an ELF object, loaded like "ovs-appctl bpf/load" does (libbpf and
- *         libelf parse it, maps are created, the verifier checks it, the
- *         interpreter prepares it); an accepted program then runs on four
- *         packets (empty, 14, 60 and 1514 bytes).
+ *   other even: an ELF object, loaded like "ovs-appctl bpf/load" does
+ *         (libbpf and libelf parse it, maps are created, the verifier
+ *         checks it, the interpreter prepares it); an accepted program then
+ *         runs on four packets (empty, 14, 60 and 1514 bytes).
  *
  *   odd:  byte 1 is a packet length L, the next L bytes the packet, and the
  *         rest instructions (8 bytes each), verified against two maps (0: a
