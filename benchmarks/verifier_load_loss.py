@@ -1,0 +1,82 @@
+"""Does loading a worst-case program stall forwarding? Loss with and without a load (issue 14).
+
+On one testbed (verifier variant, p2p, udp_flows, a noop extension, a fixed rate), alternate
+fixed-rate measurements with nothing else happening and with ``bpf/load`` of an adversarial
+program (``benchmarks.verifier_worst_case``: the program that spends the verifier's whole CPU
+budget) issued one second into the measurement. ``bpf/load`` verifies on ovs-vswitchd's main
+thread: with dpdk (and afxdp) ports a PMD thread forwards and the main thread does not; with
+system ports the main thread is the forwarder. Prints the load's wall time, its verdict, and
+the loss of each measurement. Needs root and the verifier variant built. Usage:
+
+    .venv/bin/python -m benchmarks.verifier_load_loss [--port-type dpdk] [--rate 200000]
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.verifier_worst_case import SUITE, joins
+from harness.bpf.compile import CLANG, multiarch_include
+from harness.errors import ExtbenchError
+from harness.trial import PORT_TYPES, Testbed, TrialSpec
+
+
+def compile_worst_case(tmp: Path, n: int) -> Path:
+    """The 'ids-N' program of benchmarks.verifier_worst_case, compiled."""
+    src, obj = tmp / "worst.c", tmp / "worst.o"
+    src.write_text(joins(n, ids=True))
+    subprocess.run([CLANG, "-O2", "-g", "-target", "bpf", "-mcpu=v3", f"-I{SUITE}",
+                    f"-I{multiarch_include()}", "-c", str(src), "-o", str(obj)], check=True)
+    return obj
+
+
+def load_during(bed: Testbed, switch: str, obj: Path, outcome: list[str]) -> None:
+    """One second into a measurement, load (and unload) 'obj'; append what happened."""
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    try:
+        bed.bpf.load(switch, 99, str(obj))
+        bed.bpf.unload(switch, 99)
+        verdict = "accepted"
+    except ExtbenchError as e:
+        verdict = str(e).splitlines()[-1][-90:]
+    outcome.append(f"bpf/load took {time.monotonic() - t0:.2f} s: {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Alternate quiet and loading measurements; print each one's loss."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--port-type", default="dpdk", choices=PORT_TYPES)
+    p.add_argument("--rate", type=float, default=200_000.0, help="offered pps")
+    p.add_argument("--duration", type=float, default=4.0)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--size", type=int, default=128, help="tests in the ids-N program")
+    a = p.parse_args(argv)
+    spec = TrialSpec(variant="verifier", extension="noop", flows=1000, rate_pps=a.rate,
+                     duration_s=a.duration, port_type=a.port_type)
+    with tempfile.TemporaryDirectory() as d, Testbed(spec) as bed:
+        obj = compile_worst_case(Path(d), a.size)
+        switch = bed.net.switches()[0].name
+        for rnd in range(a.rounds):
+            for loading in (False, True):
+                outcome: list[str] = []
+                loader = (threading.Thread(target=load_during, args=(bed, switch, obj, outcome))
+                          if loading else None)
+                if loader:
+                    loader.start()
+                r = bed.measure(a.rate, a.duration)
+                if loader:
+                    loader.join()
+                print(f"round {rnd} {'loading' if loading else 'quiet  '}: tx {r['tx_pkts']} "
+                      f"rx {r['rx_pkts']} loss {r['loss_pct']:.3f} % (ring full "
+                      f"{r['ring_full']}, socket drops {r['ovs_socket_drops']})"
+                      f"{'; ' + outcome[0] if outcome else ''}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
