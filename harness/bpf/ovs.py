@@ -272,8 +272,21 @@ def ovstest_path(variant: str = "runtime") -> Path:
     return path
 
 
-def _ovstest(variant: str, *args: str) -> tuple[str, str, int]:
-    return run([str(ovstest_path(variant)), "test-bpf", *args], timeout=600)
+JIT_MODES = ("false", "true", "checked")
+"""Values of other_config:bpf-jit and of ``ovstest test-bpf --jit``: interpreter, JIT code,
+JIT code that keeps every run-time check."""
+
+
+def _jit_args(jit: str | None) -> list[str]:
+    if jit is None:
+        return []
+    if jit not in JIT_MODES:
+        raise ExtbenchError(f"unknown JIT mode '{jit}' (known: {', '.join(JIT_MODES)})")
+    return [f"--jit={jit}"]
+
+
+def _ovstest(variant: str, *args: str, jit: str | None = None) -> tuple[str, str, int]:
+    return run([str(ovstest_path(variant)), "test-bpf", *_jit_args(jit), *args], timeout=600)
 
 
 def _ranges_json(items: list[list[int | None]]) -> tuple[BpfRange, ...]:
@@ -308,9 +321,12 @@ def ovstest_run(obj: Path | str, packets: Sequence[bytes],
 
 
 def ovstest_bench(obj: Path | str, packet: bytes, repeat: int,
-                  variant: str = "runtime") -> dict[str, float]:
-    """Time 'repeat' runs of 'obj' on 'packet': ns_per_run, insns_per_run, retval."""
-    out, err, rc = _ovstest(variant, "bench", str(obj), packet.hex(), str(repeat))
+                  variant: str = "runtime", jit: str | None = None) -> dict[str, float]:
+    """Time 'repeat' runs of 'obj' on 'packet': ns_per_run, insns_per_run, retval.
+
+    jit: "false" (interpreter), "true" or "checked" (see JIT_MODES); None: the default
+    """
+    out, err, rc = _ovstest(variant, "bench", str(obj), packet.hex(), str(repeat), jit=jit)
     if rc != 0:
         raise ExtbenchError(f"ovstest test-bpf bench {obj} failed (rc={rc}): {err.strip()}")
     return json.loads(out)
@@ -323,16 +339,18 @@ class OvstestProgram:
     between runs, and ``run(pkt, repeat)`` reruns on the same buffer as the kernel does.
     """
 
-    def __init__(self, obj: Path | str, variant: str = "runtime"):
-        """obj: the ELF object; variant: whose tree's ovstest runs it."""
+    def __init__(self, obj: Path | str, variant: str = "runtime", jit: str | None = None):
+        """obj: the ELF object; variant: whose tree's ovstest runs it; jit: see JIT_MODES."""
         self.obj = Path(obj)
         self.variant = variant
+        self.jit_args = _jit_args(jit)
         self.proc: subprocess.Popen | None = None
         self.faults = 0
 
     def __enter__(self) -> "OvstestProgram":
         self.proc = subprocess.Popen(
-            [str(ovstest_path(self.variant)), "test-bpf", "serve", str(self.obj)],
+            [str(ovstest_path(self.variant)), "test-bpf", *self.jit_args, "serve",
+             str(self.obj)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True)
         return self

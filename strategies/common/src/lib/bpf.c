@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bpf-interp.h"
+#include "bpf-jit.h"
 #include "bpf-loader.h"
 #include "bpf-map.h"
 #include "bpf-verifier.h"
@@ -74,7 +75,12 @@ struct bpf_prog {
     struct ebpf_map **maps;         /* One per 'elf.maps'. */
     struct bpf_interp_prog interp;
     struct bpf_verdict verdict;
+    struct bpf_jit_prog *jit;       /* NULL if not compiled. */
+    struct bpf_jit_prog *jit_checked;   /* The same, every check kept. */
 };
+
+/* The JIT mode (enum bpf_jit_mode). */
+static atomic_int jit_mode = BPF_JIT_DEFAULT;
 
 /* The registry.  Written only with 'registry_mutex' held; read with RCU. */
 static struct ovs_mutex registry_mutex = OVS_MUTEX_INITIALIZER;
@@ -132,6 +138,8 @@ bpf_prog_destroy(struct bpf_prog *prog)
     for (size_t i = 0; i < prog->elf.n_maps; i++) {
         ebpf_map_destroy(prog->maps[i]);
     }
+    bpf_jit_destroy(prog->jit);
+    bpf_jit_destroy(prog->jit_checked);
     bpf_interp_destroy(&prog->interp);
     free(prog->maps);
     bpf_verdict_destroy(&prog->verdict);
@@ -248,6 +256,20 @@ bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
         goto out;
     }
     bpf_interp_enforce_ranges(&prog->interp, &prog->verdict);
+
+    /* A program that the JIT cannot compile runs in the interpreter. */
+    if (bpf_jit_supported()) {
+        char *jit_error = NULL;
+
+        if (bpf_jit_compile(&prog->interp, false, &prog->jit, &jit_error)
+            || bpf_jit_compile(&prog->interp, true, &prog->jit_checked,
+                               &jit_error)) {
+            VLOG_WARN("%s: not JIT-compiled: %s", file, jit_error);
+            free(jit_error);
+            bpf_jit_destroy(prog->jit);
+            prog->jit = NULL;
+        }
+    }
 
 out:
     free(error_msg);
@@ -388,8 +410,19 @@ bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
     struct bpf_interp_fault fault;
     uint64_t n_insns = 0;
 
-    uint64_t ret = bpf_interp_run(&prog->interp, data, size, &ctx, &n_insns,
-                                  &fault);
+    const struct bpf_jit_prog *jit = NULL;
+    int mode;
+
+    atomic_read_relaxed(&jit_mode, &mode);
+    if (mode == BPF_JIT_ON) {
+        jit = prog->jit;
+    } else if (mode == BPF_JIT_CHECKED) {
+        jit = prog->jit_checked;
+    }
+    uint64_t ret = (jit
+                    ? bpf_jit_run(jit, data, size, &ctx, &n_insns, &fault)
+                    : bpf_interp_run(&prog->interp, data, size, &ctx,
+                                     &n_insns, &fault));
     stats_add(&s->runs, 1, own);
     stats_add(&s->insns, n_insns, own);
     if (OVS_UNLIKELY(ret == BPF_RUN_FAULT)) {
@@ -401,6 +434,67 @@ bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
                      prog->id, prog->file, fault.pc, fault.reason);
     }
     return ret;
+}
+
+/* Sets the JIT mode of every program, from the next run on. */
+void
+bpf_set_jit_mode(enum bpf_jit_mode mode)
+{
+    atomic_store_relaxed(&jit_mode, mode);
+}
+
+/* Returns the JIT mode. */
+enum bpf_jit_mode
+bpf_get_jit_mode(void)
+{
+    int mode;
+
+    atomic_read_relaxed(&jit_mode, &mode);
+    return mode;
+}
+
+/* Parses 's' ("true", "false", "checked"; NULL: the default) into '*modep'.
+ * Returns false if 's' is none of these. */
+bool
+bpf_jit_mode_from_string(const char *s, enum bpf_jit_mode *modep)
+{
+    if (!s) {
+        *modep = BPF_JIT_DEFAULT;
+    } else if (!strcmp(s, "true")) {
+        *modep = BPF_JIT_ON;
+    } else if (!strcmp(s, "false")) {
+        *modep = BPF_JIT_OFF;
+    } else if (!strcmp(s, "checked")) {
+        *modep = BPF_JIT_CHECKED;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Returns true if 'prog' runs as JIT code in the current mode, with its code
+ * size in '*code_sizep'. */
+bool
+bpf_prog_jitted(const struct bpf_prog *prog, size_t *code_sizep)
+{
+    const struct bpf_jit_prog *jit;
+
+    switch (bpf_get_jit_mode()) {
+    case BPF_JIT_ON:
+        jit = prog->jit;
+        break;
+    case BPF_JIT_CHECKED:
+        jit = prog->jit_checked;
+        break;
+    case BPF_JIT_OFF:
+    default:
+        jit = NULL;
+        break;
+    }
+    if (jit) {
+        *code_sizep = bpf_jit_code_size(jit);
+    }
+    return jit != NULL;
 }
 
 /* Runs 'prog' on 'packet'. */
@@ -618,6 +712,14 @@ prog_format(const struct bpf_prog *prog, struct ds *s)
     bpf_ranges_format(prog->verdict.writes, prog->verdict.n_writes, s);
     ds_put_format(s, "\n  writes_packet: %s\n",
                   bpf_prog_writes_packet(prog) ? "true" : "false");
+    size_t code_size;
+    if (bpf_prog_jitted(prog, &code_size)) {
+        ds_put_format(s, "  jit: yes (%"PRIuSIZE" bytes%s)\n", code_size,
+                      (bpf_get_jit_mode() == BPF_JIT_CHECKED
+                       ? ", every access checked" : ""));
+    } else {
+        ds_put_cstr(s, "  jit: no\n");
+    }
     bpf_prog_get_stats(prog, &runs, &insns, &faults);
     ds_put_format(s, "  runs: %"PRIu64"\n", runs);
     ds_put_format(s, "  insns_executed: %"PRIu64"\n", insns);

@@ -138,6 +138,27 @@ uint64_t bpf_prog_run_data(struct bpf_prog *, void *data, size_t size,
 struct ebpf_map *bpf_prog_map(const struct bpf_prog *, const char *name);
 const char *bpf_prog_map_name(const struct bpf_prog *, size_t i);
 
+/* JIT compilation (see bpf-jit.h).  Programs are compiled when they are
+ * loaded (x86-64 only); the mode chooses, at each run, between the
+ * interpreter (BPF_JIT_OFF), the JIT code (BPF_JIT_ON), and JIT code that
+ * keeps every run-time check, for differential testing (BPF_JIT_CHECKED).
+ * ovs-vswitchd sets it from other_config:bpf-jit (true, false or checked).
+ * bpf_jit_mode_from_string() parses those names (NULL: the default) into
+ * '*modep' and returns true, or returns false. */
+enum bpf_jit_mode {
+    BPF_JIT_OFF,
+    BPF_JIT_ON,
+    BPF_JIT_CHECKED,
+};
+#define BPF_JIT_DEFAULT BPF_JIT_OFF
+void bpf_set_jit_mode(enum bpf_jit_mode);
+enum bpf_jit_mode bpf_get_jit_mode(void);
+bool bpf_jit_mode_from_string(const char *, enum bpf_jit_mode *modep);
+
+/* Returns true if 'prog' runs as JIT code in the current mode, and then
+ * stores its code size (bytes) in '*code_sizep'. */
+bool bpf_prog_jitted(const struct bpf_prog *, size_t *code_sizep);
+
 /* Formats 'n' ranges as "[0,14) [23,end)", or "none" if 'n' is 0. */
 void bpf_ranges_format(const struct bpf_range *, size_t n, struct ds *);
 

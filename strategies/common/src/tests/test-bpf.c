@@ -70,7 +70,12 @@
  *
  *   random-show SEED I
  *       Prints program I of "random SEED" (one instruction per line, as
- *       hex: opcode, dst, src, offset, imm) and the verifier's verdict. */
+ *       hex: opcode, dst, src, offset, imm) and the verifier's verdict.
+ *
+ * The option --jit=true|false|checked, before the command, selects the JIT
+ * mode (see bpf.h; default: the runtime's default); the environment
+ * variable XB_BPF_JIT does the same when the option is absent.  "verify"
+ * then also prints "jit": true or false and "jit_code_size". */
 
 #include <config.h>
 #undef NDEBUG
@@ -193,6 +198,10 @@ do_verify(struct ovs_cmdl_context *ctx)
     json_object_put(j, "merged", json_boolean_create(v->verifier_merged));
     json_object_put(j, "processed",
                     json_integer_create(v->verifier_processed));
+    size_t code_size = 0;
+    json_object_put(j, "jit",
+                    json_boolean_create(bpf_prog_jitted(prog, &code_size)));
+    json_object_put(j, "jit_code_size", json_integer_create(code_size));
     print_json(j);
     bpf_prog_close(prog);
 }
@@ -851,12 +860,23 @@ static const struct ovs_cmdl_command commands[] = {
 static void
 test_bpf_main(int argc, char *argv[])
 {
+    const char *jit = getenv("XB_BPF_JIT");
+    enum bpf_jit_mode mode;
+
+    set_program_name(argv[0]);
+    if (optind < argc && !strncmp(argv[optind], "--jit=", 6)) {
+        jit = argv[optind++] + 6;
+    }
+    if (!bpf_jit_mode_from_string(jit, &mode)) {
+        ovs_fatal(0, "--jit=%s: expected true, false or checked", jit);
+    }
+    bpf_set_jit_mode(mode);
+
     struct ovs_cmdl_context ctx = {
         .argc = argc - optind,
         .argv = argv + optind,
     };
 
-    set_program_name(argv[0]);
     ovs_cmdl_run_command(&ctx, commands);
 }
 

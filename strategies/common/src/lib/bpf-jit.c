@@ -1,0 +1,1850 @@
+/*
+ * Copyright (c) 2026 The extbench authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* x86-64 JIT compiler: see bpf-jit.h.
+ *
+ * Registers.  BPF r0..r5 live in rax, rdi, rsi, rdx, rcx, r8 (the return
+ * and argument registers of the System V ABI, so that a helper call needs no
+ * moves), r6..r9 in rbx, r13, r14, r15 (callee-saved, so they survive
+ * calls), r10 in rbp.  r12 counts the instructions executed; r9, r10 and r11
+ * are scratch.
+ *
+ * Frame.  The prologue pushes the callee-saved registers and reserves
+ * FRAME_SIZE bytes: the 512-byte BPF stack at [rsp, rsp + 512) (r10 =
+ * rsp + 512), then the run pointer and copies of the run's packet window
+ * (FRAME_*), so that checks address them relative to rsp.  rsp is 16-byte
+ * aligned in the body, so helpers are called with an aligned stack.
+ *
+ * Checked accesses.  An access that the JIT does not prove safe first tests
+ * whether it lies in the packet window that the verdict allows (two
+ * instructions against the frame's copy); if not, it calls the "slow" thunk
+ * at the end of the code, which saves the caller-saved registers and calls
+ * jit_slow(), which applies the interpreter's checks (packet with ranges,
+ * stack, map values of this run, context) and performs loads.  A fault
+ * unwinds from wherever it happens: rsp is restored from the run, and the
+ * function returns BPF_RUN_FAULT. */
+
+#include <config.h>
+#include "bpf-jit.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf-map.h"
+#include "openvswitch/util.h"
+#include "random.h"
+#include "util.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#define JIT_X86_64 1
+#else
+#define JIT_X86_64 0
+#endif
+
+#define LD_IMM64 (EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)
+#define OP_CALL (EBPF_CLS_JMP | EBPF_JMP_CALL)
+#define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
+#define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
+
+/* A map value handed out during a run (as in the interpreter). */
+struct jit_region {
+    uintptr_t start;
+    size_t size;
+};
+
+/* The state of one run, shared by the generated code and the C functions
+ * it calls.  The generated code reads fields at their offsetof(). */
+struct jit_run {
+    uint64_t saved_rsp;         /* rsp in the body = lowest stack byte. */
+    uint64_t pkt;               /* First byte of the packet. */
+    uint64_t pkt_end;           /* Byte after its last. */
+    uint64_t win_base[2];       /* [0]: reads, [1]: writes. */
+    uint64_t win_lim[2][4];     /* Per size 1, 2, 4, 8: number of offsets
+                                 * from 'win_base' an access may start at. */
+    uint64_t n_insns;           /* Instructions executed. */
+    const char *fault;          /* Nonnull after a fault. */
+    uint64_t fault_pc;
+    uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];  /* r1 points here. */
+    uint32_t ingress_ifindex;
+    uint32_t rx_queue_index;
+    size_t pkt_size;
+    const struct bpf_jit_prog *jit;
+    struct jit_region *regions;
+    size_t n_regions;
+    size_t max_regions;
+};
+
+struct bpf_jit_prog {
+    const struct bpf_interp_prog *interp;
+    uint64_t (*entry)(struct jit_run *);
+    void *mem;                  /* mmap()ed code. */
+    size_t mem_size;
+    size_t code_size;           /* Bytes of code. */
+    size_t min_size;            /* Shorter packets run in the interpreter. */
+    bool uses_window;           /* Needs 'win_base' and 'win_lim'. */
+};
+
+/* Frame layout (offsets from rsp in the body). */
+#define FRAME_RUN 512
+#define FRAME_PKT 520
+#define FRAME_PKT_END 528
+#define FRAME_WIN_BASE 536          /* 2 words. */
+#define FRAME_WIN_LIM 552           /* 8 words. */
+#define FRAME_SIZE 616              /* 8 mod 16, after six pushes. */
+#define SLOW_PUSHES 7               /* Registers the slow thunk saves. */
+
+/* x86-64 registers. */
+enum {
+    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+    R8, R9, R10, R11, R12, R13, R14, R15
+};
+
+/* BPF register -> x86-64 register. */
+static const uint8_t reg_map[EBPF_N_REGS] = {
+    RAX, RDI, RSI, RDX, RCX, R8, RBX, R13, R14, R15, RBP
+};
+
+/* Condition codes. */
+enum {
+    CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6,
+    CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf
+};
+
+/* What the JIT knows about a register at an instruction. */
+enum aval_kind {
+    AV_UNKNOWN,                 /* Anything. */
+    AV_CTX,                     /* The context + 'off'. */
+    AV_PKT,                     /* The packet's first byte + 'off'. */
+    AV_STACK,                   /* The frame pointer (r10) + 'off'. */
+    AV_MAP,                     /* Map number 'map'. */
+    AV_MAPVAL_OR_NULL,          /* Result 'id' of a lookup in 'map', or 0. */
+    AV_MAPVAL,                  /* A value of 'map' + 'off'. */
+};
+
+struct aval {
+    uint8_t kind;
+    uint32_t map;
+    uint32_t id;
+    int64_t off;
+};
+
+struct astate {
+    bool reached;
+    struct aval r[EBPF_N_REGS];
+};
+
+/* Offsets are tracked only while they stay this small. */
+#define MAX_TRACKED_OFF (1 << 30)
+
+/* A pending rel32 jump to BPF instruction 'target'. */
+struct fixup {
+    size_t at;                  /* Offset of the rel32 field. */
+    size_t target;
+};
+
+struct jit {
+    const struct bpf_interp_prog *prog;
+    bool all_checks;
+    uint8_t *buf;
+    size_t size, alloc;
+    size_t *insn_ofs;           /* Code offset of each instruction. */
+    struct fixup *fixups;
+    size_t n_fixups, max_fixups;
+    size_t *slow_calls;         /* rel32 fields of calls to the thunk. */
+    size_t n_slow_calls, max_slow_calls;
+    size_t *fault_jumps;        /* rel32 fields of jumps to the unwinder. */
+    size_t n_fault_jumps, max_fault_jumps;
+    size_t *exit_jumps;         /* rel32 fields of jumps to the epilogue. */
+    size_t n_exit_jumps, max_exit_jumps;
+    struct astate *states;
+    size_t min_size;
+    bool uses_window;
+    int stack_depth;            /* Lowest proven stack offset (<= 0). */
+    bool has_checked;           /* Some access goes through jit_slow(). */
+};
+
+/* Run-time support, called from generated code. */
+
+static void *mem_ptr(struct jit_run *, uint64_t addr, size_t size,
+                     bool write);
+
+/* Returns true if the 'size' bytes at 'ofs' lie within one of 'ranges'. */
+static bool
+in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs, size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* As the interpreter's mem_ptr(): returns 'addr' as a pointer if the 'size'
+ * bytes there lie in the packet (within the enforced ranges), the stack or
+ * a map value of this run, otherwise NULL with 'r->fault' set. */
+static void *
+mem_ptr(struct jit_run *r, uint64_t addr, size_t size, bool write)
+{
+    const struct bpf_interp_prog *prog = r->jit->interp;
+    uint64_t ofs = addr - r->pkt;
+
+    if (ofs < r->pkt_size && size <= r->pkt_size - ofs) {
+        if (prog->enforce_ranges
+            && !(write
+                 ? in_ranges(prog->writes, prog->n_writes, ofs, size)
+                 : in_ranges(prog->reads, prog->n_reads, ofs, size))) {
+            r->fault = (write
+                        ? "packet write outside the verifier's write ranges"
+                        : "packet read outside the verifier's read ranges");
+            return NULL;
+        }
+        return (void *) (uintptr_t) addr;
+    }
+    ofs = addr - r->saved_rsp;
+    if (ofs < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - ofs) {
+        return (void *) (uintptr_t) addr;
+    }
+    for (size_t i = 0; i < r->n_regions; i++) {
+        ofs = addr - r->regions[i].start;
+        if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
+            return (void *) (uintptr_t) addr;
+        }
+    }
+    r->fault = write ? "store out of bounds" : "load out of bounds";
+    return NULL;
+}
+
+/* Returns the size in bytes of the load or store 'opcode'. */
+static size_t
+size_of(uint8_t opcode)
+{
+    switch (EBPF_SIZE(opcode)) {
+    case EBPF_SIZE_B:
+        return 1;
+    case EBPF_SIZE_H:
+        return 2;
+    case EBPF_SIZE_W:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+/* Checks the memory access of instruction 'pc' at 'addr' as the interpreter
+ * does.  For a load, performs it (translating context fields) and returns
+ * the value; for a store or an atomic operation, only checks (the generated
+ * code then performs it).  On a bad access, sets 'r->fault'. */
+static uint64_t
+jit_slow(struct jit_run *r, uint32_t pc, uint64_t addr)
+{
+    const struct bpf_interp_insn *insn = &r->jit->interp->code[pc];
+    size_t size = size_of(insn->opcode);
+    void *p;
+
+    r->fault_pc = pc;
+    switch (EBPF_CLASS(insn->opcode)) {
+    case EBPF_CLS_LDX:
+        p = mem_ptr(r, addr, size, false);
+        if (!p) {
+            uint64_t ofs = addr - (uintptr_t) r->ctx;
+
+            if (ofs < EBPF_XDP_MD_SIZE) {
+                r->fault = NULL;
+                if (size != 4 || ofs % 4) {
+                    r->fault = "bad context access";
+                    return 0;
+                }
+                switch (ofs) {
+                case EBPF_XDP_MD_DATA:
+                case EBPF_XDP_MD_DATA_META:
+                    return r->pkt;
+                case EBPF_XDP_MD_DATA_END:
+                    return r->pkt_end;
+                case EBPF_XDP_MD_INGRESS_IFINDEX:
+                    return r->ingress_ifindex;
+                case EBPF_XDP_MD_RX_QUEUE_INDEX:
+                    return r->rx_queue_index;
+                default:
+                    return 0;
+                }
+            }
+            return 0;
+        }
+        switch (size) {
+        case 1: {
+            uint8_t v;
+            memcpy(&v, p, 1);
+            return v;
+        }
+        case 2: {
+            uint16_t v;
+            memcpy(&v, p, 2);
+            return v;
+        }
+        case 4: {
+            uint32_t v;
+            memcpy(&v, p, 4);
+            return v;
+        }
+        default: {
+            uint64_t v;
+            memcpy(&v, p, 8);
+            return v;
+        }
+        }
+
+    case EBPF_CLS_ST:
+    case EBPF_CLS_STX:
+        if (EBPF_MODE(insn->opcode) == EBPF_MODE_ATOMIC) {
+            if (addr - r->pkt < r->pkt_size) {
+                r->fault = "atomic access to the packet";
+            } else if (!mem_ptr(r, addr, size, true)) {
+                r->fault = "atomic access out of bounds";
+            } else if (addr % size) {
+                r->fault = "misaligned atomic";
+            }
+        } else {
+            mem_ptr(r, addr, size, true);
+        }
+        return 0;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns the map that 'ptr' designates, if it is one of the program's. */
+static struct ebpf_map *
+map_arg(const struct jit_run *r, uint64_t ptr)
+{
+    const struct bpf_interp_prog *prog = r->jit->interp;
+
+    for (size_t i = 0; i < prog->n_maps; i++) {
+        if ((uintptr_t) prog->maps[i] == ptr) {
+            return prog->maps[i];
+        }
+    }
+    return NULL;
+}
+
+/* Helpers, called from generated code with the run as sixth argument.
+ * On a bad argument they set 'r->fault' (the code then unwinds). */
+
+static uint64_t
+jit_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
+               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
+               struct jit_run *r)
+{
+    struct ebpf_map *map = map_arg(r, r1);
+    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
+                          : NULL;
+    void *value;
+
+    if (!key) {
+        r->fault = "map_lookup_elem: bad map or key";
+        return 0;
+    }
+    value = ebpf_map_lookup(map, key);
+    if (value) {
+        if (r->n_regions >= r->max_regions) {
+            r->fault = "map_lookup_elem: too many lookups";
+            return 0;
+        }
+        r->regions[r->n_regions].start = (uintptr_t) value;
+        r->regions[r->n_regions].size = ebpf_map_value_size(map);
+        r->n_regions++;
+    }
+    return (uintptr_t) value;
+}
+
+static uint64_t
+jit_map_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+               uint64_t r5 OVS_UNUSED, struct jit_run *r)
+{
+    struct ebpf_map *map = map_arg(r, r1);
+    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
+                          : NULL;
+    const void *value = (key
+                         ? mem_ptr(r, r3, ebpf_map_value_size(map), false)
+                         : NULL);
+
+    if (!key || !value) {
+        r->fault = "map_update_elem: bad map, key or value";
+        return 0;
+    }
+    return (int64_t) ebpf_map_update(map, key, value, r4);
+}
+
+static uint64_t
+jit_map_delete(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
+               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
+               struct jit_run *r)
+{
+    struct ebpf_map *map = map_arg(r, r1);
+    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
+                          : NULL;
+
+    if (!key) {
+        r->fault = "map_delete_elem: bad map or key";
+        return 0;
+    }
+    return (int64_t) ebpf_map_delete(map, key);
+}
+
+static uint64_t
+jit_ktime_get_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t
+jit_get_prandom_u32(void)
+{
+    return random_uint32();
+}
+
+/* Code emission. */
+
+static void
+emit_bytes(struct jit *j, const void *p, size_t n)
+{
+    if (j->size + n > j->alloc) {
+        j->alloc = MAX(j->alloc * 2, j->size + n + 256);
+        j->buf = xrealloc(j->buf, j->alloc);
+    }
+    memcpy(j->buf + j->size, p, n);
+    j->size += n;
+}
+
+static void
+emit1(struct jit *j, uint8_t b)
+{
+    emit_bytes(j, &b, 1);
+}
+
+static void
+emit4(struct jit *j, uint32_t v)
+{
+    uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+    emit_bytes(j, b, 4);
+}
+
+static void
+emit8(struct jit *j, uint64_t v)
+{
+    emit4(j, v);
+    emit4(j, v >> 32);
+}
+
+static void
+patch4(struct jit *j, size_t at, uint32_t v)
+{
+    j->buf[at] = v;
+    j->buf[at + 1] = v >> 8;
+    j->buf[at + 2] = v >> 16;
+    j->buf[at + 3] = v >> 24;
+}
+
+/* Emits a REX prefix if needed ('force': also for REX.0, which byte
+ * operations on sil, dil, spl and bpl need). */
+static void
+emit_rex(struct jit *j, bool w, int reg, int base, bool force)
+{
+    uint8_t rex = 0x40 | (w << 3) | ((reg & 8) >> 1) | ((base & 8) >> 3);
+
+    if (rex != 0x40 || force) {
+        emit1(j, rex);
+    }
+}
+
+/* Emits opcode 'op' of 'len' bytes (most significant first). */
+static void
+emit_op(struct jit *j, uint32_t op, int len)
+{
+    for (int i = len - 1; i >= 0; i--) {
+        emit1(j, op >> (8 * i));
+    }
+}
+
+/* Emits "OP reg, rm" with register operands. */
+static void
+emit_rr(struct jit *j, bool w, uint32_t op, int len, int reg, int rm)
+{
+    emit_rex(j, w, reg, rm, false);
+    emit_op(j, op, len);
+    emit1(j, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+/* Emits the ModRM (and SIB, displacement) of memory operand [base + disp]
+ * with 'reg' in the reg field. */
+static void
+emit_modrm_mem(struct jit *j, int reg, int base, int32_t disp)
+{
+    int mod = (!disp && (base & 7) != RBP ? 0
+               : disp >= -128 && disp <= 127 ? 1 : 2);
+
+    emit1(j, mod << 6 | (reg & 7) << 3 | (base & 7));
+    if ((base & 7) == RSP) {
+        emit1(j, 0x24);
+    }
+    if (mod == 1) {
+        emit1(j, disp);
+    } else if (mod == 2) {
+        emit4(j, disp);
+    }
+}
+
+/* Emits "OP reg, [base + disp]" ('prefix': 0, or 0x66, 0xf0). */
+static void
+emit_rm(struct jit *j, uint8_t prefix, bool w, uint32_t op, int len, int reg,
+        int base, int32_t disp, bool byte_reg)
+{
+    if (prefix) {
+        emit1(j, prefix);
+    }
+    emit_rex(j, w, reg, base, byte_reg && reg >= RSP);
+    emit_op(j, op, len);
+    emit_modrm_mem(j, reg, base, disp);
+}
+
+/* mov dst, src (64 or 32 bits). */
+static void
+emit_mov_rr(struct jit *j, bool w, int dst, int src)
+{
+    emit_rr(j, w, 0x89, 1, src, dst);
+}
+
+/* mov dst, imm64, in the shortest form. */
+static void
+emit_mov_imm64(struct jit *j, int dst, uint64_t imm)
+{
+    if (imm <= UINT32_MAX) {
+        emit_rex(j, false, 0, dst, false);
+        emit1(j, 0xb8 | (dst & 7));
+        emit4(j, imm);
+    } else if ((int64_t) imm == (int32_t) imm) {
+        emit_rr(j, true, 0xc7, 1, 0, dst);
+        emit4(j, imm);
+    } else {
+        emit_rex(j, true, 0, dst, false);
+        emit1(j, 0xb8 | (dst & 7));
+        emit8(j, imm);
+    }
+}
+
+/* ALU operation with an immediate: group 1 extension 'ext'. */
+static void
+emit_alu_imm(struct jit *j, bool w, int ext, int dst, int32_t imm)
+{
+    if (imm >= -128 && imm <= 127) {
+        emit_rr(j, w, 0x83, 1, ext, dst);
+        emit1(j, imm);
+    } else {
+        emit_rr(j, w, 0x81, 1, ext, dst);
+        emit4(j, imm);
+    }
+}
+
+/* lea dst, [base + disp] (64 bits). */
+static void
+emit_lea(struct jit *j, int dst, int base, int32_t disp)
+{
+    emit_rm(j, 0, true, 0x8d, 1, dst, base, disp, false);
+}
+
+/* Conditional jump with a rel8 placeholder; returns where to patch. */
+static size_t
+emit_jcc8(struct jit *j, int cc)
+{
+    emit1(j, 0x70 | cc);
+    emit1(j, 0);
+    return j->size - 1;
+}
+
+static size_t
+emit_jmp8(struct jit *j)
+{
+    emit1(j, 0xeb);
+    emit1(j, 0);
+    return j->size - 1;
+}
+
+/* Points the rel8 at 'at' to the current position. */
+static void
+patch8_here(struct jit *j, size_t at)
+{
+    ptrdiff_t rel = j->size - (at + 1);
+
+    ovs_assert(rel >= -128 && rel <= 127);
+    j->buf[at] = rel;
+}
+
+/* Appends 'at' to the array 'list' of 'n' entries ('max' allocated). */
+static void
+push_ofs(size_t **list, size_t *n, size_t *max, size_t at)
+{
+    if (*n >= *max) {
+        *list = x2nrealloc(*list, max, sizeof **list);
+    }
+    (*list)[(*n)++] = at;
+}
+
+/* Jumps (rel32) to the fault unwinder, with r11 = the run. */
+static void
+emit_jmp_fault(struct jit *j)
+{
+    emit1(j, 0xe9);
+    emit4(j, 0);
+    push_ofs(&j->fault_jumps, &j->n_fault_jumps, &j->max_fault_jumps,
+             j->size - 4);
+}
+
+/* Calls the slow thunk (rel32) with r10d = 'pc' and r11 = the address. */
+static void
+emit_slow_call(struct jit *j, size_t pc, int base, int32_t off)
+{
+    emit_lea(j, R11, base, off);
+    emit_rex(j, false, 0, R10, false);
+    emit1(j, 0xb8 | (R10 & 7));
+    emit4(j, pc);
+    emit1(j, 0xe8);
+    emit4(j, 0);
+    push_ofs(&j->slow_calls, &j->n_slow_calls, &j->max_slow_calls,
+             j->size - 4);
+    j->has_checked = true;
+}
+
+/* Abstract interpretation: what the JIT proves itself. */
+
+static bool
+aval_equal(const struct aval *a, const struct aval *b)
+{
+    return (a->kind == b->kind && a->map == b->map && a->id == b->id
+            && a->off == b->off);
+}
+
+static void
+set_unknown(struct aval *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+/* Merges 'from' into the state of instruction 'to'. */
+static void
+merge_state(struct astate *states, size_t to, const struct astate *from)
+{
+    struct astate *s = &states[to];
+
+    if (!s->reached) {
+        *s = *from;
+        s->reached = true;
+        return;
+    }
+    for (int i = 0; i < EBPF_N_REGS; i++) {
+        if (!aval_equal(&s->r[i], &from->r[i])) {
+            set_unknown(&s->r[i]);
+        }
+    }
+}
+
+/* Returns the index of map pointer 'ptr' in 'prog', or SIZE_MAX. */
+static size_t
+map_index(const struct bpf_interp_prog *prog, uint64_t ptr)
+{
+    for (size_t i = 0; i < prog->n_maps; i++) {
+        if ((uintptr_t) prog->maps[i] == ptr) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Returns true if 'kind' is a pointer with a tracked offset. */
+static bool
+is_offset_ptr(uint8_t kind)
+{
+    return (kind == AV_CTX || kind == AV_PKT || kind == AV_STACK
+            || kind == AV_MAPVAL);
+}
+
+/* Computes the state after instruction 'pc' from 's' (in place), and
+ * propagates it to the successors.  'forced' marks instructions reached by
+ * a backward jump, whose state is "unknown". */
+static void
+analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
+             size_t pc, struct astate *s)
+{
+    const struct bpf_interp_insn *insn = &prog->code[pc];
+    uint8_t op = insn->opcode;
+    struct aval *dst = &s->r[insn->dst];
+    size_t n = prog->n_insns;
+
+    switch (EBPF_CLASS(op)) {
+    case EBPF_CLS_ALU64:
+        if (op == (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X)) {
+            *dst = s->r[insn->src];
+        } else if ((op == (EBPF_CLS_ALU64 | EBPF_ALU_ADD | EBPF_SRC_K)
+                    || op == (EBPF_CLS_ALU64 | EBPF_ALU_SUB | EBPF_SRC_K))
+                   && is_offset_ptr(dst->kind)) {
+            int64_t imm = insn->imm;
+            int64_t off = (EBPF_OP(op) == EBPF_ALU_ADD
+                           ? dst->off + imm : dst->off - imm);
+
+            if (off > -MAX_TRACKED_OFF && off < MAX_TRACKED_OFF) {
+                dst->off = off;
+            } else {
+                set_unknown(dst);
+            }
+        } else {
+            set_unknown(dst);
+        }
+        break;
+
+    case EBPF_CLS_ALU:
+        set_unknown(dst);
+        break;
+
+    case EBPF_CLS_LD:
+        set_unknown(dst);
+        if (insn->src == EBPF_PSEUDO_MAP_FD) {
+            size_t idx = map_index(prog, insn->imm);
+
+            if (idx != SIZE_MAX) {
+                dst->kind = AV_MAP;
+                dst->map = idx;
+            }
+        }
+        break;
+
+    case EBPF_CLS_LDX: {
+        const struct aval *base = &s->r[insn->src];
+        int64_t f = base->off + insn->offset;
+
+        if (base->kind == AV_CTX && EBPF_SIZE(op) == EBPF_SIZE_W
+            && (f == EBPF_XDP_MD_DATA || f == EBPF_XDP_MD_DATA_META)) {
+            set_unknown(dst);
+            dst->kind = AV_PKT;
+        } else {
+            set_unknown(dst);
+        }
+        break;
+    }
+
+    case EBPF_CLS_ST:
+        break;
+
+    case EBPF_CLS_STX:
+        if (EBPF_MODE(op) == EBPF_MODE_ATOMIC) {
+            if (insn->imm == EBPF_ATOMIC_CMPXCHG) {
+                set_unknown(&s->r[0]);
+            } else if (insn->imm & EBPF_ATOMIC_FETCH) {
+                set_unknown(&s->r[insn->src]);
+            }
+        }
+        break;
+
+    case EBPF_CLS_JMP:
+    case EBPF_CLS_JMP32:
+        if (op == OP_EXIT) {
+            return;
+        } else if (op == OP_CALL) {
+            struct aval r1 = s->r[1];
+
+            for (int i = 0; i <= 5; i++) {
+                set_unknown(&s->r[i]);
+            }
+            if (insn->imm == EBPF_FUNC_map_lookup_elem && r1.kind == AV_MAP) {
+                s->r[0].kind = AV_MAPVAL_OR_NULL;
+                s->r[0].map = r1.map;
+                s->r[0].id = pc + 1;
+            }
+            break;
+        } else if (op == OP_JA) {
+            size_t t = pc + 1 + insn->offset;
+
+            if (t > pc && t < n) {
+                merge_state(states, t, s);
+            }
+            return;
+        } else {
+            size_t t = pc + 1 + insn->offset;
+            struct astate taken = *s;
+
+            if (dst->kind == AV_MAPVAL_OR_NULL
+                && EBPF_CLASS(op) == EBPF_CLS_JMP
+                && EBPF_SRC(op) == EBPF_SRC_K && insn->imm == 0
+                && (EBPF_OP(op) == EBPF_JMP_JEQ
+                    || EBPF_OP(op) == EBPF_JMP_JNE)) {
+                struct astate *nonnull = (EBPF_OP(op) == EBPF_JMP_JNE
+                                          ? &taken : s);
+                struct astate *null = nonnull == s ? &taken : s;
+                uint32_t id = dst->id;
+
+                for (int i = 0; i < EBPF_N_REGS; i++) {
+                    if (s->r[i].kind == AV_MAPVAL_OR_NULL
+                        && s->r[i].id == id) {
+                        nonnull->r[i].kind = AV_MAPVAL;
+                        nonnull->r[i].off = 0;
+                        set_unknown(&null->r[i]);
+                    }
+                }
+            }
+            if (t > pc && t < n) {
+                merge_state(states, t, &taken);
+            }
+        }
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+
+    size_t next = pc + (op == LD_IMM64 ? 2 : 1);
+    if (next < n) {
+        merge_state(states, next, s);
+    }
+}
+
+/* Analyzes the whole program into 'j->states'. */
+static void
+analyze(struct jit *j)
+{
+    const struct bpf_interp_prog *prog = j->prog;
+    size_t n = prog->n_insns;
+    bool *forced = xcalloc(n, sizeof *forced);
+
+    /* An instruction that a later one jumps back to (without a loop) gets
+     * the "unknown" state: its predecessors are not all analyzed first. */
+    for (size_t pc = 0; pc < n; pc++) {
+        const struct bpf_interp_insn *insn = &prog->code[pc];
+        uint8_t cls = EBPF_CLASS(insn->opcode);
+
+        if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
+            && insn->opcode != OP_CALL && insn->opcode != OP_EXIT
+            && insn->offset < 0) {
+            forced[pc + 1 + insn->offset] = true;
+        }
+        if (insn->opcode == LD_IMM64) {
+            pc++;
+        }
+    }
+
+    j->states = xcalloc(n, sizeof *j->states);
+    j->states[0].reached = true;
+    j->states[0].r[1].kind = AV_CTX;
+    j->states[0].r[10].kind = AV_STACK;
+    for (size_t pc = 0; pc < n; pc++) {
+        struct astate s = j->states[pc];
+
+        if (forced[pc] || !s.reached) {
+            memset(&s, 0, sizeof s);
+            s.reached = true;
+            j->states[pc] = s;
+        }
+        analyze_insn(prog, j->states, pc, &s);
+        if (prog->code[pc].opcode == LD_IMM64) {
+            pc++;
+        }
+    }
+    free(forced);
+}
+
+/* Memory accesses. */
+
+/* Returns true if the access of instruction 'pc' through 'base' (with the
+ * instruction's offset) is proven safe; a proven packet access raises the
+ * minimum packet size. */
+static bool
+access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
+              bool atomic)
+{
+    const struct bpf_interp_prog *prog = j->prog;
+    const struct bpf_interp_insn *insn = &prog->code[pc];
+    int64_t size = size_of(insn->opcode);
+    int64_t a = base->off + insn->offset;
+
+    if (j->all_checks) {
+        return false;
+    }
+    switch (base->kind) {
+    case AV_STACK:
+        if (a >= -EBPF_STACK_SIZE && a + size <= 0 && !(atomic && a % size)) {
+            j->stack_depth = MIN(j->stack_depth, a);
+            return true;
+        }
+        return false;
+
+    case AV_PKT:
+        if (atomic || a < 0 || a + size > BPF_JIT_MAX_PROVEN) {
+            return false;
+        }
+        if (prog->enforce_ranges
+            && !(write
+                 ? in_ranges(prog->writes, prog->n_writes, a, size)
+                 : in_ranges(prog->reads, prog->n_reads, a, size))) {
+            return false;
+        }
+        j->min_size = MAX(j->min_size, a + size);
+        return true;
+
+    case AV_MAPVAL: {
+        int64_t vsize = ebpf_map_value_size(prog->maps[base->map]);
+
+        return a >= 0 && a + size <= vsize && !(atomic && a % size);
+    }
+
+    default:
+        return false;
+    }
+}
+
+/* Emits the plain access of instruction 'pc' (a load into x86 'dst_x' from,
+ * or a store to, [base + off]). */
+static void
+emit_plain_access(struct jit *j, const struct bpf_interp_insn *insn)
+{
+    uint8_t op = insn->opcode;
+    int size = size_of(op);
+    int dst = reg_map[insn->dst];
+    int src = reg_map[insn->src];
+
+    switch (EBPF_CLASS(op)) {
+    case EBPF_CLS_LDX:
+        switch (size) {
+        case 1:
+            emit_rm(j, 0, false, 0x0fb6, 2, dst, src, insn->offset, false);
+            break;
+        case 2:
+            emit_rm(j, 0, false, 0x0fb7, 2, dst, src, insn->offset, false);
+            break;
+        case 4:
+            emit_rm(j, 0, false, 0x8b, 1, dst, src, insn->offset, false);
+            break;
+        default:
+            emit_rm(j, 0, true, 0x8b, 1, dst, src, insn->offset, false);
+            break;
+        }
+        break;
+
+    case EBPF_CLS_STX:
+        switch (size) {
+        case 1:
+            emit_rm(j, 0, false, 0x88, 1, src, dst, insn->offset, true);
+            break;
+        case 2:
+            emit_rm(j, 0x66, false, 0x89, 1, src, dst, insn->offset, false);
+            break;
+        case 4:
+            emit_rm(j, 0, false, 0x89, 1, src, dst, insn->offset, false);
+            break;
+        default:
+            emit_rm(j, 0, true, 0x89, 1, src, dst, insn->offset, false);
+            break;
+        }
+        break;
+
+    case EBPF_CLS_ST:
+        switch (size) {
+        case 1:
+            emit_rm(j, 0, false, 0xc6, 1, 0, dst, insn->offset, false);
+            emit1(j, insn->imm);
+            break;
+        case 2:
+            emit_rm(j, 0x66, false, 0xc7, 1, 0, dst, insn->offset, false);
+            emit1(j, insn->imm);
+            emit1(j, insn->imm >> 8);
+            break;
+        case 4:
+            emit_rm(j, 0, false, 0xc7, 1, 0, dst, insn->offset, false);
+            emit4(j, insn->imm);
+            break;
+        default:
+            emit_rm(j, 0, true, 0xc7, 1, 0, dst, insn->offset, false);
+            emit4(j, insn->imm);
+            break;
+        }
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns the index of 'size' (1, 2, 4, 8) in the window limits. */
+static int
+size_index(int size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+}
+
+/* Emits a load or store (ST, STX, LDX in mode MEM) of instruction 'pc'. */
+static void
+emit_mem(struct jit *j, size_t pc, const struct astate *s)
+{
+    const struct bpf_interp_insn *insn = &j->prog->code[pc];
+    bool load = EBPF_CLASS(insn->opcode) == EBPF_CLS_LDX;
+    uint8_t breg = load ? insn->src : insn->dst;
+    const struct aval *base = &s->r[breg];
+    int bx = reg_map[breg];
+    int size = size_of(insn->opcode);
+    int dir = !load;
+
+    if (load && base->kind == AV_CTX && !j->all_checks && size == 4) {
+        int64_t f = base->off + insn->offset;
+        int dst = reg_map[insn->dst];
+
+        switch (f) {
+        case EBPF_XDP_MD_DATA:
+        case EBPF_XDP_MD_DATA_META:
+            emit_rm(j, 0, true, 0x8b, 1, dst, RSP, FRAME_PKT, false);
+            return;
+        case EBPF_XDP_MD_DATA_END:
+            emit_rm(j, 0, true, 0x8b, 1, dst, RSP, FRAME_PKT_END, false);
+            return;
+        case EBPF_XDP_MD_INGRESS_IFINDEX:
+        case EBPF_XDP_MD_RX_QUEUE_INDEX:
+            emit_rm(j, 0, true, 0x8b, 1, dst, RSP, FRAME_RUN, false);
+            emit_rm(j, 0, false, 0x8b, 1, dst, dst,
+                    (f == EBPF_XDP_MD_INGRESS_IFINDEX
+                     ? offsetof(struct jit_run, ingress_ifindex)
+                     : offsetof(struct jit_run, rx_queue_index)), false);
+            return;
+        case EBPF_XDP_MD_EGRESS_IFINDEX:
+            emit_rr(j, false, 0x31, 1, dst, dst);
+            return;
+        default:
+            break;
+        }
+    }
+
+    if (access_proven(j, pc, base, !load, false)) {
+        emit_plain_access(j, insn);
+        return;
+    }
+
+    /* Inline test against the window, then the slow path. */
+    j->uses_window = true;
+    emit_lea(j, R11, bx, insn->offset);
+    emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir, false);
+    emit_rm(j, 0, true, 0x3b, 1, R11, RSP,
+            FRAME_WIN_LIM + 8 * (4 * dir + size_index(size)), false);
+    size_t to_slow = emit_jcc8(j, CC_AE);
+    emit_plain_access(j, insn);
+    size_t to_done = emit_jmp8(j);
+    patch8_here(j, to_slow);
+    emit_slow_call(j, pc, bx, insn->offset);
+    if (load) {
+        emit_mov_rr(j, true, reg_map[insn->dst], R11);
+    } else {
+        emit_plain_access(j, insn);
+    }
+    patch8_here(j, to_done);
+}
+
+/* Emits the atomic instruction 'pc'. */
+static void
+emit_atomic(struct jit *j, size_t pc, const struct astate *s)
+{
+    const struct bpf_interp_insn *insn = &j->prog->code[pc];
+    bool w = EBPF_SIZE(insn->opcode) == EBPF_SIZE_DW;
+    int bx = reg_map[insn->dst];
+    int src = reg_map[insn->src];
+    int32_t off = insn->offset;
+    uint32_t alu_op;
+
+    if (!access_proven(j, pc, &s->r[insn->dst], true, true)) {
+        emit_slow_call(j, pc, bx, off);
+    }
+    /* The address in r9, so that rax may change. */
+    emit_lea(j, R9, bx, off);
+
+    switch (insn->imm) {
+    case EBPF_ALU_ADD:
+        emit_rm(j, 0xf0, w, 0x01, 1, src, R9, 0, false);
+        return;
+    case EBPF_ALU_OR:
+        emit_rm(j, 0xf0, w, 0x09, 1, src, R9, 0, false);
+        return;
+    case EBPF_ALU_AND:
+        emit_rm(j, 0xf0, w, 0x21, 1, src, R9, 0, false);
+        return;
+    case EBPF_ALU_XOR:
+        emit_rm(j, 0xf0, w, 0x31, 1, src, R9, 0, false);
+        return;
+    case EBPF_ALU_ADD | EBPF_ATOMIC_FETCH:
+        emit_rm(j, 0xf0, w, 0x0fc1, 2, src, R9, 0, false);
+        return;
+    case EBPF_ATOMIC_XCHG:
+        emit_rm(j, 0, w, 0x87, 1, src, R9, 0, false);
+        return;
+    case EBPF_ATOMIC_CMPXCHG:
+        emit_rm(j, 0xf0, w, 0x0fb1, 2, src, R9, 0, false);
+        if (!w) {
+            emit_mov_rr(j, false, RAX, RAX);
+        }
+        return;
+    case EBPF_ALU_OR | EBPF_ATOMIC_FETCH:
+        alu_op = 0x09;
+        break;
+    case EBPF_ALU_AND | EBPF_ATOMIC_FETCH:
+        alu_op = 0x21;
+        break;
+    case EBPF_ALU_XOR | EBPF_ATOMIC_FETCH:
+        alu_op = 0x31;
+        break;
+    default:
+        OVS_NOT_REACHED();
+    }
+
+    /* Fetch-or/and/xor: a cmpxchg loop, with rax saved in r10. */
+    int src2 = src == RAX ? R10 : src;
+    emit_mov_rr(j, true, R10, RAX);
+    emit_rm(j, 0, w, 0x8b, 1, RAX, R9, 0, false);      /* mov rax, [r9] */
+    size_t loop = j->size;
+    emit_mov_rr(j, w, R11, RAX);
+    emit_rr(j, w, alu_op, 1, src2, R11);
+    emit_rm(j, 0xf0, w, 0x0fb1, 2, R11, R9, 0, false);
+    emit1(j, 0x70 | CC_NE);
+    emit1(j, (uint8_t) (loop - (j->size + 1)));
+    if (src == RAX) {
+        if (!w) {
+            emit_mov_rr(j, false, RAX, RAX);
+        }
+    } else {
+        emit_mov_rr(j, w, src, RAX);
+        emit_mov_rr(j, true, RAX, R10);
+    }
+}
+
+/* ALU. */
+
+/* Emits a shift of 'dst' by register 'src' (ext: 4 shl, 5 shr, 7 sar). */
+static void
+emit_shift_reg(struct jit *j, bool w, int ext, int dst, int src)
+{
+    if (src == RCX) {
+        emit_rr(j, w, 0xd3, 1, ext, dst);
+    } else if (dst == RCX) {
+        emit_mov_rr(j, true, R11, RCX);
+        emit_mov_rr(j, true, RCX, src);
+        emit_rr(j, w, 0xd3, 1, ext, R11);
+        emit_mov_rr(j, true, RCX, R11);
+    } else {
+        emit_mov_rr(j, true, R11, RCX);
+        emit_mov_rr(j, true, RCX, src);
+        emit_rr(j, w, 0xd3, 1, ext, dst);
+        emit_mov_rr(j, true, RCX, R11);
+    }
+}
+
+/* Emits division or modulo of 'dst' by r11 (already loaded). */
+static void
+emit_divmod(struct jit *j, bool w, bool mod, int dst)
+{
+    emit_rr(j, w, 0x85, 1, R11, R11);                   /* test r11, r11 */
+    size_t nonzero = emit_jcc8(j, CC_NE);
+    if (!mod) {
+        emit_rr(j, false, 0x31, 1, dst, dst);
+    } else if (!w) {
+        emit_mov_rr(j, false, dst, dst);
+    }
+    size_t done = emit_jmp8(j);
+    patch8_here(j, nonzero);
+    emit_mov_rr(j, true, R10, RAX);
+    emit_mov_rr(j, true, R9, RDX);
+    emit_mov_rr(j, w, RAX, dst);
+    emit_rr(j, false, 0x31, 1, RDX, RDX);
+    emit_rr(j, w, 0xf7, 1, 6, R11);                     /* div r11 */
+    emit_mov_rr(j, w, R11, mod ? RDX : RAX);
+    emit_mov_rr(j, true, RAX, R10);
+    emit_mov_rr(j, true, RDX, R9);
+    emit_mov_rr(j, true, dst, R11);
+    patch8_here(j, done);
+}
+
+/* Emits ALU or ALU64 instruction 'insn'. */
+static void
+emit_alu(struct jit *j, const struct bpf_interp_insn *insn)
+{
+    uint8_t op = insn->opcode;
+    bool w = EBPF_CLASS(op) == EBPF_CLS_ALU64;
+    bool k = EBPF_SRC(op) == EBPF_SRC_K;
+    int dst = reg_map[insn->dst];
+    int src = reg_map[insn->src];
+    int32_t imm = insn->imm;
+    int ext;
+
+    switch (EBPF_OP(op)) {
+    case EBPF_ALU_ADD:
+        ext = 0;
+        goto group1;
+    case EBPF_ALU_OR:
+        ext = 1;
+        goto group1;
+    case EBPF_ALU_AND:
+        ext = 4;
+        goto group1;
+    case EBPF_ALU_SUB:
+        ext = 5;
+        goto group1;
+    case EBPF_ALU_XOR:
+        ext = 6;
+    group1:
+        if (k) {
+            emit_alu_imm(j, w, ext, dst, imm);
+        } else {
+            emit_rr(j, w, 0x01 | ext << 3, 1, src, dst);
+        }
+        break;
+
+    case EBPF_ALU_MUL:
+        if (k) {
+            emit_rr(j, w, 0x69, 1, dst, dst);
+            emit4(j, imm);
+        } else {
+            emit_rr(j, w, 0x0faf, 2, dst, src);
+        }
+        break;
+
+    case EBPF_ALU_DIV:
+    case EBPF_ALU_MOD:
+        if (k) {
+            emit_mov_imm64(j, R11, w ? (uint64_t) (int64_t) imm
+                                     : (uint32_t) imm);
+        } else {
+            emit_mov_rr(j, w, R11, src);
+        }
+        emit_divmod(j, w, EBPF_OP(op) == EBPF_ALU_MOD, dst);
+        break;
+
+    case EBPF_ALU_LSH:
+    case EBPF_ALU_RSH:
+    case EBPF_ALU_ARSH:
+        ext = (EBPF_OP(op) == EBPF_ALU_LSH ? 4
+               : EBPF_OP(op) == EBPF_ALU_RSH ? 5 : 7);
+        if (k) {
+            emit_rr(j, w, 0xc1, 1, ext, dst);
+            emit1(j, imm & (w ? 63 : 31));
+        } else {
+            emit_shift_reg(j, w, ext, dst, src);
+        }
+        break;
+
+    case EBPF_ALU_NEG:
+        emit_rr(j, w, 0xf7, 1, 3, dst);
+        break;
+
+    case EBPF_ALU_MOV:
+        if (k) {
+            emit_mov_imm64(j, dst, w ? (uint64_t) (int64_t) imm
+                                     : (uint32_t) imm);
+        } else {
+            emit_mov_rr(j, w, dst, src);
+        }
+        break;
+
+    case EBPF_ALU_END:
+        if (EBPF_SRC(op) == EBPF_SRC_X) {
+            /* To big endian. */
+            if (imm == 16) {
+                emit1(j, 0x66);
+                emit_rr(j, false, 0xc1, 1, 1, dst);     /* ror dst16, 8 */
+                emit1(j, 8);
+                emit_rr(j, false, 0x0fb7, 2, dst, dst);
+            } else {
+                emit_rex(j, imm == 64, 0, dst, false);
+                emit1(j, 0x0f);
+                emit1(j, 0xc8 | (dst & 7));
+            }
+        } else if (imm == 16) {
+            emit_rr(j, false, 0x0fb7, 2, dst, dst);
+        } else if (imm == 32) {
+            emit_mov_rr(j, false, dst, dst);
+        }
+        break;
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Jumps. */
+
+static void
+emit_jmp_insn(struct jit *j, int cc, size_t target)
+{
+    if (cc < 0) {
+        emit1(j, 0xe9);
+    } else {
+        emit1(j, 0x0f);
+        emit1(j, 0x80 | cc);
+    }
+    emit4(j, 0);
+    if (j->n_fixups >= j->max_fixups) {
+        j->fixups = x2nrealloc(j->fixups, &j->max_fixups, sizeof *j->fixups);
+    }
+    j->fixups[j->n_fixups].at = j->size - 4;
+    j->fixups[j->n_fixups].target = target;
+    j->n_fixups++;
+}
+
+/* Emits conditional jump 'insn' at 'pc'. */
+static void
+emit_cond_jmp(struct jit *j, size_t pc, const struct bpf_interp_insn *insn)
+{
+    uint8_t op = insn->opcode;
+    bool w = EBPF_CLASS(op) == EBPF_CLS_JMP;
+    int dst = reg_map[insn->dst];
+    int src = reg_map[insn->src];
+    int32_t imm = insn->imm;
+    int cc;
+
+    if (EBPF_OP(op) == EBPF_JMP_JSET) {
+        if (EBPF_SRC(op) == EBPF_SRC_K) {
+            emit_rr(j, w, 0xf7, 1, 0, dst);             /* test dst, imm */
+            emit4(j, imm);
+        } else {
+            emit_rr(j, w, 0x85, 1, src, dst);
+        }
+        cc = CC_NE;
+    } else {
+        if (EBPF_SRC(op) == EBPF_SRC_K) {
+            emit_alu_imm(j, w, 7, dst, imm);            /* cmp dst, imm */
+        } else {
+            emit_rr(j, w, 0x39, 1, src, dst);           /* cmp dst, src */
+        }
+        switch (EBPF_OP(op)) {
+        case EBPF_JMP_JEQ:
+            cc = CC_E;
+            break;
+        case EBPF_JMP_JNE:
+            cc = CC_NE;
+            break;
+        case EBPF_JMP_JGT:
+            cc = CC_A;
+            break;
+        case EBPF_JMP_JGE:
+            cc = CC_AE;
+            break;
+        case EBPF_JMP_JLT:
+            cc = CC_B;
+            break;
+        case EBPF_JMP_JLE:
+            cc = CC_BE;
+            break;
+        case EBPF_JMP_JSGT:
+            cc = CC_G;
+            break;
+        case EBPF_JMP_JSGE:
+            cc = CC_GE;
+            break;
+        case EBPF_JMP_JSLT:
+            cc = CC_L;
+            break;
+        case EBPF_JMP_JSLE:
+            cc = CC_LE;
+            break;
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    emit_jmp_insn(j, cc, pc + 1 + insn->offset);
+}
+
+/* Emits a call to helper 'id'. */
+static void
+emit_call(struct jit *j, size_t pc, int32_t id)
+{
+    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                   struct jit_run *) = NULL;
+    uint64_t (*fn0)(void) = NULL;
+
+    switch (id) {
+    case EBPF_FUNC_map_lookup_elem:
+        fn = jit_map_lookup;
+        break;
+    case EBPF_FUNC_map_update_elem:
+        fn = jit_map_update;
+        break;
+    case EBPF_FUNC_map_delete_elem:
+        fn = jit_map_delete;
+        break;
+    case EBPF_FUNC_ktime_get_ns:
+        fn0 = jit_ktime_get_ns;
+        break;
+    case EBPF_FUNC_get_prandom_u32:
+        fn0 = jit_get_prandom_u32;
+        break;
+    default:
+        OVS_NOT_REACHED();
+    }
+
+    if (fn) {
+        emit_rm(j, 0, true, 0x8b, 1, R9, RSP, FRAME_RUN, false);
+        emit_mov_imm64(j, R11, (uintptr_t) fn);
+    } else {
+        emit_mov_imm64(j, R11, (uintptr_t) fn0);
+    }
+    emit_rr(j, false, 0xff, 1, 2, R11);                 /* call r11 */
+    if (fn) {
+        /* mov r11, [rsp + FRAME_RUN]; cmp qword [r11 + fault], 0. */
+        emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
+        emit_rm(j, 0, true, 0x83, 1, 7, R11,
+                offsetof(struct jit_run, fault), false);
+        emit1(j, 0);
+        size_t ok = emit_jcc8(j, CC_E);
+        emit_rm(j, 0, true, 0xc7, 1, 0, R11,
+                offsetof(struct jit_run, fault_pc), false);
+        emit4(j, pc);
+        emit_jmp_fault(j);
+        patch8_here(j, ok);
+    }
+}
+
+/* Prologue, epilogue, thunks. */
+
+static const int callee_saved[] = { RBP, RBX, R12, R13, R14, R15 };
+
+static void
+emit_push(struct jit *j, int reg)
+{
+    emit_rex(j, false, 0, reg, false);
+    emit1(j, 0x50 | (reg & 7));
+}
+
+static void
+emit_pop(struct jit *j, int reg)
+{
+    emit_rex(j, false, 0, reg, false);
+    emit1(j, 0x58 | (reg & 7));
+}
+
+/* Emits the prologue; returns where the stack zeroing goes (filled in
+ * later, when the depth is known, as a byte count to patch). */
+static void
+emit_prologue(struct jit *j, bool uses_window, int depth)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
+        emit_push(j, callee_saved[i]);
+    }
+    emit_rr(j, true, 0x81, 1, 5, RSP);                  /* sub rsp, SIZE */
+    emit4(j, FRAME_SIZE);
+    emit_rm(j, 0, true, 0x89, 1, RSP, RDI,
+            offsetof(struct jit_run, saved_rsp), false);
+    emit_rm(j, 0, true, 0x89, 1, RDI, RSP, FRAME_RUN, false);
+    /* Copy the packet window into the frame. */
+    int n_words = uses_window ? 12 : 2;
+    for (int i = 0; i < n_words; i++) {
+        emit_rm(j, 0, true, 0x8b, 1, RAX, RDI,
+                offsetof(struct jit_run, pkt) + 8 * i, false);
+        emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
+    }
+    /* Zero the part of the stack that the program may use. */
+    if (depth < 0) {
+        emit1(j, 0x66);
+        emit_rr(j, false, 0x0fef, 2, 0, 0);             /* pxor xmm0, xmm0 */
+        for (int ofs = ROUND_DOWN(EBPF_STACK_SIZE + depth, 16);
+             ofs < EBPF_STACK_SIZE; ofs += 16) {
+            emit1(j, 0x66);
+            emit_rm(j, 0, false, 0x0f7f, 2, 0, RSP, ofs, false);
+        }
+    }
+    emit_rr(j, false, 0x31, 1, R12, R12);
+    emit_lea(j, RBP, RSP, EBPF_STACK_SIZE);
+    emit_lea(j, RDI, RDI, offsetof(struct jit_run, ctx));
+    static const int zero[] = { RAX, RSI, RDX, RCX, R8, RBX, R13, R14, R15 };
+    for (size_t i = 0; i < ARRAY_SIZE(zero); i++) {
+        emit_rr(j, false, 0x31, 1, zero[i], zero[i]);
+    }
+}
+
+/* Emits the epilogue (at 'exit_at' on return), the fault unwinder (at
+ * 'fault_at', with r11 = the run) and the slow thunk (at 'slow_at'). */
+static void
+emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
+{
+    /* Unwinder: rax = BPF_RUN_FAULT, rsp as in the body. */
+    *fault_at = j->size;
+    emit_rm(j, 0, true, 0x8b, 1, RSP, R11,
+            offsetof(struct jit_run, saved_rsp), false);
+    emit_mov_imm64(j, RAX, UINT64_MAX);
+
+    /* Epilogue: store the count, restore, return. */
+    *exit_at = j->size;
+    emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
+    emit_rm(j, 0, true, 0x89, 1, R12, R11,
+            offsetof(struct jit_run, n_insns), false);
+    emit_rr(j, true, 0x81, 1, 0, RSP);                  /* add rsp, SIZE */
+    emit4(j, FRAME_SIZE);
+    for (int i = ARRAY_SIZE(callee_saved) - 1; i >= 0; i--) {
+        emit_pop(j, callee_saved[i]);
+    }
+    emit1(j, 0xc3);
+
+    /* Slow thunk: r10d = pc, r11 = address; returns r11 = loaded value. */
+    static const int saved[SLOW_PUSHES] = { RAX, RDI, RSI, RDX, RCX, R8, R9 };
+    *slow_at = j->size;
+    for (int i = 0; i < SLOW_PUSHES; i++) {
+        emit_push(j, saved[i]);
+    }
+    emit_rm(j, 0, true, 0x8b, 1, RDI, RSP, 8 * (SLOW_PUSHES + 1) + FRAME_RUN,
+            false);
+    emit_mov_rr(j, false, RSI, R10);
+    emit_mov_rr(j, true, RDX, R11);
+    emit_mov_imm64(j, RAX, (uintptr_t) jit_slow);
+    emit_rr(j, false, 0xff, 1, 2, RAX);                 /* call rax */
+    emit_mov_rr(j, true, R11, RAX);
+    emit_rm(j, 0, true, 0x8b, 1, R10, RSP, 8 * (SLOW_PUSHES + 1) + FRAME_RUN,
+            false);
+    emit_rm(j, 0, true, 0x83, 1, 7, R10, offsetof(struct jit_run, fault),
+            false);
+    emit1(j, 0);
+    size_t ok = emit_jcc8(j, CC_E);
+    emit_mov_rr(j, true, R11, R10);
+    emit1(j, 0xe9);
+    emit4(j, *fault_at - (j->size + 4));
+    patch8_here(j, ok);
+    for (int i = SLOW_PUSHES - 1; i >= 0; i--) {
+        emit_pop(j, saved[i]);
+    }
+    emit1(j, 0xc3);
+}
+
+/* Returns true if instruction 'pc' starts a basic block. */
+static void
+find_leaders(const struct bpf_interp_prog *prog, bool *leader)
+{
+    leader[0] = true;
+    for (size_t pc = 0; pc < prog->n_insns; pc++) {
+        const struct bpf_interp_insn *insn = &prog->code[pc];
+        uint8_t cls = EBPF_CLASS(insn->opcode);
+
+        if (insn->opcode == LD_IMM64) {
+            pc++;
+        } else if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
+                   && insn->opcode != OP_CALL) {
+            if (pc + 1 < prog->n_insns) {
+                leader[pc + 1] = true;
+            }
+            if (insn->opcode != OP_EXIT) {
+                leader[pc + 1 + insn->offset] = true;
+            }
+        }
+    }
+}
+
+/* Emits the body; returns its size.  'depth' and 'uses_window' are the
+ * values to assume for the prologue (see bpf_jit_compile()). */
+static void
+emit_program(struct jit *j, bool uses_window, int depth)
+{
+    const struct bpf_interp_prog *prog = j->prog;
+    size_t n = prog->n_insns;
+    bool *leader = xcalloc(n, sizeof *leader);
+
+    j->size = 0;
+    j->n_fixups = j->n_slow_calls = j->n_fault_jumps = j->n_exit_jumps = 0;
+    j->min_size = 0;
+    j->uses_window = false;
+    j->stack_depth = 0;
+    j->has_checked = false;
+
+    find_leaders(prog, leader);
+    emit_prologue(j, uses_window, depth);
+
+    for (size_t pc = 0; pc < n; pc++) {
+        const struct bpf_interp_insn *insn = &prog->code[pc];
+        uint8_t op = insn->opcode;
+
+        j->insn_ofs[pc] = j->size;
+        if (leader[pc]) {
+            /* Count the block's instructions: up to the next leader. */
+            size_t count = 0;
+            for (size_t q = pc; q < n; q++) {
+                if (q > pc && leader[q]) {
+                    break;
+                }
+                count++;
+                uint8_t qop = prog->code[q].opcode;
+                if (qop == LD_IMM64) {
+                    q++;
+                } else if ((EBPF_CLASS(qop) == EBPF_CLS_JMP
+                            || EBPF_CLASS(qop) == EBPF_CLS_JMP32)
+                           && qop != OP_CALL) {
+                    break;
+                }
+            }
+            emit_alu_imm(j, true, 0, R12, count);
+        }
+
+        switch (EBPF_CLASS(op)) {
+        case EBPF_CLS_ALU:
+        case EBPF_CLS_ALU64:
+            emit_alu(j, insn);
+            break;
+
+        case EBPF_CLS_LD:
+            emit_mov_imm64(j, reg_map[insn->dst], insn->imm);
+            j->insn_ofs[++pc] = j->size;
+            break;
+
+        case EBPF_CLS_LDX:
+        case EBPF_CLS_ST:
+            emit_mem(j, pc, &j->states[pc]);
+            break;
+
+        case EBPF_CLS_STX:
+            if (EBPF_MODE(op) == EBPF_MODE_ATOMIC) {
+                emit_atomic(j, pc, &j->states[pc]);
+            } else {
+                emit_mem(j, pc, &j->states[pc]);
+            }
+            break;
+
+        case EBPF_CLS_JMP:
+        case EBPF_CLS_JMP32:
+            if (op == OP_EXIT) {
+                emit_mov_rr(j, false, RAX, RAX);
+                emit1(j, 0xe9);
+                emit4(j, 0);
+                push_ofs(&j->exit_jumps, &j->n_exit_jumps,
+                         &j->max_exit_jumps, j->size - 4);
+            } else if (op == OP_CALL) {
+                emit_call(j, pc, insn->imm);
+            } else if (op == OP_JA) {
+                emit_jmp_insn(j, -1, pc + 1 + insn->offset);
+            } else {
+                emit_cond_jmp(j, pc, insn);
+            }
+            break;
+
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(leader);
+
+    size_t exit_at, fault_at, slow_at;
+    emit_tail(j, &exit_at, &fault_at, &slow_at);
+    for (size_t i = 0; i < j->n_fixups; i++) {
+        size_t at = j->fixups[i].at;
+        patch4(j, at, j->insn_ofs[j->fixups[i].target] - (at + 4));
+    }
+    for (size_t i = 0; i < j->n_slow_calls; i++) {
+        size_t at = j->slow_calls[i];
+        patch4(j, at, slow_at - (at + 4));
+    }
+    for (size_t i = 0; i < j->n_fault_jumps; i++) {
+        size_t at = j->fault_jumps[i];
+        patch4(j, at, fault_at - (at + 4));
+    }
+    for (size_t i = 0; i < j->n_exit_jumps; i++) {
+        size_t at = j->exit_jumps[i];
+        patch4(j, at, exit_at - (at + 4));
+    }
+}
+
+/* Returns true if this build can JIT-compile (x86-64 Linux). */
+bool
+bpf_jit_supported(void)
+{
+    return JIT_X86_64;
+}
+
+/* Compiles 'prog' (prepared by bpf_interp_prepare(), with its ranges
+ * enforced if they ever will be; it must outlive the result) into
+ * '*jitp'.  With 'all_checks', no access is proven safe.  Returns 0, or a
+ * positive errno with a malloc'd message in '*errorp' (the program then runs
+ * in the interpreter). */
+int
+bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
+                struct bpf_jit_prog **jitp, char **errorp)
+{
+    *jitp = NULL;
+    if (!JIT_X86_64) {
+        *errorp = xstrdup("the JIT supports only x86-64 Linux");
+        return EOPNOTSUPP;
+    }
+    if (prog->n_insns > BPF_JIT_MAX_INSNS) {
+        *errorp = xasprintf("program has %"PRIuSIZE" instructions (the JIT "
+                            "compiles at most %d)", prog->n_insns,
+                            BPF_JIT_MAX_INSNS);
+        return EFBIG;
+    }
+
+    struct jit j = { .prog = prog, .all_checks = all_checks };
+    j.insn_ofs = xcalloc(prog->n_insns, sizeof *j.insn_ofs);
+    analyze(&j);
+
+    /* The prologue depends on what the body needs, which the first pass
+     * finds out; the second pass emits the final code. */
+    emit_program(&j, true, -EBPF_STACK_SIZE);
+    bool uses_window = j.uses_window;
+    int depth = j.has_checked ? -EBPF_STACK_SIZE : j.stack_depth;
+    emit_program(&j, uses_window, depth);
+    ovs_assert(j.uses_window == uses_window);
+
+    size_t page = getpagesize();
+    size_t mem_size = ROUND_UP(j.size, page);
+    void *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int error = 0;
+    if (mem == MAP_FAILED) {
+        error = errno;
+        *errorp = xasprintf("mmap: %s", ovs_strerror(error));
+        goto out;
+    }
+    memcpy(mem, j.buf, j.size);
+    if (mprotect(mem, mem_size, PROT_READ | PROT_EXEC)) {
+        error = errno;
+        *errorp = xasprintf("mprotect: %s", ovs_strerror(error));
+        munmap(mem, mem_size);
+        goto out;
+    }
+
+    struct bpf_jit_prog *jit = xzalloc(sizeof *jit);
+    jit->interp = prog;
+    jit->mem = mem;
+    jit->mem_size = mem_size;
+    jit->code_size = j.size;
+    jit->entry = (uint64_t (*)(struct jit_run *)) mem;
+    jit->min_size = j.min_size;
+    jit->uses_window = uses_window;
+    *jitp = jit;
+
+out:
+    free(j.buf);
+    free(j.insn_ofs);
+    free(j.fixups);
+    free(j.slow_calls);
+    free(j.fault_jumps);
+    free(j.exit_jumps);
+    free(j.states);
+    return error;
+}
+
+/* Frees 'jit' and its code. */
+void
+bpf_jit_destroy(struct bpf_jit_prog *jit)
+{
+    if (jit) {
+        munmap(jit->mem, jit->mem_size);
+        free(jit);
+    }
+}
+
+/* Returns the size of 'jit''s machine code, in bytes. */
+size_t
+bpf_jit_code_size(const struct bpf_jit_prog *jit)
+{
+    return jit->code_size;
+}
+
+/* Returns the packet length below which 'jit' runs in the interpreter. */
+size_t
+bpf_jit_min_size(const struct bpf_jit_prog *jit)
+{
+    return jit->min_size;
+}
+
+/* Sets the window of direction 'dir' (0: reads, 1: writes) for a packet of
+ * 'size' bytes at 'pkt'. */
+static void
+set_window(struct jit_run *r, int dir, const struct bpf_interp_prog *prog)
+{
+    uint64_t start = 0, end = r->pkt_size;
+
+    if (prog->enforce_ranges) {
+        const struct bpf_range *ranges = dir ? prog->writes : prog->reads;
+        size_t n = dir ? prog->n_writes : prog->n_reads;
+        uint64_t best = 0;
+
+        start = end = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t e = MIN(ranges[i].end, r->pkt_size);
+
+            if (e > ranges[i].start && e - ranges[i].start > best) {
+                best = e - ranges[i].start;
+                start = ranges[i].start;
+                end = e;
+            }
+        }
+    }
+    r->win_base[dir] = r->pkt + start;
+    for (int i = 0; i < 4; i++) {
+        uint64_t size = 1u << i;
+
+        r->win_lim[dir][i] = end - start >= size ? end - start - size + 1 : 0;
+    }
+}
+
+/* Runs 'jit' as bpf_interp_run() runs its program (same arguments and
+ * results); packets shorter than bpf_jit_min_size() run in the
+ * interpreter. */
+uint64_t
+bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
+            const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
+            struct bpf_interp_fault *faultp)
+{
+    const struct bpf_interp_prog *prog = jit->interp;
+
+    if (size < jit->min_size || !data) {
+        return bpf_interp_run(prog, data, size, xdp, n_insnsp, faultp);
+    }
+
+    struct jit_region local_regions[16];
+    struct jit_run r;
+
+    r.pkt = (uintptr_t) data;
+    r.pkt_size = size;
+    r.pkt_end = r.pkt + size;
+    r.fault = NULL;
+    r.fault_pc = 0;
+    r.n_insns = 0;
+    r.jit = jit;
+    r.n_regions = 0;
+    r.max_regions = prog->n_lookups;
+    r.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
+                 ? xmalloc(prog->n_lookups * sizeof *r.regions)
+                 : local_regions);
+    memset(r.ctx, 0, sizeof r.ctx);
+    r.ingress_ifindex = xdp ? xdp->ingress_ifindex : 0;
+    r.rx_queue_index = xdp ? xdp->rx_queue_index : 0;
+    if (jit->uses_window) {
+        set_window(&r, 0, prog);
+        set_window(&r, 1, prog);
+    }
+
+    uint64_t ret = jit->entry(&r);
+
+    if (r.regions != local_regions) {
+        free(r.regions);
+    }
+    *n_insnsp += r.n_insns;
+    if (ret == BPF_RUN_FAULT && faultp) {
+        faultp->pc = r.fault_pc;
+        faultp->reason = r.fault;
+    }
+    return ret;
+}
