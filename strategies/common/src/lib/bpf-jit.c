@@ -1139,22 +1139,30 @@ emit_atomic(struct jit *j, size_t pc, const struct astate *s)
 
 /* ALU. */
 
-/* Emits a shift of 'dst' by register 'src' (ext: 4 shl, 5 shr, 7 sar). */
+/* Emits a shift of 'dst' by register 'src' (ext: 4 shl, 5 shr, 7 sar).
+ * A 32-bit shift by 0 leaves the upper half of the register as it was, so
+ * 32-bit results are zero-extended explicitly. */
 static void
 emit_shift_reg(struct jit *j, bool w, int ext, int dst, int src)
 {
     if (src == RCX) {
         emit_rr(j, w, 0xd3, 1, ext, dst);
+        if (!w) {
+            emit_mov_rr(j, false, dst, dst);
+        }
     } else if (dst == RCX) {
         emit_mov_rr(j, true, R11, RCX);
         emit_mov_rr(j, true, RCX, src);
         emit_rr(j, w, 0xd3, 1, ext, R11);
-        emit_mov_rr(j, true, RCX, R11);
+        emit_mov_rr(j, w, RCX, R11);
     } else {
         emit_mov_rr(j, true, R11, RCX);
         emit_mov_rr(j, true, RCX, src);
         emit_rr(j, w, 0xd3, 1, ext, dst);
         emit_mov_rr(j, true, RCX, R11);
+        if (!w) {
+            emit_mov_rr(j, false, dst, dst);
+        }
     }
 }
 
@@ -1243,7 +1251,11 @@ emit_alu(struct jit *j, const struct bpf_interp_insn *insn)
     case EBPF_ALU_ARSH:
         ext = (EBPF_OP(op) == EBPF_ALU_LSH ? 4
                : EBPF_OP(op) == EBPF_ALU_RSH ? 5 : 7);
-        if (k) {
+        if (k && !(imm & (w ? 63 : 31))) {
+            if (!w) {
+                emit_mov_rr(j, false, dst, dst);
+            }
+        } else if (k) {
             emit_rr(j, w, 0xc1, 1, ext, dst);
             emit1(j, imm & (w ? 63 : 31));
         } else {
