@@ -394,6 +394,11 @@ class OvstestProgram:
             self.faults += 1
         return d["retval"], bytes.fromhex(d["packet"])
 
+    def set_jit(self, jit: str) -> bool:
+        """Switch the JIT mode (see JIT_MODES); return whether the program now runs JIT code."""
+        _jit_args(jit)
+        return self._ask(f"jit {jit}")["jit"]
+
     def dump_map(self, name: str) -> list[tuple[bytes, bytes]]:
         """Every (key, value) of map 'name', sorted by key."""
         d = self._ask(f"dump {name}")

@@ -1,8 +1,10 @@
-"""Differential tests: OVS's BPF interpreter against the Linux kernel (BPF_PROG_TEST_RUN).
+"""Differential tests: OVS's BPF interpreter and JIT against the Linux kernel (BPF_PROG_TEST_RUN).
 
-Every extension object, three semantic programs (runtime_progs/: ALU, atomics, map helpers)
-and seeded random instruction streams run on the same packets, in the same order, in
-``ovstest test-bpf serve`` of the ``runtime`` variant and in the kernel (JIT). Return values
+Every extension object, three semantic programs (runtime_progs/: ALU, atomics, map helpers),
+the verifier suite's programs that both verifiers accept, and seeded random instruction
+streams run on the same packets, in the same order, in ``ovstest test-bpf serve`` of the
+``runtime`` variant, once per JIT mode (the interpreter, the JIT with proofs, the JIT with
+every check; each with its own maps), and in the kernel (JIT). Return values
 and the packet bytes left behind must be equal, and so must the maps afterwards, except for
 programs that store ktime or random numbers. Packets: well-formed frames of every shape the
 corpus parses, frames cut short inside each header, random bytes, and the largest frame the
@@ -16,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from harness.bpf import compile as bpf_compile
-from harness.bpf import packets
+from harness.bpf import packets, randprog
 from harness.bpf.kernel import KernelProgram
-from harness.bpf.ovs import OvstestProgram, ovstest_verify
+from harness.bpf.ovs import JIT_MODES, OvstestProgram, ovstest_verify
 from harness.proc import run_checked
 
 pytestmark = [pytest.mark.integration, pytest.mark.root]
@@ -72,21 +74,38 @@ def uses_time_or_random(obj: Path) -> bool:
                in TIME_OR_RANDOM_HELPERS for i in range(0, len(code), 8))
 
 
-def compare(obj: Path, pkts: list[bytes]) -> list[str]:
-    """Run 'pkts' through 'obj' in both executors; return the differences."""
+def compare(obj: Path, pkts: list[bytes], reference: str = "kernel") -> list[str]:
+    """Run 'pkts' through 'obj' in the kernel and in OVS in every JIT mode; the differences.
+
+    reference: "kernel", or "interpreter" to compare the JIT modes with OVS's interpreter
+    only (for programs whose results depend on the context's ingress_ifindex)
+    """
     problems = []
-    with KernelProgram(obj) as kp, OvstestProgram(obj) as op:
-        for i, pkt in enumerate(pkts):
-            k_ret, k_out = kp.run(pkt)
-            o_ret, o_out = op.run(pkt)
-            if (k_ret, k_out) != (o_ret, o_out):
-                bytes_differ = [j for j in range(len(k_out)) if k_out[j:j + 1] != o_out[j:j + 1]]
-                problems.append(f"{obj.name} packet {i} ({len(pkt)} bytes): kernel returned "
-                                f"{k_ret}, OVS {o_ret}; bytes differ at {bytes_differ[:16]}")
-        if not uses_time_or_random(obj):
-            for name in kp.maps():
-                if sorted(kp.dump_map(name)) != op.dump_map(name):
-                    problems.append(f"{obj.name}: map {name} differs after the packets")
+    if reference == "kernel":
+        with KernelProgram(obj) as kp:
+            want = [kp.run(pkt) for pkt in pkts]
+            k_maps = ({} if uses_time_or_random(obj)
+                      else {n: sorted(kp.dump_map(n)) for n in kp.maps()})
+    else:
+        with OvstestProgram(obj, jit="false") as op:
+            want = [op.run(pkt) for pkt in pkts]
+        k_maps = {}
+    for mode in JIT_MODES if reference == "kernel" else JIT_MODES[1:]:
+        with OvstestProgram(obj, jit=mode) as op:
+            if mode != "false" and not op.set_jit(mode):
+                problems.append(f"{obj.name}: not JIT-compiled")
+            for i, pkt in enumerate(pkts):
+                k_ret, k_out = want[i]
+                o_ret, o_out = op.run(pkt)
+                if (k_ret, k_out) != (o_ret, o_out):
+                    bytes_differ = [j for j in range(len(k_out))
+                                    if k_out[j:j + 1] != o_out[j:j + 1]]
+                    problems.append(f"{obj.name} packet {i} ({len(pkt)} bytes), jit={mode}: "
+                                    f"kernel returned {k_ret}, OVS {o_ret}; bytes differ at "
+                                    f"{bytes_differ[:16]}")
+            for name, entries in k_maps.items():
+                if entries != op.dump_map(name):
+                    problems.append(f"{obj.name}, jit={mode}: map {name} differs")
     return problems
 
 
@@ -235,3 +254,33 @@ def test_random_instruction_streams_match_the_kernel(runtime, tmp_path):
         assert verdict.accepted, f"seed {seed}: {verdict.reason}"
         problems += compare(obj, operand_packets(8, 128, seed=1000 + seed))
     assert problems == []
+
+
+def test_verifier_suite_programs_match_the_kernel(runtime, tmp_path):
+    """Every program of tests/bpf_verifier that OVS and the kernel accept, on every frame."""
+    from test_verifier_suite import CASES, compile_case
+
+    # acc_ctx_fields reads ingress_ifindex: 1 (lo) in the kernel's test run, 0 in ovstest.
+    context_dependent = {"acc_ctx_fields"}
+    cases = [c for c in CASES if c.expect["verdict"] == "accepted"
+             and c.expect["kernel"] == "accepted" and not c.expect.get("slow")]
+    pkts = frame_packets()
+    compared, problems = [], []
+    for case in cases:
+        obj = compile_case(case, tmp_path)
+        if not ovstest_verify(obj, runtime).accepted:
+            continue  # test_verifier_suite reports it.
+        compared.append(case.name)
+        problems += compare(obj, pkts, "interpreter" if case.name in context_dependent
+                            else "kernel")
+    assert len(compared) >= 20, compared
+    assert problems == []
+
+
+def test_random_programs_with_memory_match_the_kernel(runtime, tmp_path):
+    """A short run of benchmarks/jit_equivalence.py: 40 programs of harness.bpf.randprog."""
+    results = [randprog.check_program(seed, 60, tmp_path, runtime) for seed in range(40)]
+    accepted = [r for r in results if r["status"] == "accepted"]
+    assert len(accepted) >= 30, [r.get("reason") for r in results if r not in accepted]
+    assert all(r["jit"] for r in accepted)
+    assert [r for r in accepted if r["mismatches"]] == []

@@ -35,8 +35,9 @@
  *       above; with REPEAT, the program runs that many times on the same
  *       buffer and the last return value is reported, like the kernel's
  *       BPF_PROG_TEST_RUN), "dump MAP" ({"entries": [[KEY_HEX, VALUE_HEX],
- *       ...]} sorted by key, or {"error": "..."}).  Maps persist between
- *       commands.
+ *       ...]} sorted by key, or {"error": "..."}), "jit MODE" (sets the
+ *       JIT mode, as --jit; replies {"jit": BOOL}: whether the program now
+ *       runs as JIT code).  Maps persist between commands.
  *
  *   threads FILE PKT_HEX THREADS N
  *       Runs FILE N times on the packet in each of THREADS threads at once
@@ -323,8 +324,19 @@ do_serve(struct ovs_cmdl_context *ctx)
             free(data);
         } else if (cmd && !strcmp(cmd, "dump") && arg) {
             reply = dump_map(prog, arg);
+        } else if (cmd && !strcmp(cmd, "jit") && arg) {
+            enum bpf_jit_mode mode;
+            size_t code_size = 0;
+
+            if (!bpf_jit_mode_from_string(arg, &mode)) {
+                ovs_fatal(0, "jit %s: expected true, false or checked", arg);
+            }
+            bpf_set_jit_mode(mode);
+            reply = json_object_create();
+            json_object_put(reply, "jit", json_boolean_create(
+                                bpf_prog_jitted(prog, &code_size)));
         } else {
-            ovs_fatal(0, "unknown command '%s' (expected run or dump)",
+            ovs_fatal(0, "unknown command '%s' (expected run, dump or jit)",
                       cmd ? cmd : "");
         }
         print_json(reply);
