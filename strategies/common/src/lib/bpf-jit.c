@@ -98,6 +98,8 @@ struct bpf_jit_prog {
     size_t code_size;           /* Bytes of code. */
     size_t min_size;            /* Shorter packets run in the interpreter. */
     bool uses_window;           /* Needs 'win_base' and 'win_lim'. */
+    uint64_t win_start[2];      /* Window of the inline checks, as packet */
+    uint64_t win_end[2];        /* offsets, for reads [0] and writes [1]. */
 };
 
 /* Frame layout (offsets from rsp in the body). */
@@ -367,6 +369,25 @@ jit_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
             r->fault = "map_lookup_elem: too many lookups";
             return 0;
         }
+        r->regions[r->n_regions].start = (uintptr_t) value;
+        r->regions[r->n_regions].size = ebpf_map_value_size(map);
+        r->n_regions++;
+    }
+    return (uintptr_t) value;
+}
+
+/* map_lookup_elem() when the JIT proved 'r1' one of the program's maps and
+ * 'r2' a key within the stack.  Each call site runs at most once per run
+ * (there are no loops), so 'r->regions' has room. */
+static uint64_t
+jit_map_lookup_proven(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
+                      uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
+                      struct jit_run *r)
+{
+    struct ebpf_map *map = (struct ebpf_map *) (uintptr_t) r1;
+    void *value = ebpf_map_lookup(map, (const void *) (uintptr_t) r2);
+
+    if (value) {
         r->regions[r->n_regions].start = (uintptr_t) value;
         r->regions[r->n_regions].size = ebpf_map_value_size(map);
         r->n_regions++;
@@ -1384,17 +1405,38 @@ emit_cond_jmp(struct jit *j, size_t pc, const struct bpf_interp_insn *insn)
     emit_jmp_insn(j, cc, pc + 1 + insn->offset);
 }
 
-/* Emits a call to helper 'id'. */
+/* Returns true if the state 's' before a call proves r1 one of the
+ * program's maps and r2 a pointer to a whole key on the stack. */
+static bool
+map_key_proven(const struct jit *j, const struct astate *s)
+{
+    const struct aval *map = &s->r[1];
+    const struct aval *key = &s->r[2];
+
+    if (j->all_checks || map->kind != AV_MAP || key->kind != AV_STACK) {
+        return false;
+    }
+    int64_t key_size = ebpf_map_key_size(j->prog->maps[map->map]);
+    return key->off >= -EBPF_STACK_SIZE && key->off + key_size <= 0;
+}
+
+/* Emits a call to helper 'id', with 's' the state before it. */
 static void
-emit_call(struct jit *j, size_t pc, int32_t id)
+emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
 {
     uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
                    struct jit_run *) = NULL;
     uint64_t (*fn0)(void) = NULL;
+    bool can_fault = true;
 
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
-        fn = jit_map_lookup;
+        if (map_key_proven(j, s)) {
+            fn = jit_map_lookup_proven;
+            can_fault = false;
+        } else {
+            fn = jit_map_lookup;
+        }
         break;
     case EBPF_FUNC_map_update_elem:
         fn = jit_map_update;
@@ -1419,7 +1461,7 @@ emit_call(struct jit *j, size_t pc, int32_t id)
         emit_mov_imm64(j, R11, (uintptr_t) fn0);
     }
     emit_rr(j, false, 0xff, 1, 2, R11);                 /* call r11 */
-    if (fn) {
+    if (fn && can_fault) {
         /* mov r11, [rsp + FRAME_RUN]; cmp qword [r11 + fault], 0. */
         emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
         emit_rm(j, 0, true, 0x83, 1, 7, R11,
@@ -1643,7 +1685,7 @@ emit_program(struct jit *j, bool uses_window, int depth)
                 push_ofs(&j->exit_jumps, &j->n_exit_jumps,
                          &j->max_exit_jumps, j->size - 4);
             } else if (op == OP_CALL) {
-                emit_call(j, pc, insn->imm);
+                emit_call(j, pc, insn->imm, &j->states[pc]);
             } else if (op == OP_JA) {
                 emit_jmp_insn(j, -1, pc + 1 + insn->offset);
             } else {
@@ -1676,6 +1718,9 @@ emit_program(struct jit *j, bool uses_window, int depth)
         patch4(j, at, exit_at - (at + 4));
     }
 }
+
+static void choose_window(struct bpf_jit_prog *, int dir,
+                          const struct bpf_interp_prog *);
 
 /* Returns true if this build can JIT-compile (x86-64 Linux). */
 bool
@@ -1743,6 +1788,8 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
     jit->entry = (uint64_t (*)(struct jit_run *)) mem;
     jit->min_size = j.min_size;
     jit->uses_window = uses_window;
+    choose_window(jit, 0, prog);
+    choose_window(jit, 1, prog);
     *jitp = jit;
 
 out:
@@ -1780,35 +1827,47 @@ bpf_jit_min_size(const struct bpf_jit_prog *jit)
     return jit->min_size;
 }
 
-/* Sets the window of direction 'dir' (0: reads, 1: writes) for a packet of
- * 'size' bytes at 'pkt'. */
+/* Chooses, for direction 'dir' (0: reads, 1: writes), the range of 'prog'
+ * that the inline checks of 'jit' test against: the widest one (the whole
+ * packet if the ranges are not enforced; an empty one if there is none). */
 static void
-set_window(struct jit_run *r, int dir, const struct bpf_interp_prog *prog)
+choose_window(struct bpf_jit_prog *jit, int dir,
+              const struct bpf_interp_prog *prog)
 {
-    uint64_t start = 0, end = r->pkt_size;
+    uint64_t start = 0, end = UINT64_MAX;
 
     if (prog->enforce_ranges) {
         const struct bpf_range *ranges = dir ? prog->writes : prog->reads;
         size_t n = dir ? prog->n_writes : prog->n_reads;
-        uint64_t best = 0;
 
-        start = end = 0;
+        end = 0;
         for (size_t i = 0; i < n; i++) {
-            uint64_t e = MIN(ranges[i].end, r->pkt_size);
+            uint64_t e = (ranges[i].end == BPF_RANGE_UNBOUNDED
+                          ? UINT64_MAX : ranges[i].end);
 
-            if (e > ranges[i].start && e - ranges[i].start > best) {
-                best = e - ranges[i].start;
+            if (e > ranges[i].start && e - ranges[i].start > end - start) {
                 start = ranges[i].start;
                 end = e;
             }
         }
     }
-    r->win_base[dir] = r->pkt + start;
-    for (int i = 0; i < 4; i++) {
-        uint64_t size = 1u << i;
+    jit->win_start[dir] = start;
+    jit->win_end[dir] = end;
+}
 
-        r->win_lim[dir][i] = end - start >= size ? end - start - size + 1 : 0;
-    }
+/* Sets the packet window of direction 'dir' for the run 'r'. */
+static inline void
+set_window(struct jit_run *r, int dir, const struct bpf_jit_prog *jit)
+{
+    uint64_t start = jit->win_start[dir];
+    uint64_t end = MIN(jit->win_end[dir], r->pkt_size);
+    uint64_t span = end > start ? end - start : 0;
+
+    r->win_base[dir] = r->pkt + start;
+    r->win_lim[dir][0] = span;
+    r->win_lim[dir][1] = span >= 2 ? span - 1 : 0;
+    r->win_lim[dir][2] = span >= 4 ? span - 3 : 0;
+    r->win_lim[dir][3] = span >= 8 ? span - 7 : 0;
 }
 
 /* Runs 'jit' as bpf_interp_run() runs its program (same arguments and
@@ -1840,12 +1899,12 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     r.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
                  ? xmalloc(prog->n_lookups * sizeof *r.regions)
                  : local_regions);
-    memset(r.ctx, 0, sizeof r.ctx);
+    /* The code uses the address of 'r.ctx', never its contents. */
     r.ingress_ifindex = xdp ? xdp->ingress_ifindex : 0;
     r.rx_queue_index = xdp ? xdp->rx_queue_index : 0;
     if (jit->uses_window) {
-        set_window(&r, 0, prog);
-        set_window(&r, 1, prog);
+        set_window(&r, 0, jit);
+        set_window(&r, 1, jit);
     }
 
     uint64_t ret = jit->entry(&r);
