@@ -1,19 +1,31 @@
-"""OVS's BPF interpreter against the kernel's JIT: mean time per run of every extension.
+"""OVS's BPF interpreter and JIT against the kernel's JIT: mean time per run of every extension.
 
 For each extension object (every role its kind builds) the packet of the first step of its
 first expected scenario is run REPEAT times on the same buffer, in ``ovstest test-bpf bench``
-of the ``runtime`` variant (the interpreter, timed around the loop with CLOCK_MONOTONIC) and
-in the kernel (``bpftool prog run ... repeat``, BPF_PROG_TEST_RUN, which reports the mean
-duration in ns of the JIT-compiled program). Each figure is the median of TRIALS such
-measurements, which damps the noise of a shared machine. Prints one line per object:
-instructions executed per run, ns/run in OVS, ns/run in the kernel, and their ratio. Needs
-root (kernel), a built runtime variant and clang. Usage:
+of the ``runtime`` variant, once with the interpreter (``--jit=false``), once with the JIT
+(``--jit=true``) and once with the JIT keeping every check (``--jit=checked``), each timed
+around its loop with CLOCK_MONOTONIC, and in the kernel (``bpftool prog run ... repeat``,
+BPF_PROG_TEST_RUN, which reports the mean duration in ns of the JIT-compiled program). Each
+figure is the median of TRIALS such measurements, taken in turns (OVS modes, then the
+kernel, TRIALS times), which damps the noise of a shared machine.
 
-    .venv/bin/python benchmarks/interp_vs_kernel.py [--repeat 2000000] [--trials 5] [--json OUT]
+Like with like: both sides time a loop that runs the program on one packet buffer that is
+not reset between runs, and both include what each runtime pays per run around the
+program: in the kernel the test-run loop (its XDP dispatcher call and per-iteration
+bookkeeping), in OVS ``bpf_prog_run_data()`` (run counters, the JIT mode, the run's setup).
+The ``noop`` extension's row is that floor on each side. Prints one line per object:
+instructions executed per run, ns/run of the interpreter, of the JIT, of the checked JIT
+and of the kernel, then interpreter/kernel and JIT/kernel; last, the geometric mean of
+JIT/kernel and the largest one. Needs root (kernel), a built runtime variant and clang.
+Usage:
+
+    .venv/bin/python -m benchmarks.interp_vs_kernel [--repeat 2000000] [--trials 5]
+        [--json OUT]
 """
 
 import argparse
 import json
+import math
 import statistics
 import sys
 from pathlib import Path
@@ -34,14 +46,24 @@ def scenario_packet(ext: metadata.Extension) -> bytes:
 
 
 def measure(obj: Path, pkt: bytes, repeat: int, trials: int, variant: str) -> dict:
-    """Median ns/run of 'obj' on 'pkt' in OVS's interpreter and in the kernel, and their ratio."""
-    ovs = [ovstest_bench(obj, pkt, repeat, variant) for _ in range(trials)]
+    """Median ns/run of 'obj' on 'pkt' in OVS (interpreter, JIT, checked JIT) and in the
+    kernel, and the ratios to the kernel."""
+    times: dict[str, list[float]] = {"interp": [], "jit": [], "checked": [], "kernel": []}
+    insns = None
     with KernelProgram(obj) as kp:
-        kernel_ns = statistics.median(kp.run_timed(pkt, repeat) for _ in range(trials))
-    ovs_ns = statistics.median(o["ns_per_run"] for o in ovs)
-    return {"insns_per_run": ovs[0]["insns_per_run"], "ovs_ns": ovs_ns, "kernel_ns": kernel_ns,
-            "ratio": ovs_ns / kernel_ns if kernel_ns else None, "trials": trials,
-            "repeat": repeat}
+        for _ in range(trials):
+            for key, mode in (("interp", "false"), ("jit", "true"), ("checked", "checked")):
+                o = ovstest_bench(obj, pkt, repeat, variant, jit=mode)
+                times[key].append(o["ns_per_run"])
+                insns = o["insns_per_run"]
+            times["kernel"].append(kp.run_timed(pkt, repeat))
+    ns = {k: statistics.median(v) for k, v in times.items()}
+    kernel_ns = ns["kernel"]
+    return {"insns_per_run": insns, "ovs_ns": ns["interp"], "jit_ns": ns["jit"],
+            "jit_checked_ns": ns["checked"], "kernel_ns": kernel_ns,
+            "ratio": ns["interp"] / kernel_ns if kernel_ns else None,
+            "jit_ratio": ns["jit"] / kernel_ns if kernel_ns else None,
+            "trials": trials, "repeat": repeat}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     rows = []
     try:
-        print(f"{'extension':<28} {'insns/run':>9} {'OVS ns':>9} {'kernel ns':>9} {'ratio':>7}")
+        print(f"{'extension':<28} {'insns/run':>9} {'interp ns':>9} {'JIT ns':>8} "
+              f"{'chk ns':>8} {'kernel ns':>9} {'int/k':>6} {'JIT/k':>6}")
         for ext in metadata.load_all():
             for role in ext.roles:
                 obj = compile_extension(ext.name, role)
@@ -68,9 +91,20 @@ def main(argv: list[str] | None = None) -> int:
                 row = {"extension": name, **measure(obj, scenario_packet(ext), args.repeat,
                                                      args.trials, args.variant)}
                 rows.append(row)
-                ratio = f"{row['ratio']:.1f}" if row["ratio"] else "n/a"
+                ratio = f"{row['ratio']:.2f}" if row["ratio"] else "n/a"
+                jit_ratio = f"{row['jit_ratio']:.2f}" if row["jit_ratio"] else "n/a"
                 print(f"{name:<28} {row['insns_per_run']:>9.1f} {row['ovs_ns']:>9.1f} "
-                      f"{row['kernel_ns']:>9.1f} {ratio:>7}")
+                      f"{row['jit_ns']:>8.1f} {row['jit_checked_ns']:>8.1f} "
+                      f"{row['kernel_ns']:>9.1f} {ratio:>6} {jit_ratio:>6}", flush=True)
+        ratios = [r["jit_ratio"] for r in rows if r.get("jit_ratio")]
+        if ratios:
+            geomean = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+            worst = max(rows, key=lambda r: r.get("jit_ratio") or 0)
+            print(f"JIT/kernel: geometric mean {geomean:.2f} over {len(ratios)} objects, "
+                  f"largest {worst['jit_ratio']:.2f} ({worst['extension']})")
+            rows.append({"summary": True, "jit_kernel_geomean": geomean,
+                         "jit_kernel_max": worst["jit_ratio"],
+                         "jit_kernel_max_extension": worst["extension"]})
     except ExtbenchError as e:
         print(f"interp_vs_kernel: {e}", file=sys.stderr)
         return e.exit_status
