@@ -50,7 +50,9 @@
  *       Runs the interpreter on hand-made programs that bypass the verifier
  *       and checks its own defences: what bpf_interp_prepare() refuses, which
  *       run-time accesses fault and why, and a few results with the kernel's
- *       semantics.  Prints one line per case and exits 1 if any fails.
+ *       semantics.  Prints one line per case and exits 1 if any fails.  With
+ *       --jit=true or --jit=checked, the programs run as JIT code instead,
+ *       which must fault and return exactly as the interpreter does.
  *
  *   bench FILE PKT_HEX N
  *       Runs FILE N times on the packet (as the kernel's BPF_PROG_TEST_RUN
@@ -90,6 +92,7 @@
 #include "bpf.h"
 #include "bpf-insn.h"
 #include "bpf-interp.h"
+#include "bpf-jit.h"
 #include "bpf-map.h"
 #include "bpf-progen.h"
 #include "bpf-verifier.h"
@@ -624,8 +627,20 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
             for (size_t k = 0; k < sizeof pkt; k++) {
                 pkt[k] = k;
             }
-            uint64_t ret = bpf_interp_run(&prog, pkt, sizeof pkt, NULL,
-                                          &n_insns, &fault);
+            enum bpf_jit_mode mode = bpf_get_jit_mode();
+            struct bpf_jit_prog *jit = NULL;
+            uint64_t ret;
+
+            if (mode != BPF_JIT_OFF) {
+                ovs_assert(!bpf_jit_compile(&prog, mode == BPF_JIT_CHECKED,
+                                            &jit, &error));
+                ret = bpf_jit_run(jit, pkt, sizeof pkt, NULL, &n_insns,
+                                  &fault);
+                bpf_jit_destroy(jit);
+            } else {
+                ret = bpf_interp_run(&prog, pkt, sizeof pkt, NULL, &n_insns,
+                                     &fault);
+            }
             if (c->fault && ret != BPF_RUN_FAULT) {
                 problem = xasprintf("returned %"PRIu64" without a fault",
                                     ret);
