@@ -150,7 +150,7 @@ enum bpf_jit_mode {
     BPF_JIT_ON,
     BPF_JIT_CHECKED,
 };
-#define BPF_JIT_DEFAULT BPF_JIT_OFF
+#define BPF_JIT_DEFAULT BPF_JIT_ON
 void bpf_set_jit_mode(enum bpf_jit_mode);
 enum bpf_jit_mode bpf_get_jit_mode(void);
 bool bpf_jit_mode_from_string(const char *, enum bpf_jit_mode *modep);
