@@ -1429,6 +1429,15 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
     uint64_t (*fn0)(void) = NULL;
     bool can_fault = true;
 
+    /* Helpers read keys and values that r2 and r3 may point to on the
+     * stack: the prologue zeroes the stack from there up. */
+    for (int i = 2; i <= 3; i++) {
+        if (s->r[i].kind == AV_STACK) {
+            j->stack_depth = MIN(j->stack_depth,
+                                 MAX(s->r[i].off, -EBPF_STACK_SIZE));
+        }
+    }
+
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
         if (map_key_proven(j, s)) {
