@@ -1,13 +1,16 @@
-"""A short libFuzzer run of the BPF runtime (loader -> verifier -> interpreter) under ASan/UBSan,
-and the maps under concurrent use (stress-maps, ASan).
+"""A short libFuzzer run of the BPF runtime (loader -> verifier -> interpreter and JIT) under
+ASan/UBSan, and the maps under concurrent use (stress-maps, ASan).
 
 Builds strategies/common/fuzz/fuzz-bpf.c against the ``runtime`` variant's tree and runs it for
 FUZZ_SECONDS from a copy of the seed corpus. Any memory error, undefined behaviour, leak,
 timeout or crash fails the test (libFuzzer exits non-zero and leaves a crash file). Run-time
 faults of accepted programs (caught by the interpreter's bounds checks: a verifier that accepted
-too much) are printed; a long run with XB_FUZZ_ABORT_ON_FAULT=1 collects them.
+too much) are printed; a long run with XB_FUZZ_ABORT_ON_FAULT=1 collects them. Both runs set
+XB_FUZZ_JIT=1: every accepted program also runs as JIT code, which must give the interpreter's
+results (the seed corpus is then a regression test of the JIT too).
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +23,7 @@ pytestmark = [pytest.mark.integration]
 
 FUZZ = paths.STRATEGIES / "common" / "fuzz"
 FUZZ_SECONDS = 60
+JIT_ENV = {**os.environ, "XB_FUZZ_JIT": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +41,10 @@ def fuzzer(built_variant, tmp_path_factory):
 
 def test_seed_corpus_is_accepted(fuzzer):
     p = subprocess.run([str(fuzzer), "-runs=0", str(FUZZ / "corpus")], capture_output=True,
-                       text=True, timeout=300)
+                       text=True, timeout=300, env=JIT_ENV)
     assert p.returncode == 0, p.stderr[-3000:]
-    m = re.search(r"fuzz-bpf: (\d+) inputs, (\d+) accepted", p.stderr)
-    assert m and int(m.group(2)) >= 10, p.stderr[-1000:]
+    m = re.search(r"fuzz-bpf: (\d+) inputs, (\d+) accepted.* (\d+) JIT runs compared", p.stderr)
+    assert m and int(m.group(2)) >= 10 and int(m.group(3)) > 0, p.stderr[-1000:]
 
 
 def test_short_fuzz_run_finds_no_memory_error(fuzzer, tmp_path):
@@ -49,7 +53,7 @@ def test_short_fuzz_run_finds_no_memory_error(fuzzer, tmp_path):
     p = subprocess.run([str(fuzzer), f"-max_total_time={FUZZ_SECONDS}", "-timeout=10",
                         "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", str(corpus)],
                        capture_output=True, text=True, timeout=FUZZ_SECONDS + 240,
-                       cwd=tmp_path)
+                       cwd=tmp_path, env=JIT_ENV)
     crashes = list(tmp_path.glob("crash-*")) + list(tmp_path.glob("leak-*"))
     assert p.returncode == 0 and not crashes, p.stderr[-4000:]
     m = re.search(r"fuzz-bpf: (\d+) inputs, (\d+) accepted, (\d+) runs, (\d+) run-time faults",

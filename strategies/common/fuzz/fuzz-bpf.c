@@ -225,14 +225,29 @@ jit_mismatch(const char *what, size_t e, size_t pkt_size)
               pkt_size);
 }
 
+/* Reruns the reference interpreter elsewhere (other buffers, stack depths
+ * and maps): returns true if a rerun's results differ from the reference's
+ * in 'res' ('n' packets), i.e. the results depend on addresses. */
+typedef bool recheck_func(void *aux, const struct exec_results *res,
+                          size_t n);
+
+/* Number of reruns of a recheck_func, and the stack depth and buffer
+ * offset of rerun 'k'. */
+#define N_RECHECKS 16
+#define RECHECK_SHIFT(K) ((K) * 1032 + (K) * (K) * 8)
+#define RECHECK_OFFSET(K) ((K) * 8 % 64)
+
 /* Compares the 'n' packets' results in 'res' (freeing them) and, if
  * 'maps_differ' is nonnull, the maps: aborts if a JIT executor differs
- * from the interpreter while both probes agree with it. */
+ * from the interpreter while both probes agree with it, and so do
+ * N_RECHECKS more runs of the interpreter elsewhere ('recheck'). */
 static void
 check_results(struct exec_results *res, size_t n, const size_t *sizes,
-              const bool *maps_differ)
+              const bool *maps_differ, recheck_func *recheck, void *aux)
 {
     bool probes_agree = true;
+    const char *what = NULL;
+    size_t what_e = 0, what_size = 0;
 
     for (size_t i = 0; i < n; i++) {
         probes_agree = (probes_agree && same_result(&res[i], EX_PROBE1, sizes[i])
@@ -242,27 +257,89 @@ check_results(struct exec_results *res, size_t n, const size_t *sizes,
         probes_agree = (probes_agree && !maps_differ[EX_PROBE1]
                         && !maps_differ[EX_PROBE2]);
     }
-    if (!probes_agree) {
+    for (size_t i = 0; i < n && probes_agree; i++) {
+        for (size_t e = EX_JIT; e < N_EX; e++) {
+            n_jit_runs++;
+            if (what) {
+                continue;
+            } else if (res[i].rets[e] != res[i].rets[EX_INTERP]) {
+                what = "return value";
+            } else if (!same_result(&res[i], e, sizes[i])) {
+                what = "packet bytes";
+            }
+            what_e = e;
+            what_size = sizes[i];
+        }
+    }
+    for (size_t e = EX_JIT; e < N_EX && probes_agree && maps_differ; e++) {
+        if (!what && maps_differ[e]) {
+            what = "maps";
+            what_e = e;
+        }
+    }
+    if (!probes_agree || (what && recheck(aux, res, n))) {
         n_addr_dependent++;
+    } else if (what) {
+        jit_mismatch(what, what_e, what_size);
     }
     for (size_t i = 0; i < n; i++) {
-        for (size_t e = EX_JIT; e < N_EX && probes_agree; e++) {
-            n_jit_runs++;
-            if (res[i].rets[e] != res[i].rets[EX_INTERP]) {
-                jit_mismatch("return value", e, sizes[i]);
-            } else if (!same_result(&res[i], e, sizes[i])) {
-                jit_mismatch("packet bytes", e, sizes[i]);
-            }
-        }
         for (size_t e = 0; e < N_EX; e++) {
             free(res[i].outs[e]);
         }
     }
-    for (size_t e = EX_JIT; e < N_EX && probes_agree && maps_differ; e++) {
-        if (maps_differ[e]) {
-            jit_mismatch("maps", e, 0);
+}
+
+/* The fill pattern of packet 'i' of 'size' bytes in ELF mode, into 'pkt'. */
+static void
+fill_elf_packet(uint8_t *pkt, size_t size, size_t i)
+{
+    for (size_t j = 0; j < size; j++) {
+        pkt[j] = j * 7 + i;
+    }
+}
+
+/* ELF mode's packet sizes. */
+static const size_t elf_sizes[] = { 0, 14, 60, 1514 };
+
+/* An ELF object to recheck. */
+struct elf_recheck {
+    const uint8_t *data;
+    size_t size;
+};
+
+/* recheck_func for ELF mode. */
+static bool
+elf_recheck(void *aux_, const struct exec_results *res, size_t n)
+{
+    const struct elf_recheck *aux = aux_;
+
+    bpf_set_jit_mode(BPF_JIT_OFF);
+    for (size_t k = 1; k <= N_RECHECKS; k++) {
+        struct exec_args args;
+        bool differs = false;
+        char *error;
+
+        memset(&args, 0, sizeof args);
+        ovs_assert(!bpf_prog_open_mem(aux->data, aux->size, "fuzz",
+                                      &args.prog, &error));
+        for (size_t i = 0; i < n && !differs; i++) {
+            size_t size = elf_sizes[i];
+            uint8_t *buf = xmalloc(size + 64);
+
+            args.pkt = buf + RECHECK_OFFSET(k);
+            args.size = size;
+            fill_elf_packet(args.pkt, size, i);
+            differs = (run_shifted(RECHECK_SHIFT(k), &args)
+                       != res[i].rets[EX_INTERP]
+                       || memcmp(args.pkt, res[i].outs[EX_INTERP], size));
+            free(buf);
+        }
+        bpf_prog_close(args.prog);
+        if (differs) {
+            return true;
         }
     }
+    return false;
 }
 
 /* Loads the 'size' bytes at 'data' as an ELF object; runs it if accepted
@@ -270,12 +347,13 @@ check_results(struct exec_results *res, size_t n, const size_t *sizes,
 static void
 fuzz_elf(const uint8_t *data, size_t size)
 {
-    static const size_t sizes[] = { 0, 14, 60, 1514 };
+    const size_t *sizes = elf_sizes;
     static const enum bpf_jit_mode modes[N_EX] = {
         BPF_JIT_OFF, BPF_JIT_OFF, BPF_JIT_OFF, BPF_JIT_ON, BPF_JIT_CHECKED
     };
     struct exec_args args[N_EX];
-    struct exec_results res[ARRAY_SIZE(sizes)];
+    struct exec_results res[ARRAY_SIZE(elf_sizes)];
+    struct elf_recheck aux = { data, size };
     size_t n_ex = fuzz_jit ? N_EX : 1;
     char *error;
 
@@ -288,12 +366,10 @@ fuzz_elf(const uint8_t *data, size_t size)
         }
     }
     n_accepted++;
-    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(elf_sizes); i++) {
         uint8_t *pkt = xmalloc(sizes[i] ? sizes[i] : 1);
 
-        for (size_t j = 0; j < sizes[i]; j++) {
-            pkt[j] = j * 7 + i;
-        }
+        fill_elf_packet(pkt, sizes[i], i);
         for (size_t e = 0; e < n_ex; e++) {
             /* The mode is global: run the executors one by one. */
             struct exec_results one;
@@ -311,15 +387,84 @@ fuzz_elf(const uint8_t *data, size_t size)
         free(pkt);
     }
     if (fuzz_jit) {
-        check_results(res, ARRAY_SIZE(sizes), sizes, NULL);
+        check_results(res, ARRAY_SIZE(elf_sizes), sizes, NULL, elf_recheck,
+                      &aux);
     } else {
-        for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(elf_sizes); i++) {
             free(res[i].outs[0]);
         }
     }
     for (size_t e = 0; e < n_ex; e++) {
         bpf_prog_close(args[e].prog);
     }
+}
+
+/* An instruction stream to recheck. */
+struct insns_recheck {
+    const struct ebpf_insn *insns;
+    size_t n_insns;
+    const struct bpf_verdict *verdict;
+    const struct bpf_map_info *infos;
+    size_t n_maps;
+    const uint8_t *pkt_data;
+    size_t pkt_size;
+    const char *ref_maps;       /* NULL: maps not compared. */
+};
+
+/* recheck_func for instruction streams. */
+static bool
+insns_recheck(void *aux_, const struct exec_results *res, size_t n)
+{
+    const struct insns_recheck *aux = aux_;
+
+    for (size_t k = 1; k <= N_RECHECKS; k++) {
+        struct ebpf_map *maps[2];
+        struct bpf_interp_prog interp;
+        struct exec_args args;
+        bool differs = false;
+        char *error;
+
+        ovs_assert(aux->n_maps == ARRAY_SIZE(maps));
+        for (size_t i = 0; i < aux->n_maps; i++) {
+            ovs_assert(!ebpf_map_create(i ? "array" : "hash",
+                                        aux->infos[i].type,
+                                        aux->infos[i].key_size,
+                                        aux->infos[i].value_size,
+                                        aux->infos[i].max_entries, &maps[i],
+                                        &error));
+        }
+        ovs_assert(!bpf_interp_prepare(&interp, aux->insns, aux->n_insns,
+                                       maps, aux->n_maps, &error));
+        bpf_interp_enforce_ranges(&interp, aux->verdict);
+        memset(&args, 0, sizeof args);
+        args.interp = &interp;
+        for (size_t i = 0; i < n && !differs; i++) {
+            uint8_t *buf = xmalloc(aux->pkt_size + 64);
+
+            args.pkt = buf + RECHECK_OFFSET(k);
+            args.size = aux->pkt_size;
+            memcpy(args.pkt, aux->pkt_data, aux->pkt_size);
+            differs = (run_shifted(RECHECK_SHIFT(k), &args)
+                       != res[i].rets[EX_INTERP]
+                       || memcmp(args.pkt, res[i].outs[EX_INTERP],
+                                 aux->pkt_size));
+            free(buf);
+        }
+        if (!differs && aux->ref_maps) {
+            char *other = format_maps(maps, aux->n_maps);
+
+            differs = strcmp(other, aux->ref_maps) != 0;
+            free(other);
+        }
+        bpf_interp_destroy(&interp);
+        for (size_t i = 0; i < aux->n_maps; i++) {
+            ebpf_map_destroy(maps[i]);
+        }
+        if (differs) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Verifies the instructions in 'data' and runs them if accepted (with
@@ -397,19 +542,24 @@ fuzz_insns(const uint8_t *data, size_t size)
     }
     if (fuzz_jit) {
         bool maps_differ[N_EX] = { false };
+        struct insns_recheck aux = {
+            insns, n_insns, &verdict, infos, ARRAY_SIZE(infos), pkt_data,
+            pkt_size, NULL
+        };
+        char *ref = NULL;
 
         if (!calls_time_or_random(insns, n_insns)) {
-            char *ref = format_maps(maps[0], ARRAY_SIZE(infos));
-
+            ref = format_maps(maps[0], ARRAY_SIZE(infos));
             for (size_t e = 1; e < n_ex; e++) {
                 char *other = format_maps(maps[e], ARRAY_SIZE(infos));
 
                 maps_differ[e] = strcmp(ref, other) != 0;
                 free(other);
             }
-            free(ref);
         }
-        check_results(res, 2, sizes, maps_differ);
+        aux.ref_maps = ref;
+        check_results(res, 2, sizes, maps_differ, insns_recheck, &aux);
+        free(ref);
     } else {
         for (int i = 0; i < 2; i++) {
             free(res[i].outs[0]);
