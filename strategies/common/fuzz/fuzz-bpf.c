@@ -19,10 +19,17 @@
  *
  * The first byte of an input selects what the rest is:
  *
- *   even: an ELF object, loaded like "ovs-appctl bpf/load" does (libbpf and
- *         libelf parse it, maps are created, the verifier checks it, the
- *         interpreter prepares it); an accepted program then runs on four
- *         packets (empty, 14, 60 and 1514 bytes).
+ *   2:    bytes that drive the random program generator of
+ *         tests/bpf-progen.h: a program made of blocks of the shapes that
+ *         stress the verifier's bounds, copies, joins and merging, verified
+ *         (merging from the start if the first of these bytes is odd,
+ *         precisely first otherwise) and, if accepted, run on four random
+ *         packets with the verdict's ranges enforced.
+ *
+ *   other even: an ELF object, loaded like "ovs-appctl bpf/load" does
+ *         (libbpf and libelf parse it, maps are created, the verifier
+ *         checks it, the interpreter prepares it); an accepted program then
+ *         runs on four packets (empty, 14, 60 and 1514 bytes).
  *
  *   odd:  byte 1 is a packet length L, the next L bytes the packet, and the
  *         rest instructions (8 bytes each), verified against two maps (0: a
@@ -35,9 +42,10 @@
  * accepted program is not a memory error (the interpreter's own checks
  * stopped it), but it means that the verifier accepted an unsafe program or
  * computed read or write ranges that miss an access (they are enforced, as
- * in ovs-vswitchd): with XB_FUZZ_ABORT_ON_FAULT=1 in the environment it
- * aborts, so that libFuzzer saves the input; otherwise faults are counted
- * and printed when the fuzzer exits.
+ * in ovs-vswitchd), which the caches of the variants and a JIT trust: it is
+ * a finding, and the target aborts, so that libFuzzer saves the input.
+ * With XB_FUZZ_ABORT_ON_FAULT=0 in the environment, faults are only
+ * counted.  The counts are printed when the fuzzer exits.
  *
  * With XB_FUZZ_JIT=1 in the environment, every accepted program also runs
  * as JIT code, with proofs (bpf-jit.h) and with every check kept, each on
@@ -57,6 +65,7 @@
 #include "bpf-interp.h"
 #include "bpf-jit.h"
 #include "bpf-map.h"
+#include "bpf-progen.h"
 #include "bpf-verifier.h"
 #include "openvswitch/vlog.h"
 #include "openvswitch/dynamic-string.h"
@@ -66,18 +75,18 @@
 static bool abort_on_fault;
 static bool fuzz_jit;
 static uint64_t n_inputs, n_accepted, n_runs, n_faults, n_jit_runs;
-static uint64_t n_addr_dependent;
+static uint64_t n_addr_dependent, n_range_faults;
 
 /* Prints the counts of this fuzzing process (at exit). */
 static void
 report(void)
 {
     fprintf(stderr, "fuzz-bpf: %"PRIu64" inputs, %"PRIu64" accepted, %"PRIu64
-            " runs, %"PRIu64" run-time faults of accepted programs, %"PRIu64
-            " JIT runs compared, %"PRIu64" programs not compared (results "
-            "depend on addresses)\n",
-            n_inputs, n_accepted, n_runs, n_faults, n_jit_runs,
-            n_addr_dependent);
+            " runs, %"PRIu64" run-time faults of accepted programs (%"PRIu64
+            " outside the verdict's ranges), %"PRIu64" JIT runs compared, %"
+            PRIu64" programs not compared (results depend on addresses)\n",
+            n_inputs, n_accepted, n_runs, n_faults, n_range_faults,
+            n_jit_runs, n_addr_dependent);
 }
 
 int LLVMFuzzerInitialize(int *argc, char **argv[]);
@@ -88,20 +97,25 @@ LLVMFuzzerInitialize(int *argc OVS_UNUSED, char **argv[])
 {
     set_program_name((*argv)[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    abort_on_fault = getenv("XB_FUZZ_ABORT_ON_FAULT")
-                     && !strcmp(getenv("XB_FUZZ_ABORT_ON_FAULT"), "1");
+    abort_on_fault = !getenv("XB_FUZZ_ABORT_ON_FAULT")
+                     || strcmp(getenv("XB_FUZZ_ABORT_ON_FAULT"), "0");
     fuzz_jit = getenv("XB_FUZZ_JIT") && !strcmp(getenv("XB_FUZZ_JIT"), "1");
     atexit(report);
     return 0;
 }
 
-/* Counts a run-time fault of an accepted program (aborts if asked to). */
+/* Counts a run-time fault of an accepted program, for 'reason' (NULL if
+ * unknown), and aborts unless asked not to. */
 static void
-count_fault(void)
+count_fault(const char *reason)
 {
     n_faults++;
+    if (reason && strstr(reason, "verifier's")) {
+        n_range_faults++;
+    }
     if (abort_on_fault) {
-        ovs_abort(0, "run-time fault of an accepted program");
+        ovs_abort(0, "run-time fault of an accepted program: %s",
+                  reason ? reason : "(reason unknown)");
     }
 }
 
@@ -249,9 +263,10 @@ struct exec_args {
     size_t size;
 };
 
-/* Runs 'a' with 'shift' more bytes of stack in use. */
+/* Runs 'a' with 'shift' more bytes of stack in use; stores the reason of a
+ * fault (or NULL) in '*reasonp' if it is nonnull. */
 static uint64_t __attribute__((noinline))
-run_shifted(size_t shift, const struct exec_args *a)
+run_shifted(size_t shift, const struct exec_args *a, const char **reasonp)
 {
     volatile uint8_t *pad = alloca(shift + 1);
     struct bpf_interp_fault fault;
@@ -268,12 +283,16 @@ run_shifted(size_t shift, const struct exec_args *a)
                              &fault);
     }
     pad[0] = 1;
+    if (reasonp) {
+        *reasonp = ret == BPF_RUN_FAULT && !a->prog ? fault.reason : NULL;
+    }
     return ret;
 }
 
 /* Results of one packet on every executor. */
 struct exec_results {
     uint64_t rets[N_EX];
+    const char *reasons[N_EX];  /* Fault reasons (NULL: none or unknown). */
     uint8_t *outs[N_EX];
 };
 
@@ -294,7 +313,7 @@ run_all(struct exec_args args[N_EX], size_t n_ex, const uint8_t *pkt_data,
         memcpy(pkt, pkt_data, size);
         args[e].pkt = pkt;
         args[e].size = size;
-        res->rets[e] = run_shifted(probe_shift[e], &args[e]);
+        res->rets[e] = run_shifted(probe_shift[e], &args[e], &res->reasons[e]);
         res->outs[e] = xmemdup(pkt, size ? size : 1);
         if (probe) {
             free(pkt - e * 8);
@@ -427,7 +446,7 @@ elf_recheck(void *aux_, const struct exec_results *res, size_t n)
             args.pkt = buf + RECHECK_OFFSET(k);
             args.size = size;
             fill_elf_packet(args.pkt, size, i);
-            differs = (run_shifted(RECHECK_SHIFT(k), &args)
+            differs = (run_shifted(RECHECK_SHIFT(k), &args, NULL)
                        != res[i].rets[EX_INTERP]
                        || memcmp(args.pkt, res[i].outs[EX_INTERP], size));
             free(buf);
@@ -479,7 +498,7 @@ fuzz_elf(const uint8_t *data, size_t size)
         }
         bpf_set_jit_mode(BPF_JIT_OFF);
         if (res[i].rets[EX_INTERP] == BPF_RUN_FAULT) {
-            count_fault();
+            count_fault(NULL);
         }
         n_runs++;
         free(pkt);
@@ -542,7 +561,7 @@ insns_recheck(void *aux_, const struct exec_results *res, size_t n)
             args.pkt = buf + RECHECK_OFFSET(k);
             args.size = aux->pkt_size;
             memcpy(args.pkt, aux->pkt_data, aux->pkt_size);
-            differs = (run_shifted(RECHECK_SHIFT(k), &args)
+            differs = (run_shifted(RECHECK_SHIFT(k), &args, NULL)
                        != res[i].rets[EX_INTERP]
                        || memcmp(args.pkt, res[i].outs[EX_INTERP],
                                  aux->pkt_size));
@@ -575,7 +594,7 @@ fuzz_insns(const uint8_t *data, size_t size)
         { EBPF_MAP_TYPE_ARRAY, 4, 16, 4 },
     };
     struct ebpf_map *maps[N_EX][2];
-    struct bpf_verdict verdict = { NULL, 0, NULL, 0 };
+    struct bpf_verdict verdict = { .reads = NULL };
     struct bpf_interp_prog interp[N_EX];
     struct bpf_jit_prog *jits[N_EX];
     struct exec_args args[N_EX];
@@ -616,7 +635,7 @@ fuzz_insns(const uint8_t *data, size_t size)
             /* The verifier accepted what the interpreter refuses: a
              * disagreement to look at, but not a memory error. */
             ovs_assert(!e);
-            count_fault();
+            count_fault(error);
             goto out;
         }
         n_prepared++;
@@ -634,7 +653,7 @@ fuzz_insns(const uint8_t *data, size_t size)
     for (int i = 0; i < 2; i++) {
         run_all(args, n_ex, pkt_data, pkt_size, &res[i]);
         if (res[i].rets[EX_INTERP] == BPF_RUN_FAULT) {
-            count_fault();
+            count_fault(res[i].reasons[EX_INTERP]);
         }
         n_runs++;
     }
@@ -681,12 +700,72 @@ out:
     free(insns);
 }
 
+/* Generates a program from the 'size' bytes at 'data' (bpf-progen.h),
+ * verifies it and runs it on random packets if accepted. */
+static void
+fuzz_progen(const uint8_t *data, size_t size)
+{
+    struct bpf_verifier_opts opts = { .merge_only = false };
+    struct bpf_verdict verdict = { .reads = NULL };
+    struct bpf_interp_prog interp = { .code = NULL };
+    struct ebpf_insn *insns;
+    struct progen_rng rng;
+    char *error = NULL;
+    uint8_t *pkt;
+    size_t n;
+    int k;
+
+    if (size < 1) {
+        return;
+    }
+    opts.merge_only = data[0] & 1;
+    opts.merge_threshold = 1 + (data[0] >> 1) % 4;
+    progen_init(&rng, data + 1, size - 1, 1);
+    insns = xmalloc(PROGEN_MAX_INSNS * sizeof *insns);
+    n = progen_program(&rng, insns, &k);
+    if (bpf_verify_opts(insns, n, NULL, 0, &opts, &verdict, &error)) {
+        goto out;
+    }
+    n_accepted++;
+    if (bpf_interp_prepare(&interp, insns, n, NULL, 0, &error)) {
+        count_fault(error);
+        goto out;
+    }
+    bpf_interp_enforce_ranges(&interp, &verdict);
+    for (int i = 0; i < 4; i++) {
+        size_t pkt_size = (i == 3 ? 256 + progen_below(&rng, 1259)
+                           : i == 2 ? progen_below(&rng, 256)
+                           : k + progen_below(&rng, 128));
+        struct bpf_interp_fault fault;
+        uint64_t n_executed = 0;
+
+        /* Exactly the packet's size, so that ASan sees accesses past its
+         * end. */
+        pkt = xmalloc(pkt_size ? pkt_size : 1);
+        progen_packet(&rng, pkt, pkt_size);
+        if (bpf_interp_run(&interp, pkt, pkt_size, NULL, &n_executed,
+                           &fault) == BPF_RUN_FAULT) {
+            count_fault(fault.reason);
+        }
+        n_runs++;
+        free(pkt);
+    }
+
+out:
+    bpf_interp_destroy(&interp);
+    bpf_verdict_destroy(&verdict);
+    free(error);
+    free(insns);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     n_inputs++;
     if (size >= 1) {
-        if (data[0] & 1) {
+        if (data[0] == 2) {
+            fuzz_progen(data + 1, size - 1);
+        } else if (data[0] & 1) {
             fuzz_insns(data + 1, size - 1);
         } else {
             fuzz_elf(data + 1, size - 1);
