@@ -14,7 +14,8 @@ Needs root and the variants built. Usage:
 
     .venv/bin/python -m benchmarks.extension_cost [--rounds 3] [--duration 5]
         [--extensions noop flow_counter ttl_dec payload_xor] [--chain 1 2 4 10]
-        [--variants verifier softflow softflow+coalesce oko] [--port-type afxdp]
+        [--variants verifier softflow softflow+coalesce oko] [--port-type afxdp|dpdk]
+        [--bpf-jit true false]
 """
 
 import argparse
@@ -25,6 +26,9 @@ from collections import defaultdict
 from harness.trial import TrialSpec, run_trial
 
 VARIANTS = ["verifier", "softflow", "softflow+coalesce", "oko"]
+#: bpf-jit modes and their labels in the table.
+JIT_LABELS = {"true": "jit", "false": "interp", "checked": "checked"}
+JIT_MODES = {label: mode for mode, label in JIT_LABELS.items()}
 
 
 def configurations(extensions: list[str], chains: list[int],
@@ -56,15 +60,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port-type", default="system",
                    help="system, afxdp or dpdk (afxdp and dpdk: a PMD thread, cycles per "
                         "packet are measured)")
+    p.add_argument("--bpf-jit", nargs="+", default=["true"], choices=list(JIT_LABELS),
+                   help="executors to compare in one run (true: JIT, false: interpreter, "
+                        "checked: JIT with every check)")
     a = p.parse_args(argv)
     rx, passes, cycles, reasons = defaultdict(list), defaultdict(list), defaultdict(list), {}
     emc, megaflow = defaultdict(list), defaultdict(list)
-    configs = configurations(a.extensions, a.chain, a.variants)
+    # Each variant but vanilla once per executor (label 'variant/interp' for bpf-jit=false).
+    configs = [(f"{v}{'' if mode == 'true' or v == 'vanilla' else '/' + JIT_LABELS[mode]}", e)
+               for mode in a.bpf_jit for v, e in configurations(a.extensions, a.chain,
+                                                                 a.variants)
+               if mode == a.bpf_jit[0] or v != "vanilla"]
     for rnd in range(a.rounds):
-        for variant, ext in configs:
+        for label, ext in configs:
+            variant, _, mode = label.partition("/")
             r = run_trial(TrialSpec(variant=variant, extension=None if ext == "none" else ext,
                                     flows=a.flows, pkt_size=64, duration_s=a.duration,
-                                    rep=rnd, port_type=a.port_type))
+                                    rep=rnd, port_type=a.port_type,
+                                    bpf_jit=JIT_MODES.get(mode, a.bpf_jit[0])))
+            variant = label
             if not r["expressible"]:
                 reasons[(variant, ext)] = r["reason"]
                 continue

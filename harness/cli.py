@@ -55,7 +55,7 @@ def _spec(args: argparse.Namespace):
     return TrialSpec(variant=args.variant, topology=args.topology, profile=args.profile,
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
-                     engine=args.engine, port_type=args.port_type,
+                     engine=args.engine, port_type=args.port_type, bpf_jit=args.bpf_jit,
                      latency_pps=args.latency_pps, warmup=not args.no_warmup)
 
 
@@ -174,6 +174,9 @@ def _trial_arguments(tr: argparse.ArgumentParser) -> None:
                     help="switch port type: system (AF_PACKET, main thread; default), afxdp "
                          "(a PMD thread on the last core, kernel still in the path) or dpdk "
                          "(vhost-user ports to the DPDK engine: no kernel in the path)")
+    tr.add_argument("--bpf-jit", default="true", choices=["true", "false", "checked"],
+                    help="BPF executor: JIT code (default), the interpreter, or JIT code "
+                         "with every check kept")
     tr.add_argument("--latency-pps", type=float, default=None,
                     help="latency probes per second beside the load (default: no probe)")
     tr.add_argument("--no-warmup", action="store_true",

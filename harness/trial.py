@@ -61,6 +61,8 @@ DPDK_ALLOWED_LOG = (r"dpdk\|(WARN|ERR)\|VHOST_CONFIG: \(.*\.sock\) "
                     r"dpdk\|WARN\|EAL: No free 1048576 kB hugepages",
                     r"dpdk\|WARN\|TELEMETRY: No legacy callbacks")
 _OVS_PREFIXES = itertools.count()
+#: Executors of the BPF runtime (other_config:bpf-jit).
+BPF_JIT_MODES = ("true", "false", "checked")
 #: How far delivery may be from the expected fraction of the sent packets (loss allowance).
 DELIVERY_TOLERANCE = 0.02
 
@@ -86,6 +88,10 @@ class TrialSpec:
     port_type: str = "system"
     latency_pps: float | None = None
     warmup: bool = True
+    #: The BPF runtime's executor (other_config:bpf-jit): true (JIT code, checks elided
+    #: where the verifier proved them), false (the interpreter) or checked (JIT code with
+    #: every check); variants without the runtime ignore it.
+    bpf_jit: str = "true"
     topology_params: dict = field(default_factory=dict)
 
     def tunables(self, sender_ip: str, receiver_ip: str) -> dict[str, str]:
@@ -127,6 +133,9 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
     if spec.port_type == "dpdk":
         check_dpdk_build(spec.variant)
         build_engine()
+    if spec.bpf_jit not in BPF_JIT_MODES:
+        raise ExtbenchError(f"unknown bpf-jit mode '{spec.bpf_jit}' (known: "
+                            f"{', '.join(BPF_JIT_MODES)})")
     if spec.flows < 1 or spec.pkt_size < 60 or spec.duration_s <= 0:
         raise ExtbenchError("flows must be ≥ 1, pkt_size ≥ 60 and duration_s > 0")
     if spec.rate_pps is not None and spec.rate_pps <= 0:
@@ -180,8 +189,9 @@ class Testbed:
             if self.spec.port_type == "dpdk":
                 self._enter_dpdk()
             else:
-                self.ovs = self._stack.enter_context(OvsInstance(self.spec.variant,
-                                                                 cpus=self.switch_cpus))
+                self.ovs = self._stack.enter_context(OvsInstance(
+                    self.spec.variant, cpus=self.switch_cpus,
+                    other_config={"bpf-jit": self.spec.bpf_jit}))
                 if self.spec.port_type == "afxdp":
                     # One PMD thread, on the last core, polls every afxdp port.
                     last_core = max(os.sched_getaffinity(0))
@@ -207,7 +217,8 @@ class Testbed:
         self._stack.callback(remove_runtime_dir, prefix)  # Once OVS has stopped.
         self.ovs = self._stack.enter_context(OvsInstance(
             self.spec.variant, cpus={first},
-            other_config=dpdk_net.ovs_other_config(prefix, first, last)))
+            other_config={**dpdk_net.ovs_other_config(prefix, first, last),
+                          "bpf-jit": self.spec.bpf_jit}))
         self.net = self._stack.enter_context(Network(self.ovs, self.topo))
         self.dpdk = self._stack.enter_context(dpdk_net.DpdkPorts(self.ovs, self.net, first))
         assert self.dpdk.process is not None
@@ -455,6 +466,8 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "extension": spec.extension or "none", "flows": spec.flows,
         "pkt_size": spec.pkt_size, "rep": spec.rep, "engine": result.engine,
         "port_type": spec.port_type, "trial_kind": "fixed",
+        "bpf_jit": spec.bpf_jit if "common" in load_variant(spec.variant).layer_names
+        else None,
         "offered_pps": result.offered_pps, "duration_s": result.duration_s,
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,

@@ -45,6 +45,11 @@ class Variant:
     #: Options its bpf() action takes (e.g. coalesce).
     action_options: tuple[str, ...] = ()
 
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        """Names of its layers, shared ones first (common, action, …, the variant's own)."""
+        return tuple(layer.name for layer in self.layers)
+
     def inputs_sha256(self) -> dict[str, str]:
         """sha256 of the tarball and every patch and new file, keyed by repository path."""
         files = {"tarball": paths.OVS_TARBALL}
