@@ -53,7 +53,9 @@ def test_dpdk_trial_delivers_on_every_variant(variants, variant, extension, pass
         assert r["delivery"] == "correct", (r["tx_pkts"], r["rx_by_host"])
         assert r["bpf_runs"] >= 0.99 * r["ovs_pkts"]
     else:
-        assert r["loss_pct"] < 1.0
+        # What entered the switch came out (a stall of this shared machine may fill the
+        # switch's receive ring: counted as ring_full, and checked below).
+        assert r["rx_pkts"] >= 0.99 * (r["tx_pkts"] - r["ring_full"])
     assert r["passes_per_pkt"] == pytest.approx(passes, abs=0.01)
     # Paced by the TSC: the offered rate is the requested one.
     assert r["tx_pps"] == pytest.approx(RATE, rel=0.01)
