@@ -98,6 +98,12 @@ def random_body(rnd: random.Random, n: int) -> list[list[int]]:
             body.append(_mem(rnd, dst, src))
         else:
             body.append(_alu(rnd, dst, src))
+    return add_forward_jumps(rnd, body)
+
+
+def add_forward_jumps(rnd: random.Random, body: list[list[int]]) -> list[list[int]]:
+    """Give a fifth of the operations a forward jump over the next 1 to 4 operations;
+    offsets count the slots of the skipped operations, their own jumps included."""
     jumps = {}
     for i in range(len(body) - 1):
         if rnd.random() < 0.2:

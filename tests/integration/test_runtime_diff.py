@@ -164,14 +164,7 @@ def map_op_packets() -> list[bytes]:
 # Random instruction streams.  r6 holds the packet pointer and r7 data_end; the body
 # computes on r0, r2-r5, r8 and r9, which start as the packet's first 7 words and end
 # stored back at bytes [64, 120).
-WORK = [0, 2, 3, 4, 5, 8, 9]
-ALU_OPS = [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0xc0]
-JMP_OPS = [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0, 0xb0, 0xc0, 0xd0]
-
-
-def insn(op: int, dst: int = 0, src: int = 0, off: int = 0, imm: int = 0) -> int:
-    """One instruction as a 64-bit little-endian word."""
-    return op | (dst | src << 4) << 8 | (off & 0xffff) << 16 | (imm & 0xffffffff) << 32
+WORK, ALU_OPS, insn, assemble = randprog.WORK, randprog.ALU_OPS, randprog.insn, randprog.assemble
 
 
 def random_body(rnd: random.Random, n: int) -> list[list[int]]:
@@ -201,22 +194,7 @@ def random_body(rnd: random.Random, n: int) -> list[list[int]]:
                 elif op in (0x30, 0x90) and imm == 0:
                     imm = 5
                 body.append([insn(cls | op, dst, imm=imm)])
-    # Forward jumps over 1 to 4 operations, after a fifth of them; offsets count the
-    # slots of the skipped operations, their own jumps included.
-    jumps = {}
-    for i in range(len(body) - 1):
-        if rnd.random() < 0.2:
-            skip = rnd.randint(1, min(4, len(body) - 1 - i))
-            cls, op, dst = rnd.choice([0x05, 0x06]), rnd.choice(JMP_OPS), rnd.choice(WORK)
-            if rnd.random() < 0.5:
-                jumps[i] = (skip, cls | op | 0x08, dst, rnd.choice(WORK), 0)
-            else:
-                jumps[i] = (skip, cls | op, dst, 0,
-                            rnd.choice([0, 1, -1, 0x7fffffff, rnd.getrandbits(31)]))
-    sizes = [len(op) + (i in jumps) for i, op in enumerate(body)]
-    for i, (skip, op, dst, src, imm) in jumps.items():
-        body[i] = body[i] + [insn(op, dst, src, off=sum(sizes[i + 1:i + 1 + skip]), imm=imm)]
-    return body
+    return randprog.add_forward_jumps(rnd, body)
 
 
 def random_program(seed: int, n_ops: int = 60) -> list[int]:
@@ -233,18 +211,6 @@ def random_program(seed: int, n_ops: int = 60) -> list[int]:
     # if r2 > r7 goto abort (past loads, body, stores and the exit).
     words[4] = insn(0x2d, 2, 7, off=len(loads) + len(body) + len(stores) + len(tail))
     return words + loads + body + stores + tail + abort
-
-
-def assemble(words: list[int], obj: Path) -> Path:
-    """An ELF object with 'words' as its XDP program, assembled by clang."""
-    src = obj.with_suffix(".s")
-    lines = ['\t.section\txdp,"ax",@progbits', "\t.globl\tprog", "\t.type\tprog,@function",
-             "prog:"] + [f"\t.8byte\t{w:#018x}" for w in words] + [
-             ".Lend:", "\t.size\tprog, .Lend-prog", '\t.section\tlicense,"aw",@progbits',
-             '\t.asciz\t"GPL"']
-    src.write_text("\n".join(lines) + "\n")
-    run_checked(["clang", "-target", "bpf", "-c", str(src), "-o", str(obj)])
-    return obj
 
 
 def test_random_instruction_streams_match_the_kernel(runtime, tmp_path):
