@@ -288,10 +288,12 @@ class Testbed:
         return {"sent": sent, self.rx[0].name: received}
 
     def _port_drops(self) -> dict[str, int]:
-        """Drops and errors of every port of every switch, summed (dump-ports)."""
+        """Drops, errors and vhost retries of every port of every switch, summed
+        (dump-ports in OpenFlow 1.4, the first version that carries custom statistics)."""
         total: dict[str, int] = {}
         for switch in self.net.switches():
-            for k, v in stats.parse_port_drops(self.ovs.ofctl("dump-ports", switch.name)).items():
+            text = self.ovs.ofctl("dump-ports", switch.name, protocol="OpenFlow14")
+            for k, v in stats.parse_port_counters(text).items():
                 total[k] = total.get(k, 0) + v
         return total
 

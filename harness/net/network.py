@@ -49,7 +49,7 @@ class Network:
         os.environ.update(self.ovs.env())
         try:
             switch = partial(Switch, datapath="user", failMode="secure",
-                             protocols="OpenFlow10,OpenFlow13")
+                             protocols="OpenFlow10,OpenFlow13,OpenFlow14")
             self.net = Mininet(topo=self.topo, switch=switch, controller=None,
                                autoSetMacs=True, waitConnected=False, build=False)
             self.net.build()

@@ -133,10 +133,10 @@ class OvsInstance:
                             "-t", f"{self.run_dir}/{target}.ctl", *args], env=self.env())
 
     def ofctl(self, cmd: str, bridge: str, *args: str,
-              input_lines: list[str] | None = None) -> str:
+              input_lines: list[str] | None = None, protocol: str = "OpenFlow13") -> str:
         """Run 'ovs-ofctl CMD BRIDGE ARGS' on one of our bridges ('input_lines' on stdin)."""
         stdin = "".join(f"{line}\n" for line in input_lines) if input_lines is not None else None
-        return run_checked([str(self.prefix / "bin" / "ovs-ofctl"), "-O", "OpenFlow13", cmd,
+        return run_checked([str(self.prefix / "bin" / "ovs-ofctl"), "-O", protocol, cmd,
                             bridge, *args], env=self.env(), input=stdin)
 
     def add_bridge(self, name: str) -> None:

@@ -67,18 +67,23 @@ def parse_coverage(text: str) -> dict[str, int]:
 
 
 _PORT_DIRECTION = re.compile(r"\b(rx|tx) pkts=\S+, bytes=\S+, drop=(\d+|\?), errs=(\d+|\?)")
+_TX_RETRIES = re.compile(r"\bovs_tx_retries=(\d+)")
 
 
-def parse_port_drops(text: str) -> dict[str, int]:
-    """Drops and errors of every port in ``ovs-ofctl dump-ports``, summed ("?" counts 0).
+def parse_port_counters(text: str) -> dict[str, int]:
+    """Drops, errors and vhost retries of every port in ``ovs-ofctl dump-ports``, summed.
 
-    Keys: rx_dropped, rx_errors, tx_dropped, tx_errors.
+    Keys: rx_dropped, rx_errors, tx_dropped, tx_errors ("?" counts 0), and tx_retries:
+    the custom statistic ``ovs_tx_retries`` of vhost-user ports (times OVS retried a
+    send to a full virtio ring before dropping), printed only for OpenFlow 1.4 or later
+    and 0 for ports that lack it.
     """
     total = dict.fromkeys(("rx_dropped", "rx_errors", "tx_dropped", "tx_errors"), 0)
     for m in _PORT_DIRECTION.finditer(text):
         direction, drop, errs = m.groups()
         total[f"{direction}_dropped"] += int(drop) if drop != "?" else 0
         total[f"{direction}_errors"] += int(errs) if errs != "?" else 0
+    total["tx_retries"] = sum(int(n) for n in _TX_RETRIES.findall(text))
     return total
 
 

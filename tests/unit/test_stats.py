@@ -45,8 +45,18 @@ def test_coverage():
 def test_port_drops_are_summed_over_ports():
     # Real dump-ports output of a bridge with one port, its drop counts edited in.
     text = (DATA / "dump-ports.txt").read_text()
-    assert stats.parse_port_drops(text) == {"rx_dropped": 5, "rx_errors": 0,
-                                            "tx_dropped": 7, "tx_errors": 0}
+    assert stats.parse_port_counters(text) == {"rx_dropped": 5, "rx_errors": 0,
+                                               "tx_dropped": 7, "tx_errors": 0,
+                                               "tx_retries": 0}
+
+
+def test_vhost_retries_from_openflow14_custom_statistics():
+    # Real OpenFlow 1.4 dump-ports of a bridge with two dpdkvhostuserclient ports after a
+    # dpdk trial, ovs_tx_retries edited to 4 and 11.
+    text = (DATA / "dump-ports-of14.txt").read_text()
+    counters = stats.parse_port_counters(text)
+    assert counters["tx_retries"] == 15
+    assert counters["tx_dropped"] == 2720 and counters["rx_dropped"] == 0
 
 
 def test_socket_drops_of_one_process():
