@@ -22,8 +22,10 @@ APT_PACKAGES=(
     # (a Recommends of clang's, which --no-install-recommends skips).
     libclang-rt-14-dev
     # The dpdk port type: OVS is configured --with-dpdk=shared against Debian's DPDK
-    # 22.11, and the DPDK engine (harness/traffic/dpdk/) is built against it.
+    # 22.11, and the DPDK engine (harness/dpdk/) is built against it.
     dpdk dpdk-dev libdpdk-dev
+    # perf: benchmarks.cycle_attribution samples the PMD thread.
+    linux-perf
     # OVS's python flow parser (ovs.flow), which tests/odp.at and tests/ofp-actions.at run.
     python3-netaddr
 )
