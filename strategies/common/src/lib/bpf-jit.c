@@ -1908,9 +1908,18 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     r.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
                  ? xmalloc(prog->n_lookups * sizeof *r.regions)
                  : local_regions);
-    /* The code uses the address of 'r.ctx', never its contents. */
-    r.ingress_ifindex = xdp ? xdp->ingress_ifindex : 0;
-    r.rx_queue_index = xdp ? xdp->rx_queue_index : 0;
+    /* The code uses the address of 'r.ctx', never its contents.  The fields
+     * are read with one 4-byte load each, as callers store them: a compiler
+     * merges two adjacent loads into one 8-byte load, which the processor
+     * cannot forward from two 4-byte stores, and that stall cost about a
+     * dozen cycles on every run (perf on the PMD thread: 3 % of its time
+     * with a noop program on dpdk ports). */
+    if (xdp) {
+        r.ingress_ifindex = *(const volatile uint32_t *) &xdp->ingress_ifindex;
+        r.rx_queue_index = *(const volatile uint32_t *) &xdp->rx_queue_index;
+    } else {
+        r.ingress_ifindex = r.rx_queue_index = 0;
+    }
     if (jit->uses_window) {
         set_window(&r, 0, jit);
         set_window(&r, 1, jit);
