@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from harness.results import aggregate  # noqa: E402
+from harness.results import aggregate, varying_keys  # noqa: E402
 
 #: Cache levels of the datapath, in lookup order, and the record fields that count them.
 CACHE_LEVELS = {"simple match": "simple_match_hits", "EMC": "emc_hits", "SMC": "smc_hits",
@@ -58,16 +58,32 @@ def _throughput(df: pd.DataFrame) -> pd.DataFrame:
     return data[data["offered_pps"].isna() | (kind != "fixed")]
 
 
-def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6) -> None:
-    """One line per variant (and per port type, where the data has several)."""
-    several = "port_type" in agg and agg["port_type"].nunique() > 1
-    by = ["variant", "port_type"] if several else ["variant"]
-    for key, g in agg.groupby(by):
+def _sweeps(data: pd.DataFrame, x: str) -> pd.DataFrame:
+    """The rows of the experiments that vary 'x' (a figure's x axis): a figure draws the
+    sweeps an experiment asked for, not every trial that happens to match."""
+    if x not in data:
+        return data.iloc[0:0]
+    if data.empty or "experiment" not in data:
+        return data
+    return data[data.groupby("experiment", dropna=False)[x].transform("nunique") > 1]
+
+
+def _facets(data: pd.DataFrame, x: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    """What lines (or bars) of a figure over 'x' are told apart by: the variant and every
+    other key column of the record contract that varies in 'data' (port type, cache …)."""
+    return ["variant", *varying_keys(data, exclude=("variant", "experiment", x, *exclude))]
+
+
+def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6,
+           by: list[str] | None = None) -> None:
+    """One line per value of 'by' (default: the variant)."""
+    by = by or ["variant"]
+    for key, g in agg.groupby(by, dropna=False):
         g = g.sort_values(x)
         yerr = [(g["median"] - g["ci_low"]).fillna(0) / scale,
                 (g["ci_high"] - g["median"]).fillna(0) / scale]
         ax.errorbar(g[x], g["median"] / scale, yerr=yerr, marker="o", capsize=3,
-                    label=" · ".join(key if isinstance(key, tuple) else (key,)))
+                    label=" · ".join(str(k) for k in (key if isinstance(key, tuple) else (key,))))
     ax.grid(True, alpha=0.3)
     ax.legend()
 
@@ -84,8 +100,8 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
     if data.empty:
         _empty(ax, what)
     else:
-        by = ["variant", "flows"] + (["port_type"] if "port_type" in data else [])
-        _lines(ax, aggregate(data, "rate", by=by), "flows")
+        facets = _facets(data, "flows")
+        _lines(ax, aggregate(data, "rate", by=[*facets, "flows"]), "flows", by=facets)
         ax.set(xscale="log", xlabel="flows", ylabel=ylabel)
         ax.set_ylim(bottom=0)
     save(fig, out)
@@ -93,7 +109,7 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
 
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Received rate (Mpps) against the number of flows, per variant, without extensions."""
-    data = _throughput(df)
+    data = _sweeps(_throughput(df), "flows")
     data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
     _rate_vs_flows(data, out, "extension none, p2p", "received (Mpps)")
 
@@ -161,7 +177,8 @@ def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     else:
         data = data.assign(variant=data["variant"] + np.where(
             data["ext_coalesce"].fillna(False).astype(bool), "+coalesce", ""))
-        _lines(ax, aggregate(data, "rate", by=["variant", "ext_chain"]), "ext_chain")
+        facets = _facets(data, "ext_chain", exclude=("extension",))
+        _lines(ax, aggregate(data, "rate", by=[*facets, "ext_chain"]), "ext_chain", by=facets)
         ax.set(xlabel="chained extensions", ylabel="throughput (Mpps)")
         ax.set_ylim(bottom=0)
     save(fig, out)
@@ -177,7 +194,8 @@ def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
     if data.empty:
         _empty(ax, "p2p trials")
     else:
-        _lines(ax, aggregate(data, "megaflows", by=["variant", "flows"]), "flows", scale=1)
+        _lines(ax, aggregate(data, "megaflows", by=["variant", "flows"]), "flows", scale=1,
+               by=["variant"])
         ax.set(xscale="log", xlabel="flows", ylabel="megaflows")
     save(fig, out)
 
@@ -276,6 +294,39 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     save(fig, out)
 
 
+def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
+    """Throughput (Mpps) per cache configuration, per variant without and with one program
+    (the talk's "all caches / megaflow only / no cache"), from experiments varying caches."""
+    data = _sweeps(_throughput(df), "cache")
+    if "ext_chain" in data:
+        data = data[data["ext_chain"].fillna(1) <= 1]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    if data.empty:
+        _empty(ax, "experiments varying the cache configuration")
+        save(fig, out)
+        return
+    data = data.assign(label=data["variant"] + np.where(
+        data["extension"] == "none", " (no program)", " + " + data["extension"]))
+    by = ["label", *_facets(data, "cache", exclude=("extension",))[1:], "cache"]
+    agg = aggregate(data, "rate", by=by)
+    order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
+    index = [c for c in by if c != "cache"]
+    med = agg.pivot_table(index=index, columns="cache", values="median").reindex(
+        columns=order) / 1e6
+    lo = (agg.pivot_table(index=index, columns="cache", values="ci_low").reindex(
+        columns=order) / 1e6)
+    hi = (agg.pivot_table(index=index, columns="cache", values="ci_high").reindex(
+        columns=order) / 1e6)
+    yerr = np.stack([(med - lo).fillna(0).to_numpy(), (hi - med).fillna(0).to_numpy()],
+                    axis=1)
+    med.T.plot.bar(ax=ax, rot=0, yerr=yerr, capsize=2)
+    ax.set(xlabel="cache configuration", ylabel="throughput (Mpps)")
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7)
+    save(fig, out)
+
+
 FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
-    megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles)}
+    megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
+    rx_by_cache)}

@@ -27,7 +27,18 @@ def table() -> pd.DataFrame:
             "ext_name": None if ext == "none" else ext, "ext_chain": 1,
             "ext_coalesce": False, "ext_changes_flow_key": ext == "dnat",
             "delivery": "not expressible" if not expressible else "correct",
-            "lat_min_us": 10.0, "lat_p50_us": 20.0, "lat_p99_us": 50.0, "lat_max_us": 90.0})
+            "lat_min_us": 10.0, "lat_p50_us": 20.0, "lat_p99_us": 50.0, "lat_max_us": 90.0,
+            "experiment": "sweep", "cache": "default", "port_type": "dpdk",
+            "trial_kind": "fixed"})
+    # An experiment varying the caches, as config.yaml's cache-configs.
+    for variant, ext, cache, rep in itertools.product(
+            ["vanilla", "oko"], ["none", "noop"], ["all", "megaflow", "none"], [0, 1]):
+        if variant == "vanilla" and ext != "none":
+            continue
+        rows.append({**rows[0], "experiment": "caches", "variant": variant, "extension": ext,
+                     "ext_name": None if ext == "none" else ext, "flows": 1000,
+                     "cache": cache, "rep": rep, "rx_pps": {"all": 3e6, "megaflow": 2e6,
+                                                            "none": 1e5}[cache] + rep})
     return pd.DataFrame(rows)
 
 
