@@ -17,8 +17,11 @@ import pandas as pd  # noqa: E402
 from harness.results import aggregate, varying_keys  # noqa: E402
 
 #: Cache levels of the datapath, in lookup order, and the record fields that count them.
+#: A failed upcall is a packet translated but no datapath flow installed: forwarded
+#: under the cache configuration "none" (harness/cache.py), dropped otherwise.
 CACHE_LEVELS = {"simple match": "simple_match_hits", "EMC": "emc_hits", "SMC": "smc_hits",
-                "megaflow": "megaflow_hits", "upcall": "upcalls"}
+                "megaflow": "megaflow_hits", "upcall": "upcalls",
+                "upcall, no flow installed": "failed_upcalls"}
 
 
 def save(fig, out: Path) -> None:
@@ -155,10 +158,11 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
         save(fig, out)
         return
     data = data.assign(label=data["variant"] + "\n" + data.apply(_label, axis=1))
-    sums = data.groupby("label")[[*CACHE_LEVELS.values(), "ovs_pkts", "recirculations"]].sum()
+    levels = {name: col for name, col in CACHE_LEVELS.items() if col in data}
+    sums = data.groupby("label")[[*levels.values(), "ovs_pkts", "recirculations"]].sum()
     passes = sums["ovs_pkts"] + sums["recirculations"]
-    shares = sums[list(CACHE_LEVELS.values())].div(passes, axis=0)
-    shares.columns = list(CACHE_LEVELS)
+    shares = sums[list(levels.values())].div(passes, axis=0)
+    shares.columns = list(levels)
     shares.plot.bar(stacked=True, ax=ax, rot=0)
     ax.set(xlabel="", ylabel="share of datapath passes", ylim=(0, 1))
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))

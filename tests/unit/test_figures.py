@@ -23,7 +23,7 @@ def table() -> pd.DataFrame:
             "recirculations": 1000.0 if variant == "softflow" and ext != "none" else 0.0,
             "passes_per_pkt": 2.0 if variant == "softflow" and ext != "none" else 1.0,
             "simple_match_hits": 0.0, "emc_hits": 900.0, "smc_hits": 0.0,
-            "megaflow_hits": 100.0, "upcalls": 0.0, "megaflows": 2,
+            "megaflow_hits": 100.0, "upcalls": 0.0, "failed_upcalls": 0.0, "megaflows": 2,
             "ext_name": None if ext == "none" else ext, "ext_chain": 1,
             "ext_coalesce": False, "ext_changes_flow_key": ext == "dnat",
             "delivery": "not expressible" if not expressible else "correct",
