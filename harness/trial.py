@@ -37,6 +37,7 @@ from harness.placement import ExtensionUse, NotExpressible, render, role_on
 from harness.proc import run_checked
 from harness.provenance import config_hash, provenance
 from harness.records import VERSION as RECORD_VERSION
+from harness.records import check as check_record
 from harness.traffic import get_engine
 from harness.traffic.dpdk import DpdkEngine
 from harness.traffic.endpoint import MininetEndpoint
@@ -450,7 +451,7 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
     """
     skipped = not_expressible(spec)
     if skipped:
-        return skipped | {"trial_kind": kind}
+        return check_record(skipped | {"trial_kind": kind})
     with Testbed(spec) as bed:
         found = search(lambda rate: bed.measure(rate, spec.duration_s), kind, loss_bound_pct,
                        precision, max_iterations, trials_per_rate)
@@ -460,16 +461,16 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
                   search_rate_pps=found.rate_pps, search_rx_pps=found.rx_pps,
                   search_iterations=[{k: v for k, v in r.items() if k != "spec"}
                                      for r in found.iterations])
-    return record
+    return check_record(record)
 
 
 def run_trial(spec: TrialSpec) -> dict:
-    """Run one fixed-rate trial and return its record."""
+    """Run one fixed-rate trial and return its record (checked against the contract)."""
     skipped = not_expressible(spec)
     if skipped:
-        return skipped
+        return check_record(skipped)
     with Testbed(spec) as bed:
-        return bed.measure(spec.rate_pps, spec.duration_s)
+        return check_record(bed.measure(spec.rate_pps, spec.duration_s))
 
 
 def identity(spec: TrialSpec) -> dict:

@@ -71,3 +71,31 @@ def test_throughput_figures_leave_out_fixed_rate_trials():
     fixed = df.assign(offered_pps=20000.0, rx_pps=20000.0)
     data = figures._throughput(pd.concat([df, fixed], ignore_index=True))
     assert len(data) == df["expressible"].sum() and (data["rx_pps"] > 20000.0).all()
+
+
+def test_every_figure_draws_from_a_tidy_csv_of_contract_records(tmp_path, measured):
+    # Records through the contract → tidy table → CSV → figures, as the workflow does.
+    from harness.records import write_record
+    from harness.results import tidy_table
+    from harness.trial import TrialSpec
+
+    paths = []
+    for i, (variant, ext, cache, rep) in enumerate(itertools.product(
+            ["vanilla", "oko"], [None, "noop"], ["all", "megaflow", "none"], [0, 1])):
+        if variant == "vanilla" and ext:
+            continue
+        spec = TrialSpec(variant=variant, extension=ext, cache=cache, rep=rep,
+                         experiment="caches", port_type="dpdk")
+        record = measured(spec, rx_pps=1e6 + i)
+        if ext:
+            record.update(ext_name=ext, ext_role="filter", ext_chain=1, ext_coalesce=False,
+                          ext_changes_flow_key=False, ext_writes_packet=False)
+        paths.append(tmp_path / f"{i}.json")
+        write_record(paths[-1], record)
+    tidy_table(paths).to_csv(tmp_path / "trials.csv", index=False)
+    df = pd.read_csv(tmp_path / "trials.csv")
+    for name, draw in figures.FIGURES.items():
+        draw(df, tmp_path / name)
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    assert set(figures._sweeps(figures._throughput(df), "cache")["cache"]) == {
+        "all", "megaflow", "none"}
