@@ -61,6 +61,12 @@ def _throughput(df: pd.DataFrame) -> pd.DataFrame:
     return data[data["offered_pps"].isna() | (kind != "fixed")]
 
 
+def _default_caches(data: pd.DataFrame) -> pd.DataFrame:
+    """Trials with OVS's default cache configuration: figures that do not tell cache
+    configurations apart must not pool them (rx_by_cache and rx_vs_chain do)."""
+    return data[data["cache"].fillna("default") == "default"] if "cache" in data else data
+
+
 def _sweeps(data: pd.DataFrame, x: str) -> pd.DataFrame:
     """The rows of the experiments that vary 'x' (a figure's x axis): a figure draws the
     sweeps an experiment asked for, not every trial that happens to match."""
@@ -112,14 +118,14 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
 
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Received rate (Mpps) against the number of flows, per variant, without extensions."""
-    data = _sweeps(_throughput(df), "flows")
+    data = _sweeps(_default_caches(_throughput(df)), "flows")
     data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
     _rate_vs_flows(data, out, "extension none, p2p", "received (Mpps)")
 
 
 def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against flows per variant with one read-only extension (flow_counter)."""
-    data = _throughput(df)
+    data = _default_caches(_throughput(df))
     data = data[(data["extension"].isin(["none", "flow_counter"])) & (data["topology"] == "p2p")]
     data = data[(data["variant"] == "vanilla") | (data["extension"] == "flow_counter")]
     if data[data["extension"] == "flow_counter"].empty:
@@ -129,7 +135,7 @@ def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     """Datapath passes per packet and throughput per variant, per extension (chain of 1)."""
-    data = _throughput(df)
+    data = _default_caches(_throughput(df))
     data = data[(data["extension"] != "none") & (data.get("ext_chain", 1) == 1)]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
     if data.empty:
@@ -150,7 +156,7 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
 
 def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
     """Share of packets answered by each cache level (and upcalls), per variant and extension."""
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data[data["ovs_pkts"].fillna(0) > 0]
     fig, ax = plt.subplots(figsize=(7, 3.4))
     if data.empty:
@@ -171,7 +177,7 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
 
 def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against the number of chained extensions (noop), per variant."""
-    data = _throughput(df)
+    data = _sweeps(_throughput(df), "ext_chain")
     if "ext_chain" not in data:
         data = data.iloc[0:0]
     data = data[data.get("ext_name", pd.Series(dtype=str)) == "noop"]
@@ -190,7 +196,7 @@ def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
 
 def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Datapath flows (megaflows) at the end of a trial against the number of flows."""
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data[data["topology"] == "p2p"]
     data = data.assign(variant=data["variant"] + np.where(data["extension"] == "none", "",
                                                           " / " + data["extension"]))
@@ -278,7 +284,7 @@ def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
 def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     """One-way latency percentiles (µs) per variant, from the trials with a latency probe."""
     cols = ["lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us"]
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data.dropna(subset=[c for c in cols if c in data]) if set(cols) <= set(data) \
         else data.iloc[0:0]
     fig, ax = plt.subplots(figsize=(6, 3.2))

@@ -99,3 +99,15 @@ def test_every_figure_draws_from_a_tidy_csv_of_contract_records(tmp_path, measur
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
     assert set(figures._sweeps(figures._throughput(df), "cache")["cache"]) == {
         "all", "megaflow", "none"}
+
+
+def test_figures_select_by_experiment_and_never_pool_cache_configurations():
+    df = table()
+    # Only the experiment that sweeps flows is drawn against flows.
+    assert set(figures._sweeps(df, "flows")["experiment"]) == {"sweep"}
+    assert set(figures._sweeps(df, "cache")["experiment"]) == {"caches"}
+    # Figures without a cache facet take OVS's default configuration only.
+    assert set(figures._default_caches(df)["cache"]) == {"default"}
+    # Lines are told apart by the key fields that vary (here the cache), not pooled.
+    assert figures._facets(figures._sweeps(df, "cache"), "flows") == [
+        "variant", "extension", "cache"]
