@@ -32,7 +32,7 @@ def measured(monkeypatch):
         record = trial.make_record(spec, traffic(), stats.sum_pmd_stats(PMD_STATS), 3, 1.5,
                                    {}, [])
         record.update(trial.bpf_deltas([], []))
-        record.update({f"ovs_port_{k}": v for k, v in stats.parse_port_drops("").items()},
+        record.update({f"ovs_port_{k}": v for k, v in stats.parse_port_counters("").items()},
                       ovs_socket_drops=0)
         return record | fields
 
