@@ -19,7 +19,7 @@ TRIALS = matrix.trials(config)
 
 wildcard_constraints:
     variant=r"[a-z0-9_-]+",
-    trial=r"[\w-]+/[\w-]+/[\w-]+/[\w-]+/\d+f-\d+B-(max|\d+)pps-[a-z]+-rep\d+",
+    trial=matrix.TRIAL_CONSTRAINT,
     figure=r"[a-z_]+",
 
 

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 
 from harness.errors import ExtbenchError
 
@@ -56,7 +57,8 @@ def _spec(args: argparse.Namespace):
                      flows=args.flows, pkt_size=args.pkt_size, duration_s=args.duration,
                      rate_pps=args.rate, extension=args.extension, rep=args.rep,
                      engine=args.engine, port_type=args.port_type, bpf_jit=args.bpf_jit,
-                     latency_pps=args.latency_pps, warmup=not args.no_warmup)
+                     latency_pps=args.latency_pps, warmup=not args.no_warmup,
+                     experiment=args.experiment, cache=args.cache)
 
 
 @command("trial")
@@ -149,6 +151,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def cache_config(text: str) -> str:
+    """argparse type: a cache configuration harness.cache understands (kept as written)."""
+    from harness.cache import CacheConfig
+    try:
+        return CacheConfig.parse(text).name
+    except ExtbenchError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def odd_positive(text: str) -> int:
     """argparse type: an odd positive integer."""
     value = int(text)
@@ -158,23 +169,39 @@ def odd_positive(text: str) -> int:
 
 
 def _trial_arguments(tr: argparse.ArgumentParser) -> None:
-    """Options shared by trial and ndr."""
+    """Options shared by trial and ndr; defaults are TrialSpec's."""
+    from harness.trial import BPF_JIT_MODES, TrialSpec
 
+    default = {f.name: f.default for f in fields(TrialSpec)}
     tr.add_argument("--variant", required=True)
-    tr.add_argument("--topology", default="p2p")
-    tr.add_argument("--profile", default="udp_flows")
+    tr.add_argument("--topology", default=default["topology"])
+    tr.add_argument("--profile", default=default["profile"])
     tr.add_argument("--extension", default=None, help="extension name (default: none)")
-    tr.add_argument("--flows", type=int, default=1000, help="distinct flows (default 1000)")
-    tr.add_argument("--pkt-size", type=int, default=64, help="frame size, bytes (default 64)")
-    tr.add_argument("--duration", type=float, default=10.0, help="seconds (default 10)")
+    tr.add_argument("--flows", type=int, default=default["flows"],
+                    help=f"distinct flows (default {default['flows']})")
+    tr.add_argument("--pkt-size", type=int, default=default["pkt_size"],
+                    help=f"frame size, bytes (default {default['pkt_size']})")
+    tr.add_argument("--duration", type=float, default=default["duration_s"],
+                    help=f"seconds (default {default['duration_s']:g})")
     tr.add_argument("--rate", type=float, default=None, help="offered pps (default: max)")
-    tr.add_argument("--rep", type=int, default=0, help="repetition number, recorded")
-    tr.add_argument("--engine", default="local", help="traffic engine (default local)")
-    tr.add_argument("--port-type", default="system",
+    tr.add_argument("--rep", type=int, default=default["rep"],
+                    help="repetition number, recorded")
+    tr.add_argument("--engine", default=default["engine"],
+                    help=f"traffic engine (default {default['engine']})")
+    tr.add_argument("--experiment", default=None,
+                    help="name of the experiment asking for the trial, recorded (default: "
+                         "none; the workflow passes the config's)")
+    tr.add_argument("--cache", type=cache_config, default=default["cache"],
+                    help="the datapath's caches: a preset (default: OVS's settings; all; "
+                         "megaflow: EMC off; exact: EMC off and exact-match datapath flows; "
+                         "none: every packet an upcall) or parts joined by '_': emc<N> (EMC "
+                         "insertion probability 1/N, emc0 = off), smc|nosmc, mf|exact|nomf "
+                         "(README 'Cache configurations')")
+    tr.add_argument("--port-type", default=default["port_type"],
                     help="switch port type: system (AF_PACKET, main thread; default), afxdp "
                          "(a PMD thread on the last core, kernel still in the path) or dpdk "
                          "(vhost-user ports to the DPDK engine: no kernel in the path)")
-    tr.add_argument("--bpf-jit", default="true", choices=["true", "false", "checked"],
+    tr.add_argument("--bpf-jit", default=default["bpf_jit"], choices=BPF_JIT_MODES,
                     help="BPF executor: JIT code (default), the interpreter, or JIT code "
                          "with every check kept")
     tr.add_argument("--latency-pps", type=float, default=None,

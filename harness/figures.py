@@ -14,11 +14,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from harness.results import aggregate  # noqa: E402
+from harness.results import aggregate, varying_keys  # noqa: E402
 
 #: Cache levels of the datapath, in lookup order, and the record fields that count them.
+#: A failed upcall is a packet translated but no datapath flow installed: forwarded
+#: under the cache configuration "none" (harness/cache.py), dropped otherwise.
 CACHE_LEVELS = {"simple match": "simple_match_hits", "EMC": "emc_hits", "SMC": "smc_hits",
-                "megaflow": "megaflow_hits", "upcall": "upcalls"}
+                "megaflow": "megaflow_hits", "upcall": "upcalls",
+                "upcall, no flow installed": "failed_upcalls"}
 
 
 def save(fig, out: Path) -> None:
@@ -58,16 +61,38 @@ def _throughput(df: pd.DataFrame) -> pd.DataFrame:
     return data[data["offered_pps"].isna() | (kind != "fixed")]
 
 
-def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6) -> None:
-    """One line per variant (and per port type, where the data has several)."""
-    several = "port_type" in agg and agg["port_type"].nunique() > 1
-    by = ["variant", "port_type"] if several else ["variant"]
-    for key, g in agg.groupby(by):
+def _default_caches(data: pd.DataFrame) -> pd.DataFrame:
+    """Trials with OVS's default cache configuration: figures that do not tell cache
+    configurations apart must not pool them (rx_by_cache and rx_vs_chain do)."""
+    return data[data["cache"].fillna("default") == "default"] if "cache" in data else data
+
+
+def _sweeps(data: pd.DataFrame, x: str) -> pd.DataFrame:
+    """The rows of the experiments that vary 'x' (a figure's x axis): a figure draws the
+    sweeps an experiment asked for, not every trial that happens to match."""
+    if x not in data:
+        return data.iloc[0:0]
+    if data.empty or "experiment" not in data:
+        return data
+    return data[data.groupby("experiment", dropna=False)[x].transform("nunique") > 1]
+
+
+def _facets(data: pd.DataFrame, x: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    """What lines (or bars) of a figure over 'x' are told apart by: the variant and every
+    other key column of the record contract that varies in 'data' (port type, cache …)."""
+    return ["variant", *varying_keys(data, exclude=("variant", "experiment", x, *exclude))]
+
+
+def _lines(ax, agg: pd.DataFrame, x: str, scale: float = 1e6,
+           by: list[str] | None = None) -> None:
+    """One line per value of 'by' (default: the variant)."""
+    by = by or ["variant"]
+    for key, g in agg.groupby(by, dropna=False):
         g = g.sort_values(x)
         yerr = [(g["median"] - g["ci_low"]).fillna(0) / scale,
                 (g["ci_high"] - g["median"]).fillna(0) / scale]
         ax.errorbar(g[x], g["median"] / scale, yerr=yerr, marker="o", capsize=3,
-                    label=" · ".join(key if isinstance(key, tuple) else (key,)))
+                    label=" · ".join(str(k) for k in (key if isinstance(key, tuple) else (key,))))
     ax.grid(True, alpha=0.3)
     ax.legend()
 
@@ -84,8 +109,8 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
     if data.empty:
         _empty(ax, what)
     else:
-        by = ["variant", "flows"] + (["port_type"] if "port_type" in data else [])
-        _lines(ax, aggregate(data, "rate", by=by), "flows")
+        facets = _facets(data, "flows")
+        _lines(ax, aggregate(data, "rate", by=[*facets, "flows"]), "flows", by=facets)
         ax.set(xscale="log", xlabel="flows", ylabel=ylabel)
         ax.set_ylim(bottom=0)
     save(fig, out)
@@ -93,14 +118,14 @@ def _rate_vs_flows(data: pd.DataFrame, out: Path, what: str, ylabel: str) -> Non
 
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Received rate (Mpps) against the number of flows, per variant, without extensions."""
-    data = _throughput(df)
+    data = _sweeps(_default_caches(_throughput(df)), "flows")
     data = data[(data["extension"] == "none") & (data["topology"] == "p2p")]
     _rate_vs_flows(data, out, "extension none, p2p", "received (Mpps)")
 
 
 def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against flows per variant with one read-only extension (flow_counter)."""
-    data = _throughput(df)
+    data = _default_caches(_throughput(df))
     data = data[(data["extension"].isin(["none", "flow_counter"])) & (data["topology"] == "p2p")]
     data = data[(data["variant"] == "vanilla") | (data["extension"] == "flow_counter")]
     if data[data["extension"] == "flow_counter"].empty:
@@ -110,7 +135,7 @@ def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     """Datapath passes per packet and throughput per variant, per extension (chain of 1)."""
-    data = _throughput(df)
+    data = _default_caches(_throughput(df))
     data = data[(data["extension"] != "none") & (data.get("ext_chain", 1) == 1)]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
     if data.empty:
@@ -131,7 +156,7 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
 
 def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
     """Share of packets answered by each cache level (and upcalls), per variant and extension."""
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data[data["ovs_pkts"].fillna(0) > 0]
     fig, ax = plt.subplots(figsize=(7, 3.4))
     if data.empty:
@@ -139,10 +164,11 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
         save(fig, out)
         return
     data = data.assign(label=data["variant"] + "\n" + data.apply(_label, axis=1))
-    sums = data.groupby("label")[[*CACHE_LEVELS.values(), "ovs_pkts", "recirculations"]].sum()
+    levels = {name: col for name, col in CACHE_LEVELS.items() if col in data}
+    sums = data.groupby("label")[[*levels.values(), "ovs_pkts", "recirculations"]].sum()
     passes = sums["ovs_pkts"] + sums["recirculations"]
-    shares = sums[list(CACHE_LEVELS.values())].div(passes, axis=0)
-    shares.columns = list(CACHE_LEVELS)
+    shares = sums[list(levels.values())].div(passes, axis=0)
+    shares.columns = list(levels)
     shares.plot.bar(stacked=True, ax=ax, rot=0)
     ax.set(xlabel="", ylabel="share of datapath passes", ylim=(0, 1))
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
@@ -151,7 +177,7 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
 
 def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     """Throughput (Mpps) against the number of chained extensions (noop), per variant."""
-    data = _throughput(df)
+    data = _sweeps(_throughput(df), "ext_chain")
     if "ext_chain" not in data:
         data = data.iloc[0:0]
     data = data[data.get("ext_name", pd.Series(dtype=str)) == "noop"]
@@ -161,7 +187,8 @@ def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     else:
         data = data.assign(variant=data["variant"] + np.where(
             data["ext_coalesce"].fillna(False).astype(bool), "+coalesce", ""))
-        _lines(ax, aggregate(data, "rate", by=["variant", "ext_chain"]), "ext_chain")
+        facets = _facets(data, "ext_chain", exclude=("extension",))
+        _lines(ax, aggregate(data, "rate", by=[*facets, "ext_chain"]), "ext_chain", by=facets)
         ax.set(xlabel="chained extensions", ylabel="throughput (Mpps)")
         ax.set_ylim(bottom=0)
     save(fig, out)
@@ -169,7 +196,7 @@ def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
 
 def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """Datapath flows (megaflows) at the end of a trial against the number of flows."""
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data[data["topology"] == "p2p"]
     data = data.assign(variant=data["variant"] + np.where(data["extension"] == "none", "",
                                                           " / " + data["extension"]))
@@ -177,7 +204,8 @@ def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
     if data.empty:
         _empty(ax, "p2p trials")
     else:
-        _lines(ax, aggregate(data, "megaflows", by=["variant", "flows"]), "flows", scale=1)
+        _lines(ax, aggregate(data, "megaflows", by=["variant", "flows"]), "flows", scale=1,
+               by=["variant"])
         ax.set(xscale="log", xlabel="flows", ylabel="megaflows")
     save(fig, out)
 
@@ -256,7 +284,7 @@ def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
 def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     """One-way latency percentiles (µs) per variant, from the trials with a latency probe."""
     cols = ["lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us"]
-    data = _measured(df)
+    data = _default_caches(_measured(df))
     data = data.dropna(subset=[c for c in cols if c in data]) if set(cols) <= set(data) \
         else data.iloc[0:0]
     fig, ax = plt.subplots(figsize=(6, 3.2))
@@ -276,6 +304,39 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     save(fig, out)
 
 
+def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
+    """Throughput (Mpps) per cache configuration, per variant without and with one program
+    (the talk's "all caches / megaflow only / no cache"), from experiments varying caches."""
+    data = _sweeps(_throughput(df), "cache")
+    if "ext_chain" in data:
+        data = data[data["ext_chain"].fillna(1) <= 1]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    if data.empty:
+        _empty(ax, "experiments varying the cache configuration")
+        save(fig, out)
+        return
+    data = data.assign(label=data["variant"] + np.where(
+        data["extension"] == "none", " (no program)", " + " + data["extension"]))
+    by = ["label", *_facets(data, "cache", exclude=("extension",))[1:], "cache"]
+    agg = aggregate(data, "rate", by=by)
+    order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
+    index = [c for c in by if c != "cache"]
+    med = agg.pivot_table(index=index, columns="cache", values="median").reindex(
+        columns=order) / 1e6
+    lo = (agg.pivot_table(index=index, columns="cache", values="ci_low").reindex(
+        columns=order) / 1e6)
+    hi = (agg.pivot_table(index=index, columns="cache", values="ci_high").reindex(
+        columns=order) / 1e6)
+    yerr = np.stack([(med - lo).fillna(0).to_numpy(), (hi - med).fillna(0).to_numpy()],
+                    axis=1)
+    med.T.plot.bar(ax=ax, rot=0, yerr=yerr, capsize=2)
+    ax.set(xlabel="cache configuration", ylabel="throughput (Mpps)")
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7)
+    save(fig, out)
+
+
 FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
-    megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles)}
+    megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
+    rx_by_cache)}

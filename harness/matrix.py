@@ -2,23 +2,38 @@
 
 An experiment lists values per axis; ``scale: outer`` takes their cartesian product,
 ``scale: joint`` zips them (lists of length 1 are broadcast). Each trial is identified by
-a path below ``results/<config>/trials/``, from which its parameters are read back.
+a path below ``results/<config>/trials/``, from which its parameters are read back; the
+path starts with the experiment's name, so every record names the experiment that asked
+for it (two experiments never share a trial).
 """
 
 import itertools
 import re
 
-#: Trial axis → the config key listing its values (defaults: config/schema.yaml).
+import yaml
+
+from harness import paths
+from harness.cache import CacheConfig
+from harness.errors import ExtbenchError
+
+#: Trial axis → the config key listing its values.
 AXES = {"variant": "variants", "topology": "topologies", "profile": "profiles",
         "extension": "extensions", "flows": "flows", "pkt_size": "pkt_sizes", "rate": "rates",
-        "port_type": "port_types"}
-DEFAULTS = {"topologies": ["p2p"], "profiles": ["udp_flows"], "extensions": ["none"],
-            "flows": [1000], "pkt_sizes": [64], "rates": ["max"], "port_types": ["system"]}
-TRIAL_PATH = ("{variant}/{topology}/{profile}/{extension}/"
-              "{flows}f-{pkt_size}B-{rate}pps-{port_type}-rep{rep}")
-TRIAL_RE = re.compile(r"^(?P<variant>[\w-]+)/(?P<topology>[\w-]+)/(?P<profile>[\w-]+)/"
-                      r"(?P<extension>[\w-]+)/(?P<flows>\d+)f-(?P<pkt_size>\d+)B-"
-                      r"(?P<rate>max|\d+)pps-(?P<port_type>[a-z]+)-rep(?P<rep>\d+)$")
+        "port_type": "port_types", "cache": "caches"}
+#: The axes' defaults, as config/schema.yaml declares them.
+DEFAULTS = {key: prop["default"] for key, prop in yaml.safe_load(
+    (paths.ROOT / "config" / "schema.yaml").read_text())["properties"]["experiments"]
+    ["items"]["properties"].items() if key in AXES.values() and "default" in prop}
+TRIAL_PATH = ("{experiment}/{variant}/{topology}/{profile}/{extension}/"
+              "{flows}f-{pkt_size}B-{rate}pps-{port_type}-{cache}-rep{rep}")
+#: A trial path, as Snakemake's wildcard constraint and as parse_trial reads it.
+TRIAL_PATTERN = (r"(?P<experiment>[\w-]+)/(?P<variant>[\w-]+)/(?P<topology>[\w-]+)/"
+                 r"(?P<profile>[\w-]+)/(?P<extension>[\w-]+)/(?P<flows>\d+)f-"
+                 r"(?P<pkt_size>\d+)B-(?P<rate>max|\d+)pps-(?P<port_type>[a-z]+)-"
+                 r"(?P<cache>[a-z0-9]+(?:_[a-z0-9]+)*)-rep(?P<rep>\d+)")
+TRIAL_RE = re.compile(f"^{TRIAL_PATTERN}$")
+#: The same without group names, for Snakemake's wildcard constraint of {trial}.
+TRIAL_CONSTRAINT = re.sub(r"\(\?P<\w+>", "(", TRIAL_PATTERN)
 
 
 def _as_list(value) -> list:
@@ -47,14 +62,28 @@ def expand_experiment(exp: dict, repetitions: int) -> list[dict]:
     trials = []
     for rep in range(repetitions):
         for combo in combos:
-            trials.append(dict(zip(AXES, combo, strict=True), rep=rep))
+            trials.append(dict(zip(AXES, combo, strict=True), experiment=exp["name"],
+                               rep=rep))
     return trials
 
 
 def trials(config: dict) -> list[str]:
-    """Trial paths of every experiment in the config, in execution order."""
+    """Trial paths of every experiment in the config, in execution order.
+
+    Checks what the config's schema cannot: unique experiment names, cache configurations
+    that harness.cache understands (before any job runs).
+    """
     out, seen = [], set()
+    names = [exp["name"] for exp in config["experiments"]]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"experiment names must be unique: {', '.join(twice)}")
     for exp in config["experiments"]:
+        for cache in exp.get("caches", DEFAULTS["caches"]):
+            try:
+                CacheConfig.parse(cache)
+            except ExtbenchError as e:
+                raise ValueError(f"experiment '{exp['name']}': {e}") from None
         for t in expand_experiment(exp, config["repetitions"]):
             path = TRIAL_PATH.format(**t)
             if path not in seen:
@@ -72,7 +101,8 @@ def parse_trial(path: str) -> dict:
 
 
 def configuration_key(path: str) -> str:
-    """A trial's configuration: its path without the variant and the repetition."""
+    """A trial's configuration: its path without the variant and the repetition (the
+    experiment stays: the trials of one experiment form their own chains)."""
     t = parse_trial(path)
     return TRIAL_PATH.format(**{**t, "variant": "*", "rep": "*"})
 

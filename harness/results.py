@@ -7,30 +7,40 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness.records import read_record
+from harness import records
 
-#: Columns that identify a configuration; repetitions of one configuration differ in 'rep'.
-CONFIG_COLUMNS = ["variant", "topology", "profile", "extension", "flows", "pkt_size",
-                  "offered_pps", "port_type"]
-NESTED = ["spec", "rx_by_host", "datapath_drops", "ovs_log_problems", "bpf_programs",
-          "search_iterations"]
+#: Columns that identify a configuration (the record contract's key fields, in its order);
+#: repetitions of one configuration differ in 'rep'.
+CONFIG_COLUMNS = records.KEY_COLUMNS
+#: Fields kept as JSON strings in the table.
+NESTED = records.NESTED
+#: The table's columns: every field of the contract, then the file each row came from.
+COLUMNS = [*records.COLUMNS, "record_file"]
 
 
 def tidy_table(record_paths: Iterable[str | Path]) -> pd.DataFrame:
-    """One row per record; nested values are kept as JSON strings."""
+    """One row per record (checked against the contract, old versions migrated or refused),
+    with every column of the contract in its order; nested values as JSON strings."""
     rows = []
     for path in record_paths:
-        record = read_record(path)
+        record = records.read_record(path)
         for key in NESTED:
             if key in record:
                 record[key] = json.dumps(record[key], sort_keys=True)
         record["record_file"] = str(path)
         rows.append(record)
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=COLUMNS)
     if df.empty:
         return df
-    return df.sort_values(CONFIG_COLUMNS[:6] + ["rep"], na_position="first",
-                          ignore_index=True)
+    return df.sort_values([*CONFIG_COLUMNS, "rep"], na_position="first", ignore_index=True)
+
+
+def varying_keys(df: pd.DataFrame, exclude: Iterable[str] = ()) -> list[str]:
+    """Key columns (the contract's) with more than one value in 'df', besides 'exclude':
+    what a figure must facet or label by so as not to pool different configurations."""
+    skip = set(exclude)
+    return [c for c in CONFIG_COLUMNS if c in df and c not in skip
+            and df[c].nunique(dropna=False) > 1]
 
 
 def bootstrap_ci(values: np.ndarray, level: float = 0.95, n_boot: int = 2000,

@@ -20,6 +20,7 @@ from harness.bpf import metadata
 from harness.bpf.compile import compile_extension
 from harness.bpf.metadata import Extension
 from harness.bpf.ovs import BpfControl
+from harness.cache import CacheConfig
 from harness.dpdk import FILE_PREFIX, hugepages, remove_runtime_dir
 from harness.dpdk.build import build_engine
 from harness.errors import ExtbenchError
@@ -35,6 +36,8 @@ from harness.ovs.variant import load_variant
 from harness.placement import ExtensionUse, NotExpressible, render, role_on
 from harness.proc import run_checked
 from harness.provenance import config_hash, provenance
+from harness.records import VERSION as RECORD_VERSION
+from harness.records import check as check_record
 from harness.traffic import get_engine
 from harness.traffic.dpdk import DpdkEngine
 from harness.traffic.endpoint import MininetEndpoint
@@ -73,6 +76,9 @@ class TrialSpec:
 
     warmup: send every distinct packet once before measuring, so that the measured packets
     hit the caches (False: the first packets of each flow are measured as upcalls)
+    experiment: the config experiment that asks for the trial (recorded; None by hand)
+    cache: the datapath's cache configuration (harness.cache: a preset such as default,
+    all, megaflow, none, or tokens like emc1_smc_mf)
     """
 
     variant: str
@@ -92,6 +98,8 @@ class TrialSpec:
     #: where the verifier proved them), false (the interpreter) or checked (JIT code with
     #: every check); variants without the runtime ignore it.
     bpf_jit: str = "true"
+    experiment: str | None = None
+    cache: str = "default"
     topology_params: dict = field(default_factory=dict)
 
     def tunables(self, sender_ip: str, receiver_ip: str) -> dict[str, str]:
@@ -133,6 +141,7 @@ def validate(spec: TrialSpec) -> tuple[ExtensionUse, Extension, str] | None:
     if spec.port_type == "dpdk":
         check_dpdk_build(spec.variant)
         build_engine()
+    CacheConfig.parse(spec.cache)
     if spec.bpf_jit not in BPF_JIT_MODES:
         raise ExtbenchError(f"unknown bpf-jit mode '{spec.bpf_jit}' (known: "
                             f"{', '.join(BPF_JIT_MODES)})")
@@ -176,6 +185,7 @@ class Testbed:
         check_prerequisites()
         self.ext = validate(spec)
         self.spec = spec
+        self.cache = CacheConfig.parse(spec.cache)
         # On a small machine the sender and the switch would fight for the same cores: the
         # sender (and the hosts' kernel work it triggers) gets CPU 0, OVS every other CPU.
         cpus = sorted(os.sched_getaffinity(0))
@@ -191,7 +201,8 @@ class Testbed:
             else:
                 self.ovs = self._stack.enter_context(OvsInstance(
                     self.spec.variant, cpus=self.switch_cpus,
-                    other_config={"bpf-jit": self.spec.bpf_jit}))
+                    other_config={"bpf-jit": self.spec.bpf_jit,
+                                  **self.cache.other_config()}))
                 if self.spec.port_type == "afxdp":
                     # One PMD thread, on the last core, polls every afxdp port.
                     last_core = max(os.sched_getaffinity(0))
@@ -200,6 +211,7 @@ class Testbed:
                 self.net = self._stack.enter_context(Network(self.ovs, self.topo))
                 if self.spec.port_type != "system":
                     self._set_port_type(self.spec.port_type)
+            self._apply_cache()
             self._install()
         except BaseException:
             self._stack.close()
@@ -218,7 +230,7 @@ class Testbed:
         self.ovs = self._stack.enter_context(OvsInstance(
             self.spec.variant, cpus={first},
             other_config={**dpdk_net.ovs_other_config(prefix, first, last),
-                          "bpf-jit": self.spec.bpf_jit}))
+                          "bpf-jit": self.spec.bpf_jit, **self.cache.other_config()}))
         self.net = self._stack.enter_context(Network(self.ovs, self.topo))
         self.dpdk = self._stack.enter_context(dpdk_net.DpdkPorts(self.ovs, self.net, first))
         assert self.dpdk.process is not None
@@ -226,6 +238,12 @@ class Testbed:
 
     def __exit__(self, *exc) -> None:
         self._stack.close()
+
+    def _apply_cache(self) -> None:
+        """The cache configuration's run-time part (its other_config keys were set before
+        ovs-vswitchd started): once the bridges exist, before any flow or packet."""
+        for command in self.cache.appctl_commands():
+            self.ovs.appctl(*command)
 
     def _set_port_type(self, port_type: str) -> None:
         """Make every switch port (not the bridges' own) an interface of 'port_type'."""
@@ -331,7 +349,7 @@ class Testbed:
         drops = {k: v - cov_before.get(k, 0) for k, v in cov_after.items()
                  if k.startswith("datapath_drop") and v - cov_before.get(k, 0)}
         allowed = {"afxdp": AFXDP_ALLOWED_LOG, "dpdk": DPDK_ALLOWED_LOG}.get(
-            self.spec.port_type, ())
+            self.spec.port_type, ()) + self.cache.allowed_log()
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed))
         record.update(bpf)
@@ -418,13 +436,8 @@ def not_expressible(spec: TrialSpec) -> dict | None:
 
 def not_expressible_record(spec: TrialSpec, reason: str) -> dict:
     """The record of a trial whose extension the variant cannot express."""
-    record = {"variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
-              "extension": spec.extension, "flows": spec.flows, "pkt_size": spec.pkt_size,
-              "rep": spec.rep, "offered_pps": spec.rate_pps, "expressible": False,
-              "delivery": "not expressible", "reason": reason,
-              "config_hash": config_hash(asdict(spec)), "spec": asdict(spec)}
-    record.update(provenance())
-    return record
+    return identity(spec) | {"offered_pps": spec.rate_pps, "expressible": False,
+                             "delivery": "not expressible", "reason": reason}
 
 
 def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None = None,
@@ -438,7 +451,7 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
     """
     skipped = not_expressible(spec)
     if skipped:
-        return skipped
+        return check_record(skipped | {"trial_kind": kind})
     with Testbed(spec) as bed:
         found = search(lambda rate: bed.measure(rate, spec.duration_s), kind, loss_bound_pct,
                        precision, max_iterations, trials_per_rate)
@@ -448,29 +461,38 @@ def run_search(spec: TrialSpec, kind: str = "ndr", loss_bound_pct: float | None 
                   search_rate_pps=found.rate_pps, search_rx_pps=found.rx_pps,
                   search_iterations=[{k: v for k, v in r.items() if k != "spec"}
                                      for r in found.iterations])
-    return record
+    return check_record(record)
 
 
 def run_trial(spec: TrialSpec) -> dict:
-    """Run one fixed-rate trial and return its record."""
+    """Run one fixed-rate trial and return its record (checked against the contract)."""
     skipped = not_expressible(spec)
     if skipped:
-        return skipped
+        return check_record(skipped)
     with Testbed(spec) as bed:
-        return bed.measure(spec.rate_pps, spec.duration_s)
+        return check_record(bed.measure(spec.rate_pps, spec.duration_s))
+
+
+def identity(spec: TrialSpec) -> dict:
+    """What every record of 'spec' starts with: its configuration (the record contract's
+    key fields, config/record-schema.yaml), repetition, cache settings and provenance."""
+    return {
+        "record_version": RECORD_VERSION, "experiment": spec.experiment,
+        "variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
+        "extension": spec.extension or "none", "flows": spec.flows,
+        "pkt_size": spec.pkt_size, "rate_pps": spec.rate_pps, "port_type": spec.port_type,
+        "trial_kind": "fixed",
+        "bpf_jit": spec.bpf_jit if "common" in load_variant(spec.variant).layer_names
+        else None,
+        **CacheConfig.parse(spec.cache).record_fields(), "rep": spec.rep,
+        "config_hash": config_hash(asdict(spec)), "spec": asdict(spec), **provenance()}
 
 
 def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float,
                 drops: dict, problems: list[str]) -> dict:
-    """Assemble the trial's record with the project's field names and provenance."""
-    record = {
-        "variant": spec.variant, "topology": spec.topology, "profile": spec.profile,
-        "extension": spec.extension or "none", "flows": spec.flows,
-        "pkt_size": spec.pkt_size, "rep": spec.rep, "engine": result.engine,
-        "port_type": spec.port_type, "trial_kind": "fixed",
-        "bpf_jit": spec.bpf_jit if "common" in load_variant(spec.variant).layer_names
-        else None,
-        "offered_pps": result.offered_pps, "duration_s": result.duration_s,
+    """Assemble a measurement's record (config/record-schema.yaml) from its counters."""
+    return identity(spec) | {
+        "engine": result.engine, "offered_pps": result.offered_pps, "duration_s": result.duration_s,
         "tx_pkts": result.tx_pkts, "rx_pkts": result.rx_pkts, "tx_pps": result.tx_pps,
         "rx_pps": result.rx_pps, "loss_pct": result.loss_pct,
         "sender_drops": result.sender_drops, "receiver_drops": result.receiver_drops,
@@ -485,7 +507,4 @@ def make_record(spec: TrialSpec, result, pmd: dict, megaflows: int, cpu_s: float
         "expressible": True,
         "vswitchd_cpu_s": cpu_s, "datapath_drops": drops, "ovs_log_problems": problems,
         "variant_manifest_sha256": manifest_sha256(spec.variant),
-        "config_hash": config_hash(asdict(spec)), "spec": asdict(spec),
     }
-    record.update(provenance())
-    return record

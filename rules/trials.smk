@@ -13,9 +13,10 @@ def trial_args(wildcards):
     rate = "" if t["rate"] == "max" else f"--rate {t['rate']}"
     extension = "" if t["extension"] == "none" else f"--extension {t['extension']}"
     latency = f"--latency-pps {config['latency_pps']}" if config["latency_pps"] else ""
-    return (f"--variant {t['variant']} --topology {t['topology']} --profile {t['profile']} "
+    return (f"--experiment {t['experiment']} "
+            f"--variant {t['variant']} --topology {t['topology']} --profile {t['profile']} "
             f"--flows {t['flows']} --pkt-size {t['pkt_size']} --rep {t['rep']} "
-            f"--port-type {t['port_type']} "
+            f"--port-type {t['port_type']} --cache {t['cache']} "
             f"--duration {config['duration_s']} --engine {config['engine']} {rate} {extension} "
             f"{latency}")
 

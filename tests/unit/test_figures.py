@@ -23,11 +23,22 @@ def table() -> pd.DataFrame:
             "recirculations": 1000.0 if variant == "softflow" and ext != "none" else 0.0,
             "passes_per_pkt": 2.0 if variant == "softflow" and ext != "none" else 1.0,
             "simple_match_hits": 0.0, "emc_hits": 900.0, "smc_hits": 0.0,
-            "megaflow_hits": 100.0, "upcalls": 0.0, "megaflows": 2,
+            "megaflow_hits": 100.0, "upcalls": 0.0, "failed_upcalls": 0.0, "megaflows": 2,
             "ext_name": None if ext == "none" else ext, "ext_chain": 1,
             "ext_coalesce": False, "ext_changes_flow_key": ext == "dnat",
             "delivery": "not expressible" if not expressible else "correct",
-            "lat_min_us": 10.0, "lat_p50_us": 20.0, "lat_p99_us": 50.0, "lat_max_us": 90.0})
+            "lat_min_us": 10.0, "lat_p50_us": 20.0, "lat_p99_us": 50.0, "lat_max_us": 90.0,
+            "experiment": "sweep", "cache": "default", "port_type": "dpdk",
+            "trial_kind": "fixed"})
+    # An experiment varying the caches, as config.yaml's cache-configs.
+    for variant, ext, cache, rep in itertools.product(
+            ["vanilla", "oko"], ["none", "noop"], ["all", "megaflow", "none"], [0, 1]):
+        if variant == "vanilla" and ext != "none":
+            continue
+        rows.append({**rows[0], "experiment": "caches", "variant": variant, "extension": ext,
+                     "ext_name": None if ext == "none" else ext, "flows": 1000,
+                     "cache": cache, "rep": rep, "rx_pps": {"all": 3e6, "megaflow": 2e6,
+                                                            "none": 1e5}[cache] + rep})
     return pd.DataFrame(rows)
 
 
@@ -60,3 +71,43 @@ def test_throughput_figures_leave_out_fixed_rate_trials():
     fixed = df.assign(offered_pps=20000.0, rx_pps=20000.0)
     data = figures._throughput(pd.concat([df, fixed], ignore_index=True))
     assert len(data) == df["expressible"].sum() and (data["rx_pps"] > 20000.0).all()
+
+
+def test_every_figure_draws_from_a_tidy_csv_of_contract_records(tmp_path, measured):
+    # Records through the contract → tidy table → CSV → figures, as the workflow does.
+    from harness.records import write_record
+    from harness.results import tidy_table
+    from harness.trial import TrialSpec
+
+    paths = []
+    for i, (variant, ext, cache, rep) in enumerate(itertools.product(
+            ["vanilla", "oko"], [None, "noop"], ["all", "megaflow", "none"], [0, 1])):
+        if variant == "vanilla" and ext:
+            continue
+        spec = TrialSpec(variant=variant, extension=ext, cache=cache, rep=rep,
+                         experiment="caches", port_type="dpdk")
+        record = measured(spec, rx_pps=1e6 + i)
+        if ext:
+            record.update(ext_name=ext, ext_role="filter", ext_chain=1, ext_coalesce=False,
+                          ext_changes_flow_key=False, ext_writes_packet=False)
+        paths.append(tmp_path / f"{i}.json")
+        write_record(paths[-1], record)
+    tidy_table(paths).to_csv(tmp_path / "trials.csv", index=False)
+    df = pd.read_csv(tmp_path / "trials.csv")
+    for name, draw in figures.FIGURES.items():
+        draw(df, tmp_path / name)
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    assert set(figures._sweeps(figures._throughput(df), "cache")["cache"]) == {
+        "all", "megaflow", "none"}
+
+
+def test_figures_select_by_experiment_and_never_pool_cache_configurations():
+    df = table()
+    # Only the experiment that sweeps flows is drawn against flows.
+    assert set(figures._sweeps(df, "flows")["experiment"]) == {"sweep"}
+    assert set(figures._sweeps(df, "cache")["experiment"]) == {"caches"}
+    # Figures without a cache facet take OVS's default configuration only.
+    assert set(figures._default_caches(df)["cache"]) == {"default"}
+    # Lines are told apart by the key fields that vary (here the cache), not pooled.
+    assert figures._facets(figures._sweeps(df, "cache"), "flows") == [
+        "variant", "extension", "cache"]

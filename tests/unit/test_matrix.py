@@ -1,8 +1,11 @@
 """Expansion of the config's experiments into trials."""
 
-import pytest
+import re
 
-from harness import matrix
+import pytest
+import yaml
+
+from harness import matrix, paths
 
 
 def test_outer_is_cartesian_and_interleaves_variants():
@@ -34,23 +37,25 @@ def test_trial_path_round_trip():
     paths = matrix.trials(config)
     assert len(paths) == 2
     t = matrix.parse_trial(paths[0])
-    assert t == {"variant": "vanilla", "topology": "p2p", "profile": "udp_flows",
-                 "extension": "none", "flows": "1000", "pkt_size": "64", "rate": "1000",
-                 "port_type": "system", "rep": "0"}
+    assert t == {"experiment": "e", "variant": "vanilla", "topology": "p2p",
+                 "profile": "udp_flows", "extension": "none", "flows": "1000",
+                 "pkt_size": "64", "rate": "1000", "port_type": "system",
+                 "cache": "default", "rep": "0"}
     with pytest.raises(ValueError):
         matrix.parse_trial("nonsense")
 
 
 def test_run_order_chains_each_configuration_interleaved():
-    # Two experiments share a configuration; the second adds a variant to it.
+    # Two experiments with a configuration in common: each runs its own trials.
     config = {"repetitions": 2, "experiments": [
         {"name": "e1", "variants": ["a", "b"], "flows": [10, 100]},
         {"name": "e2", "variants": ["c"], "flows": [10]}]}
     before = matrix.run_order(matrix.trials(config))
 
-    def chain_of(flows: int) -> list[str]:
+    def chain_of(flows: int, experiment: str = "e1") -> list[str]:
         first = [p for p, prev in before.items() if prev is None
-                 and matrix.parse_trial(p)["flows"] == str(flows)]
+                 and matrix.parse_trial(p)["flows"] == str(flows)
+                 and matrix.parse_trial(p)["experiment"] == experiment]
         assert len(first) == 1
         after = {prev: p for p, prev in before.items() if prev is not None}
         out = first
@@ -59,5 +64,42 @@ def test_run_order_chains_each_configuration_interleaved():
         return [f"{matrix.parse_trial(p)['variant']}{matrix.parse_trial(p)['rep']}"
                 for p in out]
 
-    assert chain_of(10) == ["a0", "b0", "c0", "a1", "b1", "c1"]
+    assert chain_of(10) == ["a0", "b0", "a1", "b1"]
     assert chain_of(100) == ["a0", "b0", "a1", "b1"]
+    assert chain_of(10, "e2") == ["c0", "c1"]
+
+
+def test_every_trial_names_its_experiment_and_cache():
+    config = {"repetitions": 1, "experiments": [
+        {"name": "caches", "variants": ["vanilla", "oko"], "caches": ["all", "emc1_smc_mf"]},
+        {"name": "plain", "variants": ["vanilla"]}]}
+    trials = [matrix.parse_trial(p) for p in matrix.trials(config)]
+    assert [(t["experiment"], t["variant"], t["cache"]) for t in trials] == [
+        ("caches", "vanilla", "all"), ("caches", "oko", "all"),
+        ("caches", "vanilla", "emc1_smc_mf"), ("caches", "oko", "emc1_smc_mf"),
+        ("plain", "vanilla", "default")]
+
+
+def test_trials_refuse_duplicate_experiments_and_unknown_caches():
+    twice = {"repetitions": 1, "experiments": [{"name": "e", "variants": ["a"]},
+                                                {"name": "e", "variants": ["b"]}]}
+    with pytest.raises(ValueError, match="unique: e"):
+        matrix.trials(twice)
+    bad = {"repetitions": 1, "experiments": [{"name": "e", "variants": ["a"],
+                                              "caches": ["emc1_lru"]}]}
+    with pytest.raises(ValueError, match="experiment 'e'.*'lru'"):
+        matrix.trials(bad)
+
+
+def test_defaults_are_the_config_schema_s():
+    schema = yaml.safe_load((paths.ROOT / "config" / "schema.yaml").read_text())
+    axes = schema["properties"]["experiments"]["items"]["properties"]
+    assert matrix.DEFAULTS["caches"] == axes["caches"]["default"] == ["default"]
+    assert set(matrix.DEFAULTS) == set(matrix.AXES.values()) - {"variants"}
+
+
+def test_snakemake_constraint_matches_the_paths():
+    config = {"repetitions": 1, "experiments": [{"name": "x-1", "variants": ["vanilla"],
+                                                  "caches": ["none", "emc0_smc_exact"]}]}
+    for p in matrix.trials(config):
+        assert re.fullmatch(matrix.TRIAL_CONSTRAINT, p)
