@@ -7,9 +7,10 @@ without extension is measured in every round, so ratios compare trials of the sa
 Rounds are repeated and interleaved (A B C A B C …) so that machine drift spreads over all.
 Each variant is also measured without extension (its own baseline). Prints received Mpps,
 datapath passes per packet, the shares of passes answered by the EMC and by the megaflow
-cache, and the ratio to vanilla (median over rounds); with --port-type afxdp also the
-PMD's processing cycles per packet (no cycle counts exist for system ports) and vanilla's
-cycles over the variant's, the cost ratio.
+cache, and the ratio to vanilla (median over rounds) with the received rate's coefficient
+of variation over the rounds; with --port-type afxdp or dpdk also the PMD's processing
+cycles per packet (no cycle counts exist for system ports) and vanilla's cycles over the
+variant's, the cost ratio.
 Needs root and the variants built. Usage:
 
     .venv/bin/python -m benchmarks.extension_cost [--rounds 3] [--duration 5]
@@ -44,6 +45,13 @@ def configurations(extensions: list[str], chains: list[int],
                 variant, _, flag = v.partition("+")
                 out.append((variant, f"{name}-{flag}" if flag else name))
     return out
+
+
+def cv(values: list[float]) -> float:
+    """Coefficient of variation (sample standard deviation over mean; NaN for one value)."""
+    if len(values) < 2:
+        return float("nan")
+    return statistics.stdev(values) / statistics.mean(values)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     base = statistics.median(rx[("vanilla", "none")])
     base_cycles = statistics.median(cycles[("vanilla", "none")])
     print(f"\n{'variant':9} {'extension':22} {'Mpps':>7} {'passes':>6} {'EMC':>5} {'MF':>5} "
-          f"{'vs vanilla':>10} {'cycles/pkt':>10} {'vs vanilla':>10}")
+          f"{'vs vanilla':>10} {'CV':>5} {'cycles/pkt':>10} {'vs vanilla':>10}")
     for key in configs:
         if key in reasons:
             print(f"{key[0]:9} {key[1]:22} not expressible: {reasons[key]}")
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         m, c = statistics.median(rx[key]), statistics.median(cycles[key])
         print(f"{key[0]:9} {key[1]:22} {m / 1e6:7.3f} {statistics.median(passes[key]):6.2f} "
               f"{statistics.median(emc[key]):5.0%} {statistics.median(megaflow[key]):5.0%} "
-              f"{m / base:10.2f} {c:10.0f} {base_cycles / c:10.2f}")
+              f"{m / base:10.2f} {cv(rx[key]):5.1%} {c:10.0f} {base_cycles / c:10.2f}")
     return 0
 
 
