@@ -133,8 +133,9 @@ static bool loader_paused OVS_GUARDED_BY(load_mutex);  /* bpf/loader-pause */
 static struct latch load_latch; /* Set when 'load_done' gets a load. */
 static bool loader_started;     /* Main thread only. */
 
-/* The nice value of the loader thread: verification is background work, and
- * on a shared CPU the threads that forward packets should come first. */
+/* How much nicer the loader thread is than the thread that created it (the
+ * main thread): verification is background work, and on a shared CPU the
+ * threads that forward packets should come first. */
 #define BPF_LOADER_NICE 10
 
 /* The JIT mode (enum bpf_jit_mode). */
@@ -777,7 +778,13 @@ static void *
 loader_main(void *arg OVS_UNUSED)
 {
 #ifdef __linux__
-    if (setpriority(PRIO_PROCESS, syscall(SYS_gettid), BPF_LOADER_NICE)) {
+    pid_t tid = syscall(SYS_gettid);
+    int nice;
+
+    errno = 0;
+    nice = getpriority(PRIO_PROCESS, tid);
+    if (errno || setpriority(PRIO_PROCESS, tid,
+                             MIN(nice + BPF_LOADER_NICE, 19))) {
         VLOG_WARN("cannot lower the priority of the BPF loader thread (%s)",
                   ovs_strerror(errno));
     }
