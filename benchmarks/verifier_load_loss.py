@@ -3,36 +3,31 @@
 On one testbed (verifier variant, p2p, udp_flows, a noop extension, a fixed rate), alternate
 fixed-rate measurements with nothing else happening and with ``bpf/load`` of an adversarial
 program (``benchmarks.verifier_worst_case``: the program that spends the verifier's whole
-budget) issued about a second after sending starts (no warm-up). ``bpf/load`` verifies on
-ovs-vswitchd's main thread: with dpdk (and afxdp) ports a PMD thread forwards and the main
-thread does not; with system ports the main thread is the forwarder. Prints the load's wall
-time, its verdict, and the loss of each measurement. Needs root and the verifier variant
-built. Usage:
+budget) issued about a second after sending starts (no warm-up). ``bpf/load`` verifies in
+ovs-vswitchd's BPF loader thread, beside the forwarding threads: with dpdk (and afxdp) ports a
+PMD thread forwards; with system ports the main thread does, and it shares its CPU with the
+loader. Prints the load's wall time, its verdict, and the loss of each measurement. Needs root
+and the verifier variant built from the current sources. Usage:
 
     .venv/bin/python -m benchmarks.verifier_load_loss [--port-type dpdk] [--rate 200000]
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from benchmarks.verifier_worst_case import SUITE, joins
-from harness.bpf.compile import CLANG, multiarch_include
+from benchmarks.verifier_worst_case import compile_program, joins
 from harness.errors import ExtbenchError
+from harness.ovs.build import check_current
 from harness.trial import PORT_TYPES, Testbed, TrialSpec
 
 
 def compile_worst_case(tmp: Path, n: int) -> Path:
     """The 'ids-N' program of benchmarks.verifier_worst_case, compiled."""
-    src, obj = tmp / "worst.c", tmp / "worst.o"
-    src.write_text(joins(n, ids=True))
-    subprocess.run([CLANG, "-O2", "-g", "-target", "bpf", "-mcpu=v3", f"-I{SUITE}",
-                    f"-I{multiarch_include()}", "-c", str(src), "-o", str(obj)], check=True)
-    return obj
+    return compile_program("worst", joins(n, ids=True), tmp)
 
 
 #: When the load starts after the measurement does (s): past the counter clearing and the
@@ -63,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--size", type=int, default=128, help="tests in the ids-N program")
     a = p.parse_args(argv)
+    check_current("verifier")
     spec = TrialSpec(variant="verifier", extension="noop", flows=1000, rate_pps=a.rate,
                      duration_s=a.duration, port_type=a.port_type, warmup=False)
     with tempfile.TemporaryDirectory() as d, Testbed(spec) as bed:

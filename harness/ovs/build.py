@@ -174,6 +174,22 @@ def manifest_sha256(name: str) -> str:
     return sha256_file(path)
 
 
+def check_current(name: str) -> None:
+    """ExtbenchError naming the fix if the installed variant 'name' was built from other
+    inputs (tarball, patches, new files) than the variant's current ones: a stale build
+    measures old code."""
+    manifest_sha256(name)
+    built = json.loads((paths.install_dir(name) / "manifest.json").read_text())
+    built = built.get("inputs_sha256", {})
+    current = load_variant(name).inputs_sha256()
+    changed = sorted(k for k in built.keys() | current.keys() if built.get(k) != current.get(k))
+    if changed:
+        shown = ", ".join(Path(k).name for k in changed[:3])
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        raise ExtbenchError(f"variant '{name}' was built from other sources than the current "
+                            f"ones ({shown}{more} changed): run extbench build {name}")
+
+
 def check_dpdk_build(name: str) -> None:
     """ExtbenchError naming the fix if the installed variant was built without DPDK."""
     manifest_sha256(name)

@@ -1,5 +1,7 @@
 """Variant definitions and the build's manifest inputs."""
 
+import json
+
 import pytest
 
 from harness import paths
@@ -33,3 +35,20 @@ def test_inputs_hash_covers_tarball_and_layers():
     sha = load_variant("softflow").inputs_sha256()
     assert "tarball" in sha
     assert all(len(v) == 64 for v in sha.values())
+
+
+@pytest.mark.skipif(not paths.OVS_TARBALL.exists(), reason="openvswitch-source not installed")
+def test_a_stale_build_is_named(tmp_path, monkeypatch):
+    from harness.ovs import build
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    inputs = load_variant("runtime").inputs_sha256()
+    manifest = tmp_path / "ovs" / "runtime" / "manifest.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps({"inputs_sha256": inputs}))
+    build.check_current("runtime")
+    stale = dict(inputs, **{next(k for k in inputs if k.endswith("bpf.c")): "0" * 64})
+    manifest.write_text(json.dumps({"inputs_sha256": stale}))
+    with pytest.raises(ExtbenchError, match=r"'runtime' was built from other sources .*"
+                       r"\(bpf\.c changed\): run extbench build runtime"):
+        build.check_current("runtime")

@@ -241,8 +241,8 @@ struct verifier {
 };
 
 /* Returns the CPU time used by the calling thread, in ns. */
-static long long int
-thread_cpu_ns(void)
+long long int
+bpf_thread_cpu_ns(void)
 {
     struct timespec ts;
 
@@ -3052,7 +3052,7 @@ explore(struct verifier *v)
             break;
         }
         if (!(v->processed % 128)
-            && thread_cpu_ns() - v->cpu_start > v->cpu_limit) {
+            && bpf_thread_cpu_ns() - v->cpu_start > v->cpu_limit) {
             err = verr(v, E2BIG, "BPF program is too complex. Processed "
                        "%"PRIu64" insn (verification budget exceeded: "
                        "%lld ms of CPU time%s)", v->processed - 1,
@@ -3177,7 +3177,7 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
     if (!err) {
         /* A precise pass first.  If its budget runs out (path explosion),
          * one more pass that merges states differing only in scalars. */
-        v.cpu_start = thread_cpu_ns();
+        v.cpu_start = bpf_thread_cpu_ns();
         v.max_processed = BPF_VERIFIER_PRECISE_PROCESSED;
         v.max_compared = BPF_VERIFIER_PRECISE_COMPARED;
         v.cpu_limit = BPF_VERIFIER_PRECISE_CPU_MS * 1000000LL;

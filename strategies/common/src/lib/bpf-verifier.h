@@ -63,7 +63,8 @@
  * BPF_VERIFIER_MAX_PROCESSED instructions (the kernel's
  * BPF_COMPLEXITY_LIMIT_INSNS) or BPF_VERIFIER_MAX_COMPARED comparisons in
  * that pass, or when the verification has used BPF_VERIFIER_MAX_CPU_MS of
- * CPU time in all (it runs on ovs-vswitchd's main thread).  The message of
+ * CPU time in all (the calling thread's: in ovs-vswitchd, the thread that
+ * loads programs, see bpf.c).  The message of
  * such a rejection says "verification budget exceeded" and names the
  * budget. */
 #define BPF_VERIFIER_PRECISE_PROCESSED 250000
@@ -117,6 +118,10 @@ int bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
                     const struct bpf_map_info *maps, size_t n_maps,
                     const struct bpf_verifier_opts *opts,
                     struct bpf_verdict *verdict, char **errorp);
+
+/* Returns the CPU time that the calling thread has used, in ns (0 if the
+ * clock is unavailable).  The verifier's CPU budgets use this clock. */
+long long int bpf_thread_cpu_ns(void);
 
 /* Frees the ranges in 'verdict' (not 'verdict' itself). */
 void bpf_verdict_destroy(struct bpf_verdict *verdict);

@@ -16,7 +16,14 @@
 
 /* The BPF extension runtime: programs, their registry, and the "bpf/..."
  * ovs-appctl commands.  bpf-loader.c reads ELF objects, bpf-verifier.c checks
- * programs, bpf-interp.c runs them and bpf-map.c holds their maps. */
+ * programs, bpf-interp.c runs them and bpf-map.c holds their maps.
+ *
+ * "bpf/load" reads, verifies and compiles a program in a thread of its own,
+ * the loader, so that a slow verification (up to the verifier's CPU budget)
+ * never stalls ovs-vswitchd's main thread, which forwards the packets of
+ * non-PMD ports and answers every other command meanwhile.  The main thread
+ * keeps the command's connection, and bpf_run() installs the program and
+ * replies once the loader is done. */
 
 #include <config.h>
 #include "bpf.h"
@@ -24,6 +31,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "bpf-interp.h"
 #include "bpf-jit.h"
@@ -34,6 +46,8 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "hash.h"
+#include "latch.h"
+#include "openvswitch/list.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
@@ -78,6 +92,51 @@ struct bpf_prog {
     struct bpf_jit_prog *jit;       /* NULL if not compiled. */
     struct bpf_jit_prog *jit_checked;   /* The same, every check kept. */
 };
+
+/* CPU time that the phases of opening a program took, in ns of the thread
+ * that opened it. */
+struct bpf_open_cpu {
+    long long int read;         /* Reading the ELF object. */
+    long long int verify;       /* Creating the maps and verifying. */
+    long long int compile;      /* Preparing the interpreter, JIT. */
+};
+
+/* A "bpf/load" in progress.  Only the main thread touches 'loads' and the
+ * members marked "main"; the loader thread takes a load from 'load_queue',
+ * fills in the members marked "loader" and puts it in 'load_done', where
+ * bpf_run() finds it. */
+struct bpf_load {
+    struct ovs_list node;           /* In 'loads' (main). */
+    struct ovs_list queue_node;     /* In 'load_queue' or 'load_done'. */
+    char *bridge;
+    uint32_t id;
+    char *file;
+    struct unixctl_conn *conn;      /* Main: NULL once the load was cancelled
+                                     * and the command answered. */
+
+    struct bpf_prog *prog;          /* Loader: the program, or NULL. */
+    char *error;                    /* Loader: why it was refused. */
+    struct bpf_open_cpu cpu;        /* Loader: the CPU time it took. */
+};
+
+/* Loads between "bpf/load" and bpf_run() (main thread only). */
+static struct ovs_list loads = OVS_LIST_INITIALIZER(&loads);
+
+/* The loader thread's queues. */
+static struct ovs_mutex load_mutex = OVS_MUTEX_INITIALIZER;
+static pthread_cond_t load_cond;
+static struct ovs_list load_queue OVS_GUARDED_BY(load_mutex)
+    = OVS_LIST_INITIALIZER(&load_queue);
+static struct ovs_list load_done OVS_GUARDED_BY(load_mutex)
+    = OVS_LIST_INITIALIZER(&load_done);
+static bool loader_paused OVS_GUARDED_BY(load_mutex);  /* bpf/loader-pause */
+static struct latch load_latch; /* Set when 'load_done' gets a load. */
+static bool loader_started;     /* Main thread only. */
+
+/* How much nicer the loader thread is than the thread that created it (the
+ * main thread): verification is background work, and on a shared CPU the
+ * threads that forward packets should come first. */
+#define BPF_LOADER_NICE 10
 
 /* The JIT mode (enum bpf_jit_mode). */
 static atomic_int jit_mode = BPF_JIT_DEFAULT;
@@ -173,22 +232,25 @@ bpf_prog_alloc(const char *file)
     return prog;
 }
 
-static int bpf_prog_finish_open(struct bpf_prog *, char **errorp);
+static int bpf_prog_finish_open(struct bpf_prog *, struct bpf_open_cpu *,
+                                char **errorp);
 
-/* Loads, verifies and prepares the program in 'file'.  Returns 0 and stores
- * the new program in '*progp', or a positive errno and stores a malloc'd
- * message in '*errorp'. */
-int
-bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
+/* As bpf_prog_open(), and stores in '*cpu' the CPU time of each phase. */
+static int
+bpf_prog_open__(const char *file, struct bpf_open_cpu *cpu,
+                struct bpf_prog **progp, char **errorp)
 {
     struct bpf_prog *prog = bpf_prog_alloc(file);
+    long long int start = bpf_thread_cpu_ns();
     int error;
 
+    memset(cpu, 0, sizeof *cpu);
     *progp = NULL;
     *errorp = NULL;
     error = bpf_elf_load_file(file, &prog->elf, errorp);
+    cpu->read = bpf_thread_cpu_ns() - start;
     if (!error) {
-        error = bpf_prog_finish_open(prog, errorp);
+        error = bpf_prog_finish_open(prog, cpu, errorp);
     }
     if (error) {
         bpf_prog_destroy(prog);
@@ -196,6 +258,17 @@ bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
     }
     *progp = prog;
     return 0;
+}
+
+/* Loads, verifies and prepares the program in 'file'.  Returns 0 and stores
+ * the new program in '*progp', or a positive errno and stores a malloc'd
+ * message in '*errorp'. */
+int
+bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
+{
+    struct bpf_open_cpu cpu;
+
+    return bpf_prog_open__(file, &cpu, progp, errorp);
 }
 
 /* Like bpf_prog_open(), for the ELF object in the 'size' bytes at 'data',
@@ -205,13 +278,15 @@ bpf_prog_open_mem(const void *data, size_t size, const char *name,
                   struct bpf_prog **progp, char **errorp)
 {
     struct bpf_prog *prog = bpf_prog_alloc(name);
+    struct bpf_open_cpu cpu;
     int error;
 
+    memset(&cpu, 0, sizeof cpu);
     *progp = NULL;
     *errorp = NULL;
     error = bpf_elf_load_mem(data, size, name, &prog->elf, errorp);
     if (!error) {
-        error = bpf_prog_finish_open(prog, errorp);
+        error = bpf_prog_finish_open(prog, &cpu, errorp);
     }
     if (error) {
         bpf_prog_destroy(prog);
@@ -221,12 +296,15 @@ bpf_prog_open_mem(const void *data, size_t size, const char *name,
     return 0;
 }
 
-/* Creates the maps of loaded program 'prog', verifies and prepares it.
- * Returns 0 or a positive errno with a message in '*errorp'. */
+/* Creates the maps of loaded program 'prog', verifies and prepares it, and
+ * adds the CPU time of those phases to '*cpu'.  Returns 0 or a positive
+ * errno with a message in '*errorp'. */
 static int
-bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
+bpf_prog_finish_open(struct bpf_prog *prog, struct bpf_open_cpu *cpu,
+                     char **errorp)
 {
     const struct bpf_elf *elf = &prog->elf;
+    long long int start = bpf_thread_cpu_ns();
     const char *file = prog->file;
     struct bpf_map_info *infos;
     char *error_msg = NULL;
@@ -251,6 +329,8 @@ bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
 
     error = bpf_verify(elf->insns, elf->n_insns, infos, elf->n_maps,
                        &prog->verdict, &error_msg);
+    cpu->verify += bpf_thread_cpu_ns() - start;
+    start = bpf_thread_cpu_ns();
     if (error) {
         *errorp = xasprintf("%s: rejected by the verifier: %s", file,
                             error_msg ? error_msg : "(no reason given)");
@@ -279,6 +359,7 @@ bpf_prog_finish_open(struct bpf_prog *prog, char **errorp)
             prog->jit = NULL;
         }
     }
+    cpu->compile += bpf_thread_cpu_ns() - start;
 
 out:
     free(error_msg);
@@ -591,34 +672,63 @@ allocate_handle(void)
     }
 }
 
-/* Loads the program in 'file' as 'id' on 'bridge'.  Returns 0, or a positive
- * errno and a malloc'd message in '*errorp' (ENOENT: no such bridge, EEXIST:
- * 'id' is taken, others: the file or program was rejected).  On error
- * nothing changes. */
-int
-bpf_registry_load(const char *bridge, uint32_t id, const char *file,
-                  char **errorp)
+/* Returns the load of program 'id' of 'bridge' that is in progress and was
+ * not cancelled, or NULL.  Main thread only. */
+static struct bpf_load *
+find_load(const char *bridge, uint32_t id)
 {
-    struct bpf_prog *prog;
-    int error;
+    struct bpf_load *load;
 
-    *errorp = NULL;
+    LIST_FOR_EACH (load, node, &loads) {
+        if (load->conn && load->id == id && !strcmp(load->bridge, bridge)) {
+            return load;
+        }
+    }
+    return NULL;
+}
+
+/* Returns 0 if program 'id' can be loaded on 'bridge', otherwise a positive
+ * errno and a malloc'd message in '*errorp' (ENOENT: no such bridge, EEXIST:
+ * 'id' is loaded or being loaded). */
+static int
+check_new_id(const char *bridge, uint32_t id, char **errorp)
+    OVS_REQUIRES(registry_mutex)
+{
     if (bridge_exists && !bridge_exists(bridge)) {
         *errorp = xasprintf("%s: no such bridge", bridge);
         return ENOENT;
     }
-
-    ovs_mutex_lock(&registry_mutex);
     if (bpf_registry_find(bridge, id)) {
         *errorp = xasprintf("%s: program %"PRIu32" is already loaded "
                             "(unload it first)", bridge, id);
-        error = EEXIST;
-        goto out;
+        return EEXIST;
     }
-    error = bpf_prog_open(file, &prog, errorp);
-    if (error) {
-        goto out;
+    if (find_load(bridge, id)) {
+        *errorp = xasprintf("%s: program %"PRIu32" is already being loaded "
+                            "(unload it to cancel)", bridge, id);
+        return EEXIST;
     }
+    return 0;
+}
+
+/* Formats the CPU time in 'cpu' into 's', for the log. */
+static void
+format_open_cpu(const struct bpf_open_cpu *cpu, struct ds *s)
+{
+    ds_put_format(s, "CPU %.1f ms reading, %.1f ms verifying, %.1f ms "
+                  "compiling", cpu->read / 1e6, cpu->verify / 1e6,
+                  cpu->compile / 1e6);
+}
+
+/* Adds 'prog' to the registry as program 'id' of 'bridge', which
+ * check_new_id() accepted, and logs it with the CPU time 'cpu' it took. */
+static void
+registry_insert(struct bpf_prog *prog, const char *bridge, uint32_t id,
+                const struct bpf_open_cpu *cpu)
+    OVS_REQUIRES(registry_mutex)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
     prog->bridge = xstrdup(bridge);
     prog->id = id;
     prog->handle = allocate_handle();
@@ -627,14 +737,193 @@ bpf_registry_load(const char *bridge, uint32_t id, const char *file,
                 hash_int(prog->handle, 0));
     handle_slot_update(prog, true);
     seq_change(bpf_registry_seq());
+    format_open_cpu(cpu, &s);
     VLOG_INFO("%s: loaded program %"PRIu32" from %s (handle %"PRIu32", "
-              "%"PRIuSIZE" instructions, %s the packet)", bridge, id, file,
-              prog->handle, prog->elf.n_insns,
-              bpf_prog_writes_packet(prog) ? "writes" : "does not write");
+              "%"PRIuSIZE" instructions, %s the packet; %s)", bridge, id,
+              prog->file, prog->handle, prog->elf.n_insns,
+              bpf_prog_writes_packet(prog) ? "writes" : "does not write",
+              ds_cstr(&s));
+    ds_destroy(&s);
+}
 
-out:
+/* Loads the program in 'file' as 'id' on 'bridge', on the calling thread.
+ * Returns 0, or a positive errno and a malloc'd message in '*errorp' (ENOENT:
+ * no such bridge, EEXIST: 'id' is taken, others: the file or program was
+ * rejected).  On error nothing changes.  Main thread only ("bpf/load" does
+ * the same without blocking it). */
+int
+bpf_registry_load(const char *bridge, uint32_t id, const char *file,
+                  char **errorp)
+{
+    struct bpf_open_cpu cpu;
+    struct bpf_prog *prog;
+    int error;
+
+    *errorp = NULL;
+    ovs_mutex_lock(&registry_mutex);
+    error = check_new_id(bridge, id, errorp);
+    if (!error) {
+        error = bpf_prog_open__(file, &cpu, &prog, errorp);
+    }
+    if (!error) {
+        registry_insert(prog, bridge, id, &cpu);
+    }
     ovs_mutex_unlock(&registry_mutex);
     return error;
+}
+
+/* The loader thread: opens (reads, verifies, compiles) the programs of the
+ * loads in 'load_queue', one at a time, and hands them to bpf_run(). */
+static void *
+loader_main(void *arg OVS_UNUSED)
+{
+#ifdef __linux__
+    pid_t tid = syscall(SYS_gettid);
+    int nice;
+
+    errno = 0;
+    nice = getpriority(PRIO_PROCESS, tid);
+    if (errno || setpriority(PRIO_PROCESS, tid,
+                             MIN(nice + BPF_LOADER_NICE, 19))) {
+        VLOG_WARN("cannot lower the priority of the BPF loader thread (%s)",
+                  ovs_strerror(errno));
+    }
+#endif
+    for (;;) {
+        struct bpf_load *load;
+
+        /* The loader reads nothing that RCU protects: it must not hold up
+         * grace periods, in particular not while it verifies. */
+        ovsrcu_quiesce_start();
+        ovs_mutex_lock(&load_mutex);
+        while (loader_paused || ovs_list_is_empty(&load_queue)) {
+            ovs_mutex_cond_wait(&load_cond, &load_mutex);
+        }
+        load = CONTAINER_OF(ovs_list_pop_front(&load_queue), struct bpf_load,
+                            queue_node);
+        ovs_mutex_unlock(&load_mutex);
+
+        bpf_prog_open__(load->file, &load->cpu, &load->prog, &load->error);
+
+        ovs_mutex_lock(&load_mutex);
+        ovs_list_push_back(&load_done, &load->queue_node);
+        ovs_mutex_unlock(&load_mutex);
+        latch_set(&load_latch);
+    }
+    return NULL;
+}
+
+/* Starts loading the program in 'file' as 'id' on 'bridge' in the loader
+ * thread; bpf_run() replies on 'conn' when it is done.  Main thread only. */
+static void
+load_start(struct unixctl_conn *conn, const char *bridge, uint32_t id,
+           const char *file)
+{
+    struct bpf_load *load = xzalloc(sizeof *load);
+
+    if (!loader_started) {
+        loader_started = true;
+        latch_init(&load_latch);
+        xpthread_cond_init(&load_cond, NULL);
+        ovs_thread_create("bpf_loader", loader_main, NULL);
+    }
+    load->bridge = xstrdup(bridge);
+    load->id = id;
+    load->file = xstrdup(file);
+    load->conn = conn;
+    ovs_list_push_back(&loads, &load->node);
+    VLOG_INFO("%s: loading program %"PRIu32" from %s", bridge, id, file);
+
+    ovs_mutex_lock(&load_mutex);
+    ovs_list_push_back(&load_queue, &load->queue_node);
+    xpthread_cond_signal(&load_cond);
+    ovs_mutex_unlock(&load_mutex);
+}
+
+/* Cancels 'load', a load in progress: its command gets the error "BRIDGE:
+ * loading program ID was cancelled: 'why'" now, and bpf_run() discards the
+ * program when the loader is done with it. */
+static void
+load_cancel(struct bpf_load *load, const char *why)
+{
+    char *msg = xasprintf("%s: loading program %"PRIu32" was cancelled: %s",
+                          load->bridge, load->id, why);
+
+    VLOG_INFO("%s", msg);
+    unixctl_command_reply_error(load->conn, msg);
+    load->conn = NULL;
+    free(msg);
+}
+
+/* Installs the program of 'load', which the loader is done with, and
+ * answers its command, unless it was cancelled.  Frees 'load'. */
+static void
+load_finish(struct bpf_load *load)
+{
+    struct bpf_prog *prog = load->prog;
+    char *error = load->error;
+
+    if (load->conn && prog) {
+        ovs_mutex_lock(&registry_mutex);
+        if (!check_new_id(load->bridge, load->id, &error)) {
+            registry_insert(prog, load->bridge, load->id, &load->cpu);
+            prog = NULL;
+        }
+        ovs_mutex_unlock(&registry_mutex);
+    }
+    if (load->conn) {
+        if (error) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            format_open_cpu(&load->cpu, &s);
+            VLOG_INFO("%s: program %"PRIu32" not loaded (%s): %s",
+                      load->bridge, load->id, ds_cstr(&s), error);
+            ds_destroy(&s);
+            unixctl_command_reply_error(load->conn, error);
+        } else {
+            char *reply = xasprintf("handle %"PRIu32,
+                                    bpf_prog_handle(load->prog));
+
+            unixctl_command_reply(load->conn, reply);
+            free(reply);
+        }
+    }
+    bpf_prog_destroy(prog);
+    free(error);
+    free(load->bridge);
+    free(load->file);
+    free(load);
+}
+
+/* Finishes the loads that the loader thread is done with: installs their
+ * programs and answers their "bpf/load" commands.  ovs-vswitchd's main loop
+ * calls it. */
+void
+bpf_run(void)
+{
+    struct ovs_list done = OVS_LIST_INITIALIZER(&done);
+    struct bpf_load *load;
+
+    if (!loader_started || !latch_poll(&load_latch)) {
+        return;
+    }
+    ovs_mutex_lock(&load_mutex);
+    ovs_list_push_back_all(&done, &load_done);
+    ovs_mutex_unlock(&load_mutex);
+
+    LIST_FOR_EACH_POP (load, queue_node, &done) {
+        ovs_list_remove(&load->node);
+        load_finish(load);
+    }
+}
+
+/* Makes poll_block() wake up when the loader thread finishes a load. */
+void
+bpf_wait(void)
+{
+    if (loader_started) {
+        latch_wait(&load_latch);
+    }
 }
 
 /* Removes 'prog' from the registry and frees it after an RCU grace period. */
@@ -652,13 +941,19 @@ unload__(struct bpf_prog *prog)
     ovsrcu_postpone(bpf_prog_destroy, prog);
 }
 
-/* Unloads program 'id' of 'bridge'.  Threads that still hold a pointer to it
- * may use it until they quiesce.  Returns 0 or ENOENT. */
+/* Unloads program 'id' of 'bridge', or cancels its load if "bpf/load" is
+ * loading it.  Threads that still hold a pointer to it may use it until they
+ * quiesce.  Returns 0 or ENOENT.  Main thread only. */
 int
 bpf_registry_unload(const char *bridge, uint32_t id)
 {
+    struct bpf_load *load = find_load(bridge, id);
     int error = 0;
 
+    if (load) {
+        load_cancel(load, "unloaded");
+        return 0;
+    }
     ovs_mutex_lock(&registry_mutex);
     struct bpf_prog *prog = bpf_registry_find(bridge, id);
     if (prog) {
@@ -671,12 +966,20 @@ bpf_registry_unload(const char *bridge, uint32_t id)
     return error;
 }
 
-/* Unloads every program of 'bridge'. */
+/* Unloads every program of 'bridge', and cancels the loads in progress on
+ * it.  Main thread only. */
 void
 bpf_registry_unload_bridge(const char *bridge)
 {
     struct bpf_prog *prog;
+    struct bpf_load *load;
     bool changed = false;
+
+    LIST_FOR_EACH (load, node, &loads) {
+        if (load->conn && !strcmp(load->bridge, bridge)) {
+            load_cancel(load, "the bridge was deleted");
+        }
+    }
 
     ovs_mutex_lock(&registry_mutex);
     CMAP_FOR_EACH (prog, name_node, &progs_by_name) {
@@ -805,39 +1108,62 @@ parse_prog_args(struct unixctl_conn *conn, const char *bridge,
     return true;
 }
 
-/* "bpf/load BRIDGE ID FILE": replies "handle N" or the reason of a refusal. */
+/* "bpf/load BRIDGE ID FILE": replies "handle N" or the reason of a refusal,
+ * once the loader thread is done with the program. */
 static void
 bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
                  const char *argv[], void *aux OVS_UNUSED)
 {
+    char *error = NULL;
     uint32_t id;
-    char *error;
 
     if (!parse_prog_args(conn, argv[1], argv[2], &id, NULL)) {
         return;
     }
-    if (bpf_registry_load(argv[1], id, argv[3], &error)) {
+    ovs_mutex_lock(&registry_mutex);
+    check_new_id(argv[1], id, &error);
+    ovs_mutex_unlock(&registry_mutex);
+    if (error) {
         unixctl_command_reply_error(conn, error);
         free(error);
         return;
     }
-
-    struct bpf_prog *prog = bpf_registry_find(argv[1], id);
-    char *reply = xasprintf("handle %"PRIu32, bpf_prog_handle(prog));
-    unixctl_command_reply(conn, reply);
-    free(reply);
+    load_start(conn, argv[1], id, argv[3]);
 }
 
-/* "bpf/unload BRIDGE ID". */
+/* "bpf/loader-pause" and "bpf/loader-resume" (for tests): the loader thread
+ * starts no load while paused. */
+static void
+bpf_unixctl_loader_pause(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                         const char *argv[] OVS_UNUSED, void *pause_)
+{
+    bool *pause = pause_;
+
+    ovs_mutex_lock(&load_mutex);
+    loader_paused = *pause;
+    if (loader_started) {
+        xpthread_cond_signal(&load_cond);
+    }
+    ovs_mutex_unlock(&load_mutex);
+    unixctl_command_reply(conn, NULL);
+}
+
+/* "bpf/unload BRIDGE ID": also cancels a load in progress. */
 static void
 bpf_unixctl_unload(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *aux OVS_UNUSED)
 {
-    struct bpf_prog *prog;
     uint32_t id;
 
-    if (parse_prog_args(conn, argv[1], argv[2], &id, &prog)) {
-        bpf_registry_unload(argv[1], id);
+    if (!parse_prog_args(conn, argv[1], argv[2], &id, NULL)) {
+        return;
+    }
+    if (bpf_registry_unload(argv[1], id)) {
+        char *msg = xasprintf("%s: no program %"PRIu32, argv[1], id);
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
         unixctl_command_reply(conn, NULL);
     }
 }
@@ -1016,10 +1342,17 @@ bpf_unixctl_map_delete(struct unixctl_conn *conn, int argc OVS_UNUSED,
 static void
 bpf_unixctl_init(void)
 {
+    static bool pause = true;
+    static bool resume = false;
+
     unixctl_command_register("bpf/load", "BRIDGE ID FILE", 3, 3,
                              bpf_unixctl_load, NULL);
     unixctl_command_register("bpf/unload", "BRIDGE ID", 2, 2,
                              bpf_unixctl_unload, NULL);
+    unixctl_command_register("bpf/loader-pause", "", 0, 0,
+                             bpf_unixctl_loader_pause, &pause);
+    unixctl_command_register("bpf/loader-resume", "", 0, 0,
+                             bpf_unixctl_loader_pause, &resume);
     unixctl_command_register("bpf/show", "[BRIDGE]", 0, 1,
                              bpf_unixctl_show, NULL);
     unixctl_command_register("bpf/map-dump", "BRIDGE ID MAP", 3, 3,

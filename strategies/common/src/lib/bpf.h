@@ -28,7 +28,8 @@
  *
  * Thread safety: lookups return RCU-protected pointers, valid until the
  * calling thread quiesces.  bpf_prog_run() may be called concurrently from
- * any thread (PMD, main, handler, revalidator). */
+ * any thread (PMD, main, handler, revalidator).  Loads and unloads happen on
+ * the main thread. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,6 +80,12 @@ struct bpf_verdict {
 };
 
 void bpf_init(void);
+
+/* "bpf/load" verifies programs in a thread of its own and replies later:
+ * ovs-vswitchd's main loop calls bpf_run(), which installs the programs that
+ * thread is done with and replies, and bpf_wait(). */
+void bpf_run(void);
+void bpf_wait(void);
 
 /* Registry. */
 int bpf_registry_load(const char *bridge, uint32_t id, const char *file,
