@@ -11,21 +11,42 @@ asks to keep the packet's own (TRex's ``mac_src_override_by_pkt`` /
 tx at the sender, rx at each receiver, as differences of readings before sending and
 after a short drain once sending has stopped.
 
-Only continuous, self-starting streams without inter-stream gap, flow statistics or
-stream chaining are supported; anything else raises ExtbenchError naming it.
+Two ways of sending, chosen per profile (``plan``):
+
+- *loop*: every stream is continuous and self-starting (a start delay ``isg`` of at most
+  ``ISG_PHASE_US`` counts as phase and is ignored). Each stream's field-engine period is
+  expanded, the streams are mixed by rate, and tcpreplay loops over the mix at the
+  requested rate or as fast as it can: any duration, from a bounded set of packets.
+- *timed*: anything else TRex's scheduler does (``single_burst``, ``multi_burst`` with its
+  inter-burst gap, ``isg``, ``next`` chains with ``action_count``, streams that are not
+  self-starting, dummy and paused streams). ``schedule`` computes when TRex sends each
+  packet within the duration, the field engine runs along (``fieldengine.Program.run``:
+  variables carry on across restarts, random values keep being drawn), and tcpreplay
+  replays the packets once at their pcap timestamps. The rate multiplier scales every
+  stream's packet rate (the requested rate over the sum of the enabled streams' rates;
+  TRex's own multiplier takes the peak of its stream graph instead); without a requested
+  rate the profile's own rates apply. At most ``fieldengine.MAX_PACKETS`` packets.
+
+Flow statistics and latency streams (``flow_stats``) and rates in percent of the line are
+refused with ExtbenchError naming them.
 """
 
 import contextlib
+import itertools
 import json
 import os
 import time
+from collections.abc import Iterator
 
 from harness.errors import ExtbenchError
-from harness.traffic import counters, fieldengine, mix, tcpreplay
+from harness.traffic import counters, fieldengine, mix, schedule, tcpreplay
 from harness.traffic.endpoint import Endpoint
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
+MODES = ("continuous", "single_burst", "multi_burst")
+#: A continuous stream's start delay (µs) up to which the loop plan ignores it.
+ISG_PHASE_US = 1000.0
 # TRex stream flags: bit 0 keeps the packet's source MAC, bits 1-2 the destination mode
 # (1: keep the packet's destination MAC), bit 3 marks a dummy stream.
 _SRC_FROM_PKT, _DST_SHIFT, _DST_FROM_PKT, _DUMMY = 0x1, 1, 1, 0x8
@@ -38,23 +59,32 @@ def _mac(text: str) -> bytes:
 
 def check_stream(s: CompiledStream) -> None:
     """Raise ExtbenchError naming what the local engine cannot send of stream 's'."""
-    j, what = s.json, f"stream {s.index}" + (f" '{s.name}'" if s.name else "")
-    if s.mode.get("type") != "continuous":
+    j, what = s.json, schedule.stream_label(s)
+    if s.mode.get("type") not in MODES:
         raise ExtbenchError(f"{what}: mode '{s.mode.get('type')}' is not supported by the "
-                            f"local engine (only continuous)")
-    problems = [("self_start false", not j.get("self_start", True)),
-                ("start_paused", j.get("start_paused", False)),
-                ("isg (inter-stream gap)", j.get("isg", 0)),
-                ("next stream / action_count", j.get("next_stream_id", -1) not in (-1, None)
-                 or j.get("action_count", 0)),
-                ("flow_stats", j.get("flow_stats", {}).get("enabled", False)),
-                ("dummy stream", j.get("flags", 0) & _DUMMY)]
-    for name, bad in problems:
-        if bad:
-            raise ExtbenchError(f"{what}: {name} is not supported by the local engine")
+                            f"local engine ({', '.join(MODES)})")
+    if j.get("flow_stats", {}).get("enabled", False):
+        kind = j["flow_stats"].get("rule_type", "stats")
+        raise ExtbenchError(f"{what}: flow_stats ({kind}: per packet group statistics or "
+                            f"latency) is not supported by the local engine")
     if s.pps is None:
         raise ExtbenchError(f"{what}: rate type '{s.rate['type']}' is not supported by the "
                             f"local engine (pps, bps_L1, bps_L2)")
+
+
+def plan(streams: list[CompiledStream]) -> str:
+    """'loop' if every enabled stream is continuous and self-starting, else 'timed'."""
+    enabled = _enabled(streams)
+    for s in enabled:
+        check_stream(s)
+    return "loop" if all(schedule.is_plain(s, ISG_PHASE_US) for s in enabled) else "timed"
+
+
+def _enabled(streams: list[CompiledStream]) -> list[CompiledStream]:
+    enabled = [s for s in streams if s.json.get("enabled", True)]
+    if not enabled:
+        raise ExtbenchError("every stream of the profile is disabled")
+    return enabled
 
 
 def port_packet(s: CompiledStream, src_mac: str, dst_mac: str) -> bytes:
@@ -71,22 +101,75 @@ def port_packet(s: CompiledStream, src_mac: str, dst_mac: str) -> bytes:
 def stream_cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
                  max_packets: int = fieldengine.MAX_PACKETS) -> list[tuple[int, bytes]]:
     """The packets to loop over, each with its stream's index: each enabled stream's
-    period, mixed by rate."""
-    enabled = [s for s in streams if s.json.get("enabled", True)]
-    if not enabled:
-        raise ExtbenchError("every stream of the profile is disabled")
+    period, mixed by rate (profiles whose plan is 'loop')."""
+    enabled = _enabled(streams)
     for s in enabled:
         check_stream(s)
+        if not schedule.is_plain(s, ISG_PHASE_US):
+            raise ExtbenchError(f"{schedule.stream_label(s)}: {_why_timed(s)} needs timed "
+                                f"sending, which looping over packets cannot do")
     cycles = [[(s.index, p) for p in fieldengine.expand(
         port_packet(s, src_mac, dst_mac), s.instructions, s.vm, s.json.get("random_seed", 0),
         max_packets)] for s in enabled]
     return mix.mix(cycles, [s.pps for s in enabled], max_packets)
 
 
+def _why_timed(s: CompiledStream) -> str:
+    j = s.json
+    if s.mode.get("type") != "continuous":
+        return f"mode '{s.mode.get('type')}'"
+    if not j.get("self_start", True):
+        return "self_start false"
+    if j.get("start_paused", False):
+        return "start_paused"
+    if j.get("flags", 0) & _DUMMY:
+        return "a dummy stream"
+    return f"isg {j.get('isg')} µs"
+
+
 def cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
           max_packets: int = fieldengine.MAX_PACKETS) -> list[bytes]:
     """The packets to loop over: each enabled stream's period, mixed by rate."""
     return [p for _, p in stream_cycle(streams, src_mac, dst_mac, max_packets)]
+
+
+def stream_packets(s: CompiledStream, template: bytes) -> Iterator[bytes]:
+    """The stream's packets as a TRex core makes them, one after another, for ever."""
+    prog = fieldengine.Program(len(template), s.instructions, s.vm,
+                               s.json.get("random_seed", 0))
+    if not s.instructions:
+        return itertools.repeat(template)
+    if prog.cache:
+        return itertools.cycle([prog.run(template) for _ in range(int(prog.cache))])
+    return iter(lambda: prog.run(template), None)
+
+
+def rate_scale(streams: list[CompiledStream], rate_pps: float | None) -> float:
+    """The multiplier of every stream's rate for a total of 'rate_pps' (None: 1)."""
+    if rate_pps is None:
+        return 1.0
+    return rate_pps / sum(s.pps for s in _enabled(streams))
+
+
+def timed(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+          duration_s: float | None, rate_pps: float | None = None,
+          max_packets: int = fieldengine.MAX_PACKETS) -> list[tuple[float, int, bytes]]:
+    """Every packet TRex sends within 'duration_s' (None: until the traffic stops), as
+    (time in s from the start, stream index, bytes), in order."""
+    enabled = _enabled(streams)
+    for s in enabled:
+        check_stream(s)
+    sends = schedule.schedule(enabled, duration_s, rate_scale(streams, rate_pps), max_packets)
+    sources = {s.index: stream_packets(s, port_packet(s, src_mac, dst_mac)) for s in enabled}
+    return [(x.time_s, x.stream, next(sources[x.stream])) for x in sends]
+
+
+def distinct(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+             max_packets: int = fieldengine.MAX_PACKETS) -> list[bytes]:
+    """Each enabled stream's field-engine period, one stream after the other (warm-up)."""
+    return [p for s in _enabled(streams) for p in fieldengine.expand(
+        port_packet(s, src_mac, dst_mac), s.instructions, s.vm, s.json.get("random_seed", 0),
+        max_packets)]
 
 
 class LocalEngine(Engine):
@@ -104,11 +187,19 @@ class LocalEngine(Engine):
         self._cleanup = contextlib.ExitStack()
 
     def _prepare(self, streams: list[CompiledStream], tx: Endpoint, rx: list[Endpoint]) -> None:
-        self.tx, self.rx = tx, rx
-        self.packets = cycle(streams, tx.mac, rx[0].mac)
+        self.tx, self.rx, self.streams = tx, rx, streams
+        self.plan = plan(streams)
+        if self.plan == "loop":
+            self.packets = cycle(streams, tx.mac, rx[0].mac)
+        else:
+            self.packets = distinct(streams, tx.mac, rx[0].mac)
         _check_mtu(tx, max(len(p) for p in self.packets))
-        self._pcap = tcpreplay.write_pcap(self.packets)
-        self._cleanup.callback(_unlink, self._pcap)
+        self._pcap = self._write(self.packets)
+
+    def _write(self, packets: list[bytes], times: list[float] | None = None) -> str:
+        path = tcpreplay.write_pcap(packets, times)
+        self._cleanup.callback(_unlink, path)
+        return path
 
     def _send(self, argv: list[str]) -> None:
         if self.sender_cpu is not None:
@@ -119,8 +210,14 @@ class LocalEngine(Engine):
 
     def _start(self, rate_pps: float | None, duration_s: float) -> None:
         self._before, self._t_before = self._read(), time.time_ns()
+        if self.plan == "loop":
+            argv = tcpreplay.argv(self._pcap, self.tx.intf, rate_pps, duration_s)
+        else:
+            sends = timed(self.streams, self.tx.mac, self.rx[0].mac, duration_s, rate_pps)
+            pcap = self._write([p for _, _, p in sends], [t for t, _, _ in sends])
+            argv = tcpreplay.argv(pcap, self.tx.intf, rate_pps, loops=1, timed=True)
         self._t0 = time.monotonic()
-        self._send(tcpreplay.argv(self._pcap, self.tx.intf, rate_pps, duration_s))
+        self._send(argv)
 
     def _wait(self, rate_pps: float | None, duration_s: float) -> float:
         if not self._sender.wait(duration_s + 30.0):

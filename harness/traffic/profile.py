@@ -87,27 +87,66 @@ def profile_path(name: str, directory: Path = paths.PROFILES) -> Path:
 def compile_streams(name: str, tunables: dict | None = None,
                     directory: Path = paths.PROFILES, style: str = "auto",
                     timeout_s: float = 120.0) -> list[CompiledStream]:
-    """Compile profile 'name' with 'tunables' ({name: value}) into its streams.
+    """Compile profile 'name' of 'directory' with 'tunables' ({name: value}) into its streams.
 
     style: how get_streams receives the tunables: 'tunables' (argparse list), 'kwargs'
     (keyword arguments) or 'auto' (as the profile's signature says)
     """
+    return compile_file(profile_path(name, directory), tunables, style, timeout_s)
+
+
+def compile_file(path: Path, tunables: dict | None = None, style: str = "auto",
+                 timeout_s: float = 120.0) -> list[CompiledStream]:
+    """Compile the profile in file 'path' (any folder: the folder goes on the import path,
+    as TRex puts it) with 'tunables' into its streams.
+
+    Tunables keep their types, as ``STLProfile.load(path, **kwargs)`` passes them: a
+    profile taking keyword arguments gets ``framesize=64`` as an int; one taking TRex's
+    argparse list (``tunables``) gets strings, as TRex's console gives them.
+    """
     if style not in STYLES:
         raise unknown("tunables style", style, list(STYLES))
-    path = profile_path(name, directory)
-    tunables = {str(k): str(v) for k, v in (tunables or {}).items()}
-    cmd = [sys.executable, str(TREXLOAD), str(path.resolve()), json.dumps(tunables), style]
+    path = Path(path)
+    label = path.stem
+    if not path.is_file():
+        raise ExtbenchError(f"profile {path}: no such file")
+    tunables = {str(k): v for k, v in (tunables or {}).items()}
+    try:
+        encoded = json.dumps(tunables)
+    except TypeError as e:
+        raise ExtbenchError(f"profile '{label}' ({path}): tunables must be JSON values "
+                            f"(numbers, strings, booleans, lists): {e}") from None
+    cmd = [sys.executable, str(TREXLOAD), str(path.resolve()), encoded, style]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired as e:
-        raise ExtbenchError(f"profile '{name}' ({path}): not compiled within "
+        raise ExtbenchError(f"profile '{label}' ({path}): not compiled within "
                             f"{timeout_s:.0f} s") from e
     try:
         out = json.loads(p.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
         tail = (p.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ExtbenchError(f"profile '{name}' ({path}): loader failed (rc={p.returncode}): "
-                            f"{tail}") from None
+        raise ExtbenchError(f"profile '{label}' ({path}): loader failed "
+                            f"(rc={p.returncode}): {tail}") from None
     if "error" in out:
-        raise ExtbenchError(f"profile '{name}' ({path}): {out['error']}")
+        raise ExtbenchError(f"profile '{label}' ({path}): {out['error']}")
     return [CompiledStream.from_json(i, j) for i, j in enumerate(out["streams"])]
+
+
+def decode_tunable(text: str):
+    """A tunable's value from the command line, as TRex's console decodes ``-t a=b``:
+    quoted → string, true/false (on/off, yes/no) → bool, 0x… → int, with a dot → float,
+    else int, else the string."""
+    if len(text) > 1 and text[0] in "'\"" and text[-1] in "'\"":
+        return text[1:-1]
+    low = text.lower()
+    if low in ("true", "on", "yes"):
+        return True
+    if low in ("false", "off", "no"):
+        return False
+    try:
+        if low.startswith("0x"):
+            return int(text, 16)
+        return float(text) if "." in text else int(text)
+    except ValueError:
+        return text

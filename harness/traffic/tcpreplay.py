@@ -18,7 +18,7 @@ import signal
 import struct
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from harness import PREFIX
 from harness.errors import CommandError, ExtbenchError
@@ -37,26 +37,32 @@ def check() -> str:
     return path
 
 
-def write_pcap(packets: Iterable[bytes]) -> str:
-    """Write 'packets' to a new temporary pcap file; return its path."""
+def write_pcap(packets: Iterable[bytes], times: Sequence[float] | None = None) -> str:
+    """Write 'packets' to a new temporary pcap file; return its path.
+
+    times: each packet's time (s from the first; µs resolution), replayed with ``timed``
+    """
     fd, path = tempfile.mkstemp(prefix=f"{PREFIX}-tcpreplay-", suffix=".pcap")
     with os.fdopen(fd, "wb") as f:
         f.write(_PCAP_HEADER)
-        for pkt in packets:
-            f.write(struct.pack("<IIII", 0, 0, len(pkt), len(pkt)))
+        for i, pkt in enumerate(packets):
+            us = round(times[i] * 1e6) if times is not None else 0
+            f.write(struct.pack("<IIII", us // 1_000_000, us % 1_000_000, len(pkt), len(pkt)))
             f.write(pkt)
     return path
 
 
 def argv(pcap: str, dev: str, rate_pps: float | None, duration_s: float | None = None,
-         loops: int = 0) -> list[str]:
+         loops: int = 0, timed: bool = False) -> list[str]:
     """tcpreplay's command line: replay 'pcap' on 'dev' 'loops' times (0: until duration).
 
     rate_pps: packets per second, None for as fast as possible
     duration_s: stop after this many seconds (whole seconds or more are honoured)
+    timed: send each packet at its pcap timestamp instead (rate_pps is then ignored)
     """
     cmd = [check(), "--intf1", dev, "--preload-pcap", f"--loop={loops}"]
-    cmd += ["--topspeed"] if rate_pps is None else [f"--pps={rate_pps:.3f}"]
+    if not timed:
+        cmd += ["--topspeed"] if rate_pps is None else [f"--pps={rate_pps:.3f}"]
     if duration_s is not None:
         cmd += [f"--duration={max(1, round(duration_s))}"]
     return cmd + [pcap]

@@ -9,7 +9,8 @@ from the harness. Output, on stdout: ``{"streams": [<STLStream.to_json()> + "nam
 
 STYLE chooses how get_streams() receives the tunables, as TRex clients do: ``tunables``
 (TRex ≥ 2.90: an argparse-style list ``["--flows", "10"]``), ``kwargs`` (older TRex:
-keyword arguments ``flows="10"``), or ``auto``: ``tunables`` when get_streams() has a
+keyword arguments, with their JSON types, as ``STLProfile.load(..., **kwargs)`` passes
+them: ``flows=10``), or ``auto``: ``tunables`` when get_streams() has a
 parameter of that name, else ``kwargs``.
 """
 
@@ -50,7 +51,7 @@ def _style(get_streams, style: str) -> str:
     return "tunables" if "tunables" in params else "kwargs"
 
 
-def _call(get_streams, tunables: dict[str, str], style: str):
+def _call(get_streams, tunables: dict, style: str):
     """Call get_streams as a TRex client would; turn argparse exits into ProfileError."""
     params = inspect.signature(get_streams).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
@@ -72,7 +73,7 @@ def _call(get_streams, tunables: dict[str, str], style: str):
         raise ProfileError(f"get_streams() rejected its arguments: {e}") from e
 
 
-def load_streams(path: str, tunables: dict[str, str], style: str) -> list[dict]:
+def load_streams(path: str, tunables: dict, style: str) -> list[dict]:
     """Import the profile at 'path', call it with 'tunables', return each stream's JSON."""
     module = _import(path)
     try:
