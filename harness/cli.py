@@ -93,6 +93,24 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if verdict.accepted else 1
 
 
+@command("profile")
+def _profile(args: argparse.Namespace) -> int:
+    from harness.traffic.check import ENGINES, check_file, render
+    from harness.traffic.profile import decode_tunable
+    tunables = {}
+    for item in args.tunable:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ExtbenchError(f"-t {item}: expected NAME=VALUE")
+        tunables[name] = decode_tunable(value)
+    report = check_file(args.file, tunables, args.engine or list(ENGINES))
+    if args.json:
+        print_json(report)
+    else:
+        print(render(report))
+    return 0 if report["ok"] else 1
+
+
 @command("clean")
 def _clean(args: argparse.Namespace) -> int:
     from harness.clean import clean
@@ -140,6 +158,15 @@ def parser() -> argparse.ArgumentParser:
         _trial_arguments(trial_parser)
 
     sub.add_parser("clean", help="remove leftovers of crashed runs (prefix xb)")
+
+    pr = sub.add_parser("profile", help="compile a TRex STL profile and say, per stream and "
+                        "engine, whether it can be sent and why not (exit 1 if any cannot)")
+    pr.add_argument("file", help="the profile (a .py file in any folder)")
+    pr.add_argument("--engine", action="append", choices=["local", "dpdk"],
+                    help="engine to check (repeatable; default: every engine)")
+    pr.add_argument("-t", dest="tunable", action="append", default=[], metavar="NAME=VALUE",
+                    help="a tunable, decoded as TRex's console decodes it (repeatable)")
+    pr.add_argument("--json", action="store_true", help="print the report as JSON")
 
     v = sub.add_parser("verify", help="load a BPF object into a throwaway instance of a "
                        "variant; print the verdict as JSON (exit 1 if rejected)")

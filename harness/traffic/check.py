@@ -1,0 +1,168 @@
+"""Check a TRex STL profile before sending it: can each engine send each stream, and why not.
+
+``check_file`` compiles a profile from any folder (``profile.compile_file``) and reports
+per stream: its mode, rate, how many packets its field engine makes before repeating and
+how many of them differ, and per engine whether it can be sent and, if not, why (the
+engine's own message). ``extbench profile`` prints it.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.errors import ExtbenchError
+from harness.traffic import fieldengine, local, mix, schedule
+from harness.traffic.profile import CompiledStream, compile_file
+
+ENGINES = ("local", "dpdk")
+#: Whether the dpdk engine sends timed schedules (bursts, gaps, chains).
+DPDK_TIMED = False
+#: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
+DPDK_MAX_PKT_LEN = 2000
+#: Count distinct packets exactly up to this period (beyond, the period is the bound).
+EXACT_DISTINCT = 65_536
+
+
+def _program(s: CompiledStream) -> fieldengine.Program:
+    return fieldengine.Program(len(s.packet), s.instructions, s.vm,
+                               s.json.get("random_seed", 0))
+
+
+def _field_engine(s: CompiledStream) -> dict:
+    """The stream's field engine: its period and distinct packets, or why it fails."""
+    try:
+        prog = _program(s)
+    except ExtbenchError as e:
+        return {"error": str(e)}
+    period = prog.exact_period()
+    out = {"period": period, "random": period is None and not prog.cache}
+    n = period if period is not None else prog.period()
+    if n <= EXACT_DISTINCT:
+        out["distinct_packets"] = len({prog.run(s.packet) for _ in range(n)})
+    else:
+        out["distinct_packets"] = None
+    return out
+
+
+def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) -> str | None:
+    """Why 'engine' cannot send stream 's' (None: it can)."""
+    if not s.json.get("enabled", True):
+        return None
+    try:
+        local.check_stream(s)
+    except ExtbenchError as e:
+        return str(e)
+    if "error" in fe:
+        return fe["error"]
+    if plan == "loop":
+        n = fe["period"] if fe["period"] is not None else _program(s).period()
+        if n > fieldengine.MAX_PACKETS:
+            return (f"the field-engine program repeats after {n} packets; the {engine} "
+                    f"engine loops over at most {fieldengine.MAX_PACKETS} distinct packets "
+                    f"per stream")
+    elif plan == "timed" and engine == "dpdk" and not DPDK_TIMED:
+        why = (local.why_timed(s) if not schedule.is_plain(s, local.ISG_PHASE_US)
+               else "the profile's other streams")
+        return (f"{schedule.stream_label(s)}: {why} needs timed sending, which the dpdk "
+                f"engine lacks (it loops over packets)")
+    if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
+        return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
+                f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")
+    return None
+
+
+def _profile_verdict(streams: Sequence[CompiledStream], plan: str | None,
+                     fes: list[dict]) -> str | None:
+    """Why the profile as a whole cannot be sent (None: nothing against it)."""
+    enabled = [s for s in streams if s.json.get("enabled", True)]
+    if not enabled:
+        return "every stream of the profile is disabled"
+    try:
+        for s in enabled:
+            schedule.next_index(s, streams)
+    except ExtbenchError as e:
+        return str(e)
+    if plan == "loop" and len(enabled) > 1 and all("error" not in f for f in fes):
+        periods = [f["period"] if f["period"] is not None else _program(s).period()
+                   for s, f in zip(streams, fes, strict=True) if s.json.get("enabled", True)]
+        try:
+            mix.shares(periods, [s.pps for s in enabled], fieldengine.MAX_PACKETS)
+        except ExtbenchError as e:
+            return str(e)
+    return None
+
+
+def check_streams(streams: Sequence[CompiledStream], engines: Sequence[str] = ENGINES) -> dict:
+    """The report of compiled 'streams' for 'engines' (see ``check_file``)."""
+    streams = list(streams)
+    try:
+        plan: str | None = local.plan(streams)
+    except ExtbenchError:
+        plan = None
+    fes = [_field_engine(s) for s in streams]
+    whole = _profile_verdict(streams, plan, fes)
+    rows = []
+    for s, fe in zip(streams, fes, strict=True):
+        row = {"index": s.index, "name": s.name, "enabled": s.json.get("enabled", True),
+               "mode": s.mode, "rate": s.rate, "pps": s.pps,
+               "self_start": s.json.get("self_start", True), "isg_us": s.json.get("isg", 0),
+               "next": s.json.get("next"), "action_count": s.json.get("action_count", 0),
+               "packet_bytes": len(s.packet), "field_engine": fe, "engines": {}}
+        for engine in engines:
+            why = _stream_verdict(s, fe, engine, plan)
+            row["engines"][engine] = {"ok": why is None, "reason": why}
+        rows.append(row)
+    verdicts = {}
+    for engine in engines:
+        bad = [r["index"] for r in rows if not r["engines"][engine]["ok"]]
+        verdicts[engine] = {"ok": not bad and whole is None, "reason": whole,
+                            "refused_streams": bad}
+    return {"streams": rows, "plan": plan, "ends": schedule.ends(streams),
+            "engines": verdicts, "ok": all(v["ok"] for v in verdicts.values())}
+
+
+def check_file(path: Path, tunables: dict | None = None,
+               engines: Sequence[str] = ENGINES) -> dict:
+    """Compile the profile in 'path' with 'tunables' and report what 'engines' can send.
+
+    Returns {'profile', 'tunables', 'streams': [per stream: index, name, mode, rate, pps,
+    field_engine {period, distinct_packets, random}, engines {name: {ok, reason}}],
+    'plan' ('loop' or 'timed', how the local engine sends it), 'ends' (whether the
+    traffic stops by itself), 'engines' {name: {ok, reason, refused_streams}}, 'ok'}.
+    Compiling errors raise ExtbenchError.
+    """
+    for engine in engines:
+        if engine not in ENGINES:
+            raise ExtbenchError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
+    report = check_streams(compile_file(path, tunables), engines)
+    return {"profile": str(path), "tunables": dict(tunables or {}), **report}
+
+
+def render(report: dict) -> str:
+    """The report as text, one block per stream."""
+    lines = [f"profile {report['profile']}: {len(report['streams'])} streams, sent "
+             f"{'as a loop' if report['plan'] == 'loop' else 'by timestamps'}, "
+             f"{'ends by itself' if report['ends'] else 'runs until stopped'}"]
+    for r in report["streams"]:
+        fe = r["field_engine"]
+        mode = r["mode"]["type"] + "".join(
+            f" {k}={v}" for k, v in r["mode"].items() if k != "type")
+        rate = f"{r['pps']:g} pps" if r["pps"] is not None else \
+            f"{r['rate']['value']:g} {r['rate']['type']}"
+        if "error" in fe:
+            packets = "field engine refused"
+        else:
+            period = "random (no period)" if fe["random"] else f"period {fe['period']}"
+            distinct = (f"{fe['distinct_packets']} distinct packets"
+                        if fe["distinct_packets"] is not None else "distinct packets ≤ period")
+            packets = f"{distinct}, {period}"
+        name = f" '{r['name']}'" if r["name"] is not None else ""
+        off = "" if r["enabled"] else " (disabled)"
+        lines.append(f"  stream {r['index']}{name}{off}: {mode}, {rate}, {packets}")
+        for engine, v in r["engines"].items():
+            lines.append(f"    {engine}: " + ("can send" if v["ok"] else f"no: {v['reason']}"))
+    for engine, v in report["engines"].items():
+        verdict = "can send every stream" if v["ok"] else (
+            f"cannot send: {v['reason']}" if v["reason"] else
+            f"refuses streams {v['refused_streams']}")
+        lines.append(f"  {engine} engine: {verdict}")
+    return "\n".join(lines)
