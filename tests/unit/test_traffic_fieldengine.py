@@ -124,22 +124,25 @@ def test_no_program_is_one_packet():
 
 
 @pytest.mark.parametrize("ins, named", [
-    ({"type": "tuple_flow_var", "name": "t"}, "tuple_flow_var"),
-    ({"type": "trim_pkt_size", "name": "v"}, "trim_pkt_size"),
-    (var(next_var="w"), "next_var"),
+    ({"type": "tuple_flow_var", "name": "t", "ip_min": 1, "ip_max": 2, "port_min": 1,
+      "port_max": 2, "limit_flows": 0, "flags": 1}, "flags 1"),
+    ({"type": "trim_pkt_size", "name": "v"}, "no earlier flow_var"),
+    (var(next_var="w"), "next_var 'w' must be the variable defined right after it"),
+    ({"type": "nope"}, "'nope' is not supported"),
 ])
 def test_unsupported_instruction_is_named(ins, named):
     with pytest.raises(ExtbenchError, match=named):
         expand(PKT, [ins])
 
 
-def test_unsupported_program_option_and_little_endian_mask_are_named():
+def test_unsupported_program_option_is_named_and_little_endian_mask_works():
     with pytest.raises(ExtbenchError, match="split_cores_by"):
         expand(PKT, [var()], vm={"split_cores_by": "x"})
     mask = {"type": "write_mask_flow_var", "name": "v", "pkt_offset": SPORT, "pkt_cast_size": 2,
             "mask": 0xFF, "shift": 0, "add_value": 0, "is_big_endian": False}
-    with pytest.raises(ExtbenchError, match="is_big_endian"):
-        expand(PKT, [var(), mask])
+    # The low byte in memory order is the first byte: port 1 (00 01) becomes (05 01).
+    assert [p[SPORT:SPORT + 2] for p in expand(PKT, [var(lo=5, hi=6), mask])] == [
+        b"\x05\x01", b"\x06\x01"]
 
 
 def test_bad_programs_are_rejected():

@@ -11,7 +11,7 @@ from scapy.utils import RawPcapReader
 
 from harness.errors import ExtbenchError
 from harness.traffic import tcpreplay
-from harness.traffic.local import cycle
+from harness.traffic.local import cycle, plan, timed
 from harness.traffic.profile import compile_streams
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
@@ -49,22 +49,22 @@ def test_disabled_streams_are_not_sent(two_streams):
     assert {Ether(p)[UDP].dport for p in cycle([two_streams[0], off], SRC, DST)} == {1}
 
 
-@pytest.mark.parametrize("name, msg", [
-    ("burst", "stream 0: mode 'single_burst' is not supported"),
-    ("tuple_gen", "field-engine instruction 'tuple_flow_var' is not supported"),
-])
-def test_what_the_engine_cannot_send_is_named(name, msg):
-    with pytest.raises(ExtbenchError, match=msg):
-        cycle(compile_streams(name, directory=FIXTURES), SRC, DST)
+def test_a_burst_cannot_be_looped_and_is_sent_by_timestamps():
+    streams = compile_streams("burst", directory=FIXTURES)
+    with pytest.raises(ExtbenchError, match="mode 'single_burst' needs timed sending"):
+        cycle(streams, SRC, DST)
+    assert plan(streams) == "timed"
+    assert [round(t, 6) for t, _, _ in timed(streams, SRC, DST, None)] == [
+        i / 1.0 for i in range(10)]  # STLTXSingleBurst's default rate: 1 pps.
 
 
 def test_unsupported_stream_options_are_named(two_streams):
     s = two_streams[0]
-    for change, msg in [({"isg": 10.0}, "isg"), ({"flow_stats": {"enabled": True}},
-                                                 "flow_stats"),
-                        ({"self_start": False}, "self_start")]:
-        with pytest.raises(ExtbenchError, match=msg):
+    for change, msg in [({"isg": 10_000.0}, "isg"), ({"self_start": False}, "self_start")]:
+        with pytest.raises(ExtbenchError, match=f"{msg}.* needs timed sending"):
             cycle([dataclasses.replace(s, json={**s.json, **change})], SRC, DST)
+    with pytest.raises(ExtbenchError, match="flow_stats .* is not supported"):
+        plan([dataclasses.replace(s, json={**s.json, "flow_stats": {"enabled": True}})])
 
 
 def test_pcap_holds_the_cycle_in_order():
