@@ -9,7 +9,9 @@
  *
  *   load FILE             the packets to send, in sending order: "XBPK", a
  *                         u32 count, then per packet u16 stream, u16 length
- *                         and the bytes (little endian)
+ *                         and the bytes (little endian); or "XBPT", the same
+ *                         with a u64 send time (ns from the start) after each
+ *                         length: a timed schedule (TRex's bursts and gaps)
  *   probe FILE OFFSET     a latency probe template (same format, one packet);
  *                         each probe carries "XBLT", a sequence number and its
  *                         TSC send time at byte OFFSET
@@ -20,7 +22,10 @@
  *                         DURATION seconds, paced at RATE packets/s (0: as fast
  *                         as the port takes them), with PROBE_PPS probes/s
  *                         (0: none); receive on every port meanwhile and until
- *                         no packet arrived for DRAIN_MS after sending stopped
+ *                         no packet arrived for DRAIN_MS after sending stopped.
+ *                         A timed schedule is sent once instead, each packet
+ *                         at its time (RATE is ignored; refused packets are
+ *                         lost, as paced ones are), for at most DURATION
  *   warmup TX RATE        send each loaded packet once, paced at RATE
  *   listen DURATION       receive only, for DURATION seconds (then drain)
  *   stats                 every port's DPDK counters
@@ -71,6 +76,7 @@ struct packet {
 
 struct packet_set {
     struct packet *pkts;
+    uint64_t *times_ns;         /* Send times of a timed schedule, or NULL. */
     uint32_t n;
     uint16_t n_streams;
 };
@@ -134,6 +140,7 @@ free_set(struct packet_set *set)
         free(set->pkts[i].data);
     }
     free(set->pkts);
+    free(set->times_ns);
     memset(set, 0, sizeof *set);
 }
 
@@ -151,14 +158,21 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return errno;
     }
-    if (fread(magic, 1, 4, f) != 4 || memcmp(magic, "XBPK", 4)
+    bool timed;
+
+    if (fread(magic, 1, 4, f) != 4
+        || (memcmp(magic, "XBPK", 4) && memcmp(magic, "XBPT", 4))
         || fread(&n, 4, 1, f) != 1 || n == 0) {
-        snprintf(err, errlen, "%s: not a packet file (XBPK header)", path);
+        snprintf(err, errlen, "%s: not a packet file (XBPK or XBPT header)", path);
         fclose(f);
         return EINVAL;
     }
+    timed = !memcmp(magic, "XBPT", 4);
     new.pkts = calloc(n, sizeof *new.pkts);
-    if (!new.pkts) {
+    new.times_ns = timed ? calloc(n, sizeof *new.times_ns) : NULL;
+    if (!new.pkts || (timed && !new.times_ns)) {
+        free(new.pkts);
+        free(new.times_ns);
         fclose(f);
         snprintf(err, errlen, "%s: out of memory", path);
         return ENOMEM;
@@ -167,9 +181,11 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
         struct packet *p = &new.pkts[i];
         uint16_t hdr[2];
 
-        if (fread(hdr, 2, 2, f) != 2 || hdr[1] < 14 || hdr[1] > MAX_PKT_LEN) {
-            snprintf(err, errlen, "%s: packet %"PRIu32" truncated or of bad length",
-                     path, i);
+        if (fread(hdr, 2, 2, f) != 2 || hdr[1] < 14 || hdr[1] > MAX_PKT_LEN
+            || (timed && (fread(&new.times_ns[i], 8, 1, f) != 1
+                          || (i && new.times_ns[i] < new.times_ns[i - 1])))) {
+            snprintf(err, errlen, "%s: packet %"PRIu32" truncated, of bad length or "
+                     "out of time order", path, i);
             goto error;
         }
         p->stream = hdr[0];
@@ -411,7 +427,9 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
 {
     uint64_t hz = rte_get_tsc_hz();
     uint64_t start, now, end, next_probe, probe_gap;
-    uint64_t next = 0, attempted = 0, limit = once ? load_set.n : UINT64_MAX;
+    bool timed = load_set.times_ns && !once && tx >= 0;
+    uint64_t next = 0, attempted = 0, due_timed = 0;
+    uint64_t limit = once || timed ? load_set.n : UINT64_MAX;
     uint32_t seq = 0;
     struct rte_mbuf *m[BURST];
     uint16_t streams[BURST];
@@ -428,7 +446,16 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
         for (int b = 0; b < CATCH_UP && attempted < limit; b++) {
             uint64_t want = tx < 0 ? 0 : BURST;
 
-            if (tx >= 0 && rate > 0) {
+            if (timed) {
+                uint64_t elapsed_ns = (uint64_t) ((now - start) * (1e9 / hz));
+
+                while (due_timed < load_set.n
+                       && load_set.times_ns[due_timed] <= elapsed_ns) {
+                    due_timed++;
+                }
+                want = due_timed > attempted ? due_timed - attempted : 0;
+                want = want > BURST ? BURST : want;
+            } else if (tx >= 0 && rate > 0) {
                 uint64_t due = (uint64_t) ((now - start) / (double) hz * rate);
 
                 want = due > attempted ? due - attempted : 0;
@@ -449,7 +476,7 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
             if (sent < n) {
                 rte_pktmbuf_free_bulk(m + sent, n - sent);
                 counters.ring_full += n - sent;
-                if (rate > 0) {
+                if (rate > 0 || timed) {
                     attempted += n;
                 } else {
                     /* Offer them again. */
@@ -460,7 +487,7 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
                 break;                  /* The ring is full for now. */
             }
             attempted += n;
-            if (rate <= 0) {
+            if (rate <= 0 && !timed) {
                 break;                  /* Unpaced: one burst a turn. */
             }
         }
@@ -560,8 +587,9 @@ command(char *line)
 
     if (sscanf(line, "load %4095s", path) == 1) {
         if (!read_set(path, &load_set, err, sizeof err)) {
-            printf("{\"ok\": true, \"packets\": %"PRIu32", \"streams\": %u}\n",
-                   load_set.n, load_set.n_streams);
+            printf("{\"ok\": true, \"packets\": %"PRIu32", \"streams\": %u"
+                   ", \"timed\": %s}\n", load_set.n, load_set.n_streams,
+                   load_set.times_ns ? "true" : "false");
             fflush(stdout);
         } else {
             reply_error("%s", err);

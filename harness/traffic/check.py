@@ -15,7 +15,7 @@ from harness.traffic.profile import CompiledStream, compile_file
 
 ENGINES = ("local", "dpdk")
 #: Whether the dpdk engine sends timed schedules (bursts, gaps, chains).
-DPDK_TIMED = False
+DPDK_TIMED = True
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
 DPDK_MAX_PKT_LEN = 2000
 #: Count distinct packets exactly up to this period (beyond, the period is the bound).

@@ -1,12 +1,15 @@
 """The DPDK engine: the local engine's packets, sent and counted by a DPDK process.
 
-For the ``dpdk`` port type. The packets are those of the local engine (each stream's
-field engine expanded, streams mixed by rate: ``local.stream_cycle``), loaded once into
-the engine process (``harness.dpdk.process``) and sent from memory, paced by the TSC or as
-fast as the sender's port takes them. Every port of the process receives meanwhile, so
-counts are per stream at the sender and per port at the receivers, read in the process
-itself (no interface counters, no kernel). Latency probes, when asked for, go out of the
-same port and are timed by the TSC at both ends (one process, one clock).
+For the ``dpdk`` port type. The packets are those of the local engine, sent as it plans
+them (``local.plan``): continuous profiles as a loop (each stream's field engine expanded,
+streams mixed by rate: ``local.stream_cycle``), paced by the TSC or as fast as the
+sender's port takes them; anything else (bursts, gaps, chains) as TRex's timed schedule
+(``local.timed``), each packet at its time by the TSC, once. Packets are loaded into the
+engine process (``harness.dpdk.process``) and sent from memory. Every port of the
+process receives meanwhile, so counts are per stream at the sender and per port at the
+receivers, read in the process itself (no interface counters, no kernel). Latency
+probes, when asked for, go out of the same port and are timed by the TSC at both ends
+(one process, one clock).
 
 What a result counts, and what ``ring_full`` means (the sender's virtqueue is the switch's
 receive queue, as a NIC's receive ring would be): paced, a packet the ring refused was
@@ -24,9 +27,8 @@ from dataclasses import dataclass
 from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
-from harness.traffic import latency
+from harness.traffic import latency, local
 from harness.traffic.engine import Drops, Engine
-from harness.traffic.local import stream_cycle
 from harness.traffic.profile import CompiledStream
 
 #: Where the engine writes a probe's signature, sequence number and send time: the UDP
@@ -49,13 +51,21 @@ class DpdkPort:
     port: int
 
 
-def packet_file(packets: Sequence[tuple[int, bytes]]) -> str:
-    """Write packets (stream index, bytes) in the engine's format; return the file's path."""
+def packet_file(packets: Sequence[tuple[int, bytes]],
+                times_s: Sequence[float] | None = None) -> str:
+    """Write packets (stream index, bytes) in the engine's format; return the file's path.
+
+    times_s: each packet's send time (s from the start): a timed schedule ("XBPT"), which
+    the engine sends once, each packet at its time, instead of looping over it ("XBPK")
+    """
     fd, path = tempfile.mkstemp(prefix=f"{FILE_PREFIX}{os.getpid()}-packets-", suffix=".bin")
     with os.fdopen(fd, "wb") as f:
-        f.write(b"XBPK" + struct.pack("<I", len(packets)))
-        for stream, pkt in packets:
-            f.write(struct.pack("<HH", stream, len(pkt)) + pkt)
+        f.write((b"XBPT" if times_s is not None else b"XBPK") + struct.pack("<I", len(packets)))
+        for i, (stream, pkt) in enumerate(packets):
+            f.write(struct.pack("<HH", stream, len(pkt)))
+            if times_s is not None:
+                f.write(struct.pack("<Q", round(times_s[i] * 1e9)))
+            f.write(pkt)
     return path
 
 
@@ -103,8 +113,13 @@ class DpdkEngine(Engine):
         self._files: list[str] = []
 
     def _prepare(self, streams: list[CompiledStream], tx: DpdkPort, rx: list[DpdkPort]) -> None:
-        self.tx, self.rx = tx, rx
-        self._files.append(packet_file(stream_cycle(streams, tx.mac, rx[0].mac)))
+        self.tx, self.rx, self.streams = tx, rx, streams
+        self.plan = local.plan(streams)
+        if self.plan == "loop":
+            packets = local.stream_cycle(streams, tx.mac, rx[0].mac)
+        else:  # Until _start loads the schedule: each distinct packet (warm-up).
+            packets = [(0, p) for p in local.distinct(streams, tx.mac, rx[0].mac)]
+        self._files.append(packet_file(packets))
         self._n_packets = self.process.call(f"load {self._files[-1]}")["packets"]
         if self.latency_pps:
             self._files.append(packet_file([(0, probe_packet(tx, rx[0]))]))
@@ -112,6 +127,15 @@ class DpdkEngine(Engine):
 
     def _start(self, rate_pps: float | None, duration_s: float) -> None:
         self._rate = rate_pps or 0
+        self._paced = bool(self._rate) or self.plan == "timed"
+        if self.plan == "timed":
+            sends = local.timed(self.streams, self.tx.mac, self.rx[0].mac, duration_s,
+                                rate_pps)
+            self._files.append(packet_file([(k, p) for _, k, p in sends],
+                                           [t for t, _, _ in sends]))
+            self.process.call(f"load {self._files[-1]}")
+            # The schedule ends within the duration; the engine stops when it is sent.
+            duration_s += 1.0
         self.process.send(f"run {self.tx.port} {self._rate:.3f} {duration_s:.6f} "
                           f"{self.latency_pps or 0:.3f}")
 
@@ -131,7 +155,7 @@ class DpdkEngine(Engine):
         c = self.counts
         # Probes count as sent, as they do at an interface's counters (and TRex's ports).
         # Paced, what the switch's full ring refused was offered and lost there.
-        tx = c["tx"] + c["probes_sent"] + (c["ring_full"] if self._rate else 0)
+        tx = c["tx"] + c["probes_sent"] + (c["ring_full"] if self._paced else 0)
         rx = {ep.name: c["rx_by_port"][ep.port] for ep in self.rx}
         self.latency = self._latency(c) if self.latency_pps else {}
         return tx, rx
