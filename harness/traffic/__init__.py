@@ -9,8 +9,11 @@ How the modules relate, from a profile file to a measured result:
   engines fill underscore hooks), ``TrafficResult``, and the registry ``get_engine``.
 - ``local``: the engine that needs no TRex server. ``fieldengine`` reproduces TRex's
   field engine to expand each stream into its packets, ``mix`` interleaves streams in
-  proportion to their rates, ``tcpreplay`` sends them, and
-  ``counters`` reads interface counters inside the endpoints' namespaces.
+  proportion to their rates, ``schedule`` reproduces TRex's stream scheduler (bursts,
+  gaps, chains) as a pure function, ``tcpreplay`` sends them (looped, or by timestamps),
+  and ``counters`` reads interface counters inside the endpoints' namespaces. ``dpdk``
+  sends the same packets from a DPDK process.
+- ``check``: what each engine can send of a profile, and why not (``extbench profile``).
 - ``endpoint``: where traffic leaves and arrives (a network namespace or a Mininet host);
   ``vethpair`` makes two namespaces joined by a veth pair (tests, benchmarks).
 """

@@ -116,8 +116,13 @@ def check_streams(streams: Sequence[CompiledStream], engines: Sequence[str] = EN
         bad = [r["index"] for r in rows if not r["engines"][engine]["ok"]]
         verdicts[engine] = {"ok": not bad and whole is None, "reason": whole,
                             "refused_streams": bad}
+    notes = []
+    if any(s.instructions for s in streams):
+        notes.append("TRex splits flow variables across its cores (split_to_cores, "
+                     "split_by_var); these engines send from one, as a TRex core does")
     return {"streams": rows, "plan": plan, "ends": schedule.ends(streams),
-            "engines": verdicts, "ok": all(v["ok"] for v in verdicts.values())}
+            "engines": verdicts, "ok": all(v["ok"] for v in verdicts.values()),
+            "notes": notes}
 
 
 def check_file(path: Path, tunables: dict | None = None,
@@ -165,4 +170,5 @@ def render(report: dict) -> str:
             f"cannot send: {v['reason']}" if v["reason"] else
             f"refuses streams {v['refused_streams']}")
         lines.append(f"  {engine} engine: {verdict}")
+    lines += [f"  note: {n}" for n in report["notes"]]
     return "\n".join(lines)

@@ -248,11 +248,13 @@ class _TupleVar(_Var):
 
 
 class _TuplePart(_Var):
-    _SIZES = {"ip": 4, "port": 2, "flow_limit": 4}
+    """One field of a tuple variable, as a variable that writes can read."""
+
+    _FIELD_SIZES = {"ip": 4, "port": 2, "flow_limit": 4}
     _ATTRS = {"ip": "ip", "port": "port", "flow_limit": "flow_id"}
 
     def __init__(self, tup: _TupleVar, field: str):
-        self.tup, self.attr, self.size = tup, self._ATTRS[field], self._SIZES[field]
+        self.tup, self.attr, self.size = tup, self._ATTRS[field], self._FIELD_SIZES[field]
 
     @property
     def value(self) -> int:  # type: ignore[override]
