@@ -11,7 +11,8 @@ one, where splitting changes nothing, so both are ignored.
 
 What TRex does, and this module with it:
 
-- ``flow_var`` (inc, dec, random; ranges and value lists; ``step`` modulo the range):
+- ``flow_var`` (inc, dec, random; ranges and value lists; ``step`` modulo the range;
+  a range whose length is not a multiple of the step padded as TRex's server pads it):
   before the first packet a variable holds the value one step before its initial value
   (TRex's ``peek_prev``), so the first packet carries the initial value. ``next_var``
   chains variables like an odometer: the next variable advances only in a packet in which
@@ -261,6 +262,27 @@ class _TuplePart(_Var):
         return getattr(self.tup, self.attr)
 
 
+def _pad_range(ins: dict) -> dict:
+    """TRex's server pads a range whose length is not a multiple of the step, so that the
+    counter cycles: an inc variable's maximum grows (a dec variable's minimum shrinks) by
+    step − (length mod step) (handle_range_padding, trex_stl_rpc_cmds.cpp)."""
+    if ins.get("value_list") or ins["op"] not in ("inc", "dec"):
+        return ins
+    lo, hi, step = ins["min_value"], ins["max_value"], ins.get("step", 1)
+    pad = (hi - lo + 1) % step
+    if pad == 0:
+        return ins
+    if ins["op"] == "inc":
+        hi += step - pad
+    else:
+        lo -= step - pad
+    if lo < 0 or hi >= 1 << (8 * ins["size"]):
+        raise ExtbenchError(f"flow_var '{ins['name']}': padding its range to a multiple of "
+                            f"the step {step} leaves the {ins['size']}-byte variable (TRex "
+                            f"could not pad it either)")
+    return {**ins, "min_value": lo, "max_value": hi}
+
+
 def _ones_complement(data: bytes) -> int:
     if len(data) % 2:
         data += b"\0"
@@ -383,6 +405,8 @@ class Program:
         else:
             if ins["size"] not in _SIZES:
                 raise ExtbenchError(f"{kind} '{name}': size {ins['size']} not in {_SIZES}")
+            if kind == "flow_var":
+                ins = _pad_range(ins)
             if name in self._trimmed:
                 ins = self._trim_fixups(ins)
             var = _FlowVar(ins, self.rand) if kind == "flow_var" else _RandLimitVar(ins)

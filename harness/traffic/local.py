@@ -153,13 +153,15 @@ def rate_scale(streams: list[CompiledStream], rate_pps: float | None) -> float:
 
 def timed(streams: list[CompiledStream], src_mac: str, dst_mac: str,
           duration_s: float | None, rate_pps: float | None = None,
-          max_packets: int = fieldengine.MAX_PACKETS) -> list[tuple[float, int, bytes]]:
+          max_packets: int = fieldengine.MAX_PACKETS,
+          limit: int | None = None) -> list[tuple[float, int, bytes]]:
     """Every packet TRex sends within 'duration_s' (None: until the traffic stops), as
-    (time in s from the start, stream index, bytes), in order."""
+    (time in s from the start, stream index, bytes), in order; at most 'limit' packets."""
     enabled = _enabled(streams)
     for s in enabled:
         check_stream(s)
-    sends = schedule.schedule(enabled, duration_s, rate_scale(streams, rate_pps), max_packets)
+    sends = schedule.schedule(enabled, duration_s, rate_scale(streams, rate_pps), max_packets,
+                              limit)
     sources = {s.index: stream_packets(s, port_packet(s, src_mac, dst_mac)) for s in enabled}
     return [(x.time_s, x.stream, next(sources[x.stream])) for x in sends]
 

@@ -106,13 +106,15 @@ class _Node:
 
 
 def schedule(streams: Sequence[CompiledStream], duration_s: float | None = None,
-             scale: float = 1.0, max_packets: int = 1_048_576) -> list[Send]:
+             scale: float = 1.0, max_packets: int = 1_048_576,
+             limit: int | None = None) -> list[Send]:
     """The packets a TRex core sends for 'streams' within 'duration_s', in order.
 
     streams: the profile's streams (disabled ones are skipped, as TRex skips them)
     duration_s: stop at this time (s); None: run until the traffic stops by itself
     scale: the rate multiplier (every stream's packet rate × scale; gaps unchanged)
     max_packets: refuse a schedule longer than this (packets)
+    limit: stop after this many packets (TRex's simulator's ``-l``), None: no limit
     """
     by_index = {s.index: s for s in streams}
     nodes = {s.index: _Node(s, scale) for s in streams if s.json.get("enabled", True)}
@@ -130,7 +132,7 @@ def schedule(streams: Sequence[CompiledStream], duration_s: float | None = None,
     heapq.heapify(queue)
     order = len(queue)
     out: list[Send] = []
-    while queue and active:
+    while queue and active and (limit is None or len(out) < limit):
         t, _, node = heapq.heappop(queue)
         if duration_s is not None and t >= duration_s:
             break
