@@ -51,6 +51,7 @@ ISG_PHASE_US = 1000.0
 # (1: keep the packet's destination MAC), bit 3 marks a dummy stream.
 _SRC_FROM_PKT, _DST_SHIFT, _DST_FROM_PKT, _DUMMY = 0x1, 1, 1, 0x8
 _ETH_HEADER = 14
+MIN_FRAME = 60  # Bytes without FCS.
 
 
 def _mac(text: str) -> bytes:
@@ -88,8 +89,10 @@ def _enabled(streams: list[CompiledStream]) -> list[CompiledStream]:
 
 
 def port_packet(s: CompiledStream, src_mac: str, dst_mac: str) -> bytes:
-    """The stream's template with the ports' MAC addresses, as TRex's port config writes."""
-    pkt = bytearray(s.packet)
+    """The stream's template with the ports' MAC addresses, as TRex's port config writes,
+    padded with zeros to the 60 bytes of a minimum frame, as TRex's NIC (and its
+    simulator) pads a shorter one."""
+    pkt = bytearray(s.packet.ljust(MIN_FRAME, b"\0"))
     flags = s.json.get("flags", 0)
     if not flags & _SRC_FROM_PKT:
         pkt[6:12] = _mac(src_mac)

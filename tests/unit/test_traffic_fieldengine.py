@@ -29,8 +29,13 @@ def field(pkts: list[bytes], offset: int = SPORT, size: int = 2) -> list[int]:
 
 
 def test_inc_with_step_wraps_like_trex_inc_mod():
-    # Range 10..14 (5 values), step 2: 10, 12, 14, then 14+2 wraps to 11, 13, back to 10.
-    assert field(expand(PKT, [var(lo=10, hi=14, step=2), write()])) == [10, 12, 14, 11, 13]
+    # Range 10..14 (5 values), step 2: TRex's server pads the range to 10..15 (a multiple
+    # of the step), so 10, 12, 14, then 14+2 wraps to 10.
+    assert field(expand(PKT, [var(lo=10, hi=14, step=2), write()])) == [10, 12, 14]
+    # Range 10..15, step 4 (pad to 10..17): 10, 14, then 14+4 wraps to 10 + (4-3-1) = 10.
+    assert field(expand(PKT, [var(lo=10, hi=15, step=4), write()])) == [10, 14]
+    # A dec variable's minimum moves down instead: 9..14, step 4 → 7..14: 14, 10, 14 …
+    assert field(expand(PKT, [var(lo=9, hi=14, step=4, op="dec"), write()])) == [14, 10]
 
 
 def test_dec_starts_at_max_and_wraps():
