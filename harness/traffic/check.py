@@ -14,8 +14,6 @@ from harness.traffic import fieldengine, local, mix, schedule
 from harness.traffic.profile import CompiledStream, compile_file
 
 ENGINES = ("local", "dpdk")
-#: Whether the dpdk engine sends timed schedules (bursts, gaps, chains).
-DPDK_TIMED = True
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
 DPDK_MAX_PKT_LEN = 2000
 #: Count distinct packets exactly up to this period (beyond, the period is the bound).
@@ -59,11 +57,6 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
             return (f"the field-engine program repeats after {n} packets; the {engine} "
                     f"engine loops over at most {fieldengine.MAX_PACKETS} distinct packets "
                     f"per stream")
-    elif plan == "timed" and engine == "dpdk" and not DPDK_TIMED:
-        why = (local.why_timed(s) if not schedule.is_plain(s, local.ISG_PHASE_US)
-               else "the profile's other streams")
-        return (f"{schedule.stream_label(s)}: {why} needs timed sending, which the dpdk "
-                f"engine lacks (it loops over packets)")
     if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
         return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
                 f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")

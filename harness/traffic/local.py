@@ -109,7 +109,7 @@ def stream_cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
     for s in enabled:
         check_stream(s)
         if not schedule.is_plain(s, ISG_PHASE_US):
-            raise ExtbenchError(f"{schedule.stream_label(s)}: {why_timed(s)} needs timed "
+            raise ExtbenchError(f"{schedule.stream_label(s)}: {_why_timed(s)} needs timed "
                                 f"sending, which looping over packets cannot do")
     cycles = [[(s.index, p) for p in fieldengine.expand(
         port_packet(s, src_mac, dst_mac), s.instructions, s.vm, s.json.get("random_seed", 0),
@@ -117,7 +117,7 @@ def stream_cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
     return mix.mix(cycles, [s.pps for s in enabled], max_packets)
 
 
-def why_timed(s: CompiledStream) -> str:
+def _why_timed(s: CompiledStream) -> str:
     j = s.json
     if s.mode.get("type") != "continuous":
         return f"mode '{s.mode.get('type')}'"
