@@ -505,6 +505,9 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
         uint64_t stop = rte_rdtsc();
 
         drain();
+        if (capture.file) {
+            fflush(capture.file);   /* On disk before the reply says so. */
+        }
         reply_counts((stop - start) / (double) hz, (uint64_t) rate,
                      once ? stop - start : end - start);
     }
@@ -632,9 +635,6 @@ command(char *line)
             return;
         }
         run(port, rate, duration, probe_pps, false);
-        if (capture.file) {
-            fflush(capture.file);
-        }
     } else if (sscanf(line, "warmup %u %lf", &port, &rate) == 2) {
         if (port >= n_ports || !load_set.n || rate <= 0) {
             reply_error("warmup: bad port or rate, or nothing loaded");
