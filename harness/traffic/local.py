@@ -22,10 +22,10 @@ Two ways of sending, chosen per profile (``plan``):
   self-starting, dummy and paused streams). ``schedule`` computes when TRex sends each
   packet within the duration, the field engine runs along (``fieldengine.Program.run``:
   variables carry on across restarts, random values keep being drawn), and tcpreplay
-  replays the packets once at their pcap timestamps. The rate multiplier scales every
-  stream's packet rate (the requested rate over the sum of the enabled streams' rates;
-  TRex's own multiplier takes the peak of its stream graph instead); without a requested
-  rate the profile's own rates apply. At most ``fieldengine.MAX_PACKETS`` packets.
+  replays the packets once at their pcap timestamps. A requested rate becomes a multiplier
+  of every stream's packet rate as TRex makes it (the rate over the peak of TRex's stream
+  graph: ``schedule.peak_pps``); without one the profile's own rates apply. At most
+  ``fieldengine.MAX_PACKETS`` packets.
 
 Flow statistics and latency streams (``flow_stats``) and rates in percent of the line are
 refused with ExtbenchError naming them.
@@ -148,10 +148,14 @@ def stream_packets(s: CompiledStream, template: bytes) -> Iterator[bytes]:
 
 
 def rate_scale(streams: list[CompiledStream], rate_pps: float | None) -> float:
-    """The multiplier of every stream's rate for a total of 'rate_pps' (None: 1)."""
+    """The multiplier of every stream's rate for a total of 'rate_pps' (None: 1), as TRex
+    computes it: against the profile's peak rate (``schedule.peak_pps``)."""
     if rate_pps is None:
         return 1.0
-    return rate_pps / sum(s.pps for s in _enabled(streams))
+    peak = schedule.peak_pps(_enabled(streams))
+    if not peak > 0:
+        raise ExtbenchError("the profile has no packet rate to scale")
+    return rate_pps / peak
 
 
 def timed(streams: list[CompiledStream], src_mac: str, dst_mac: str,

@@ -179,6 +179,49 @@ def _start_next(node: _Node) -> _Node | None:
     return nxt
 
 
+#: Bursts shorter than this count as 1 pps in TRex's stream graph (G_MIN_BURST_SIZE).
+MIN_GRAPH_BURST = 1000
+
+
+def peak_pps(streams: Sequence[CompiledStream]) -> float:
+    """The profile's peak packet rate as TRex's stream graph computes it, against which
+    TRex turns a requested total rate (``-m 1000pps``) into a multiplier.
+
+    TRex (TrexStreamsGraph, trex_stl_streams_compiler.cpp) follows each self-starting
+    stream's chain of ``next`` streams once (until a loop), lays the streams one after the
+    other from their isg (a burst lasts (packets − 1) / pps; a multi-burst its bursts and
+    gaps, as if it sent all along), adds their rates where they overlap (a burst of fewer
+    than 1000 packets counts as 1 pps) and takes the maximum.
+    """
+    enabled = {s.index: s for s in streams if s.json.get("enabled", True)}
+    events: list[tuple[float, float]] = []
+    for root in [i for i, s in enabled.items() if s.json.get("self_start", True)]:
+        offset, seen, i = 0.0, set(), root
+        while i is not None and i in enabled and i not in seen:
+            s = enabled[i]
+            seen.add(i)
+            pps, mode = s.pps or 0.0, s.mode
+            start = offset + float(s.json.get("isg", 0) or 0)
+            if mode["type"] == "continuous":
+                events.append((start, pps))
+                break
+            burst = int(mode["total_pkts"] if mode["type"] == "single_burst"
+                        else mode["pkts_per_burst"])
+            rate = pps if burst >= MIN_GRAPH_BURST else 1.0
+            length = (burst - 1) / pps * 1e6 if pps else 0.0
+            if mode["type"] == "multi_burst":
+                length = (length + float(mode.get("ibg", 0))) * int(mode["count"])
+            events += [(start, rate), (start + length, -rate)]
+            offset = start + length
+            i = next_index(s, streams)
+    events.sort(key=lambda e: e[0])  # Stable, as TRex's list sort.
+    peak = current = 0.0
+    for _, diff in events:
+        current += diff
+        peak = max(peak, current)
+    return peak
+
+
 def ends(streams: Sequence[CompiledStream]) -> bool:
     """Whether the profile's traffic stops by itself: no continuous stream ever starts,
     and every loop of ``next`` streams has a stream with an ``action_count``."""

@@ -25,7 +25,7 @@ from harness.traffic.check import check_file
 from harness.traffic.fieldengine import expand
 from harness.traffic.local import plan, stream_cycle, timed
 from harness.traffic.profile import compile_file, compile_streams, decode_tunable
-from harness.traffic.schedule import ends, schedule
+from harness.traffic.schedule import ends, peak_pps, schedule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 SRC, DST = "02:00:00:00:00:01", "02:00:00:00:00:02"
@@ -93,6 +93,20 @@ def test_the_multiplier_scales_packet_gaps_not_stream_and_burst_gaps(burst_chain
     times = [round(x.time_s / US, 3) for x in fast if x.stream == 1][:5]
     assert times == [1010.0, 1510.0, 2010.0, 2510.0, 3010.0]  # 0.5 ms apart, then ibg.
     assert round(fast[0].time_s / US, 3) == 10.0
+
+
+def test_a_requested_rate_scales_by_trex_stream_graph_peak(burst_chain):
+    # Bursts of fewer than 1000 packets count as 1 pps in TRex's graph, and chained
+    # streams do not overlap: the peak is 1 pps, so 500 pps multiplies every rate by 500.
+    assert peak_pps(burst_chain) == 1.0
+    sends = timed(burst_chain, SRC, DST, None, rate_pps=500.0)
+    assert round(sends[1][0] - sends[0][0], 9) == round(1 / 500_000, 9)
+    s0 = burst_chain[0]
+    big = dataclasses.replace(s0, mode={**s0.mode, "total_pkts": 1000},
+                              json={**s0.json, "next": None})
+    assert peak_pps([big]) == 1000.0
+    # Continuous streams add up from their isg: imix's 28 + 16 + 4.
+    assert peak_pps(streams("imix_isg")) == 48.0
 
 
 def stream_with(s, **json_changes):
