@@ -28,7 +28,8 @@ Two ways of sending, chosen per profile (``plan``):
   ``fieldengine.MAX_PACKETS`` packets.
 
 Flow statistics and latency streams (``flow_stats``) and rates in percent of the line are
-refused with ExtbenchError naming them.
+refused with ExtbenchError naming them (except for bursts of one packet, whose rate never
+shows: ``STLProfile.load_pcap`` makes such streams, their times given by ``isg``).
 """
 
 import contextlib
@@ -68,9 +69,10 @@ def check_stream(s: CompiledStream) -> None:
         kind = j["flow_stats"].get("rule_type", "stats")
         raise ExtbenchError(f"{what}: flow_stats ({kind}: per packet group statistics or "
                             f"latency) is not supported by the local engine")
-    if s.pps is None:
+    if s.pps is None and not schedule.rate_free(s):
         raise ExtbenchError(f"{what}: rate type '{s.rate['type']}' is not supported by the "
-                            f"local engine (pps, bps_L1, bps_L2)")
+                            f"local engine (pps, bps_L1, bps_L2; any rate for bursts of one "
+                            f"packet)")
 
 
 def plan(streams: list[CompiledStream]) -> str:

@@ -57,8 +57,6 @@ def next_index(s: CompiledStream, streams: Sequence[CompiledStream]) -> int | No
     for t in streams:
         if t.name == nxt:
             return t.index
-    if isinstance(nxt, int) and 0 <= nxt < len(streams):
-        return nxt
     raise ExtbenchError(f"{stream_label(s)}: next stream '{nxt}' is not in the profile")
 
 
@@ -70,6 +68,14 @@ def is_plain(s: CompiledStream, max_isg_us: float = 0.0) -> bool:
             and float(j.get("isg", 0) or 0) <= max_isg_us)
 
 
+def rate_free(s: CompiledStream) -> bool:
+    """Whether the stream's rate never shows: bursts of one packet (as
+    ``STLProfile.load_pcap`` makes them, at a percentage of the line)."""
+    m = s.mode
+    return (m.get("type") == "single_burst" and m.get("total_pkts") == 1
+            or m.get("type") == "multi_burst" and m.get("pkts_per_burst") == 1)
+
+
 class _Node:
     """A stream's state in the scheduler (TRex's CGenNodeStateless)."""
 
@@ -79,6 +85,8 @@ class _Node:
         self.isg_s = float(j.get("isg", 0) or 0) / 1e6
         self.silent = bool(j.get("start_paused", False) or j.get("flags", 0) & _DUMMY)
         pps = s.pps
+        if rate_free(s):
+            pps = pps or 1.0  # One packet per burst: the rate never shows.
         if pps is None or pps <= 0:
             raise ExtbenchError(f"{stream_label(s)}: rate type '{s.rate['type']}' has no "
                                 f"packet rate here (pps, bps_L1, bps_L2)")

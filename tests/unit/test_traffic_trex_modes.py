@@ -16,7 +16,7 @@ import pytest
 from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
 from scapy.layers.l2 import Ether
-from scapy.utils import RawPcapReader
+from scapy.utils import RawPcapReader, wrpcap
 
 from harness.cli import main
 from harness.errors import ExtbenchError
@@ -169,6 +169,19 @@ def test_timed_pcap_carries_the_schedule(burst_chain):
     assert [m.sec * 1_000_000 + m.usec for _, m in back] == [round(t * 1e6) for t, _, _ in sent]
     argv = tcpreplay.argv(path, "e", 1000.0, loops=1, timed=True)
     assert "--loop=1" in argv and not any(a.startswith(("--pps", "--topspeed")) for a in argv)
+
+
+def test_pcap_streams_replay_the_file_with_its_gaps_and_loop_count(tmp_path):
+    pkts = [bytes(Ether() / IP(dst=f"10.0.0.{i}") / UDP(dport=i) / (18 * b"x"))
+            for i in range(1, 4)]
+    wrpcap(str(tmp_path / "three.pcap"), [Ether(p) for p in pkts])
+    ss = streams("pcap_loop", {"pcap": str(tmp_path / "three.pcap"), "ipg_usec": 100.0,
+                               "loop_count": 2})
+    assert {s.rate["type"] for s in ss} == {"percentage"} and plan(ss) == "timed"
+    sent = timed(ss, SRC, DST, None)
+    assert [Ether(p)[UDP].dport for _, _, p in sent] == [1, 2, 3, 1, 2, 3]
+    assert [round(t / US) for t, _, _ in sent] == [100, 200, 300, 400, 500, 600]
+    assert check_file(FIXTURES / "pcap_loop.py", {"pcap": str(tmp_path / "three.pcap")})["ok"]
 
 
 # --- Field engine ------------------------------------------------------------------------
