@@ -59,7 +59,8 @@ def figure(question: str, ncols: int = 1, nrows: int = 1, width: float = 5.5,
 
 
 def legend_outside(fig, handles=None, labels=None, title: str | None = None) -> None:
-    """One legend for the whole figure, right of the axes (never over data)."""
+    """One legend for the whole figure, below the axes (never over data, never beside the
+    title)."""
     if handles is None:
         seen = {}
         for ax in fig.axes:
@@ -67,8 +68,8 @@ def legend_outside(fig, handles=None, labels=None, title: str | None = None) -> 
                 seen.setdefault(lab, h)
         labels, handles = list(seen), list(seen.values())
     if handles:
-        fig.legend(handles, labels, loc="outside right upper", fontsize=7, title=title,
-                   title_fontsize=7, frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 4),
+                   fontsize=7, title=title, title_fontsize=7, frameon=False)
 
 
 def empty(ax, what: str) -> None:
