@@ -92,7 +92,15 @@ def _value(column: str, value) -> str:
         return f"cache {value}"
     if column == "port_type":
         return f"{value} ports"
-    return str(value)
+    if column in ("topology", "profile", "experiment", "extension"):
+        return str(value)
+    return f"{column} {value}"
+
+
+def _varying(data: pd.DataFrame, exclude: tuple[str, ...]) -> list[str]:
+    """Key fields to facet by: those with two values or more besides null (a null key,
+    such as bpf_jit of a variant without the BPF runtime, means "does not apply")."""
+    return [c for c in varying_keys(data, exclude=exclude) if data[c].nunique() > 1]
 
 
 def _panel_groups(data: pd.DataFrame, facets: list[str]) -> list[tuple[str, pd.DataFrame]]:
@@ -144,11 +152,13 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
     if data.empty:
         _nothing(question, what, out)
         return
-    groups = _panel_groups(data, varying_keys(
-        data, exclude=("variant", "experiment", x, "extension", *([style] if style else []))))
+    groups = _panel_groups(data, _varying(
+        data, ("variant", "experiment", x, "extension", *([style] if style else []))))
     fig, axes = _grid(question, groups, sharey=True)
     # A variant label with a flag (softflow+coalesce) takes the next line style.
-    styles = {v: i for i, v in enumerate(sorted(data[style].astype(str).unique()))} \
+    # "none" (no extension) is drawn solid.
+    styles = {v: i for i, v in enumerate(sorted(data[style].astype(str).unique(),
+                                                key=lambda v: (v != "none", v)))} \
         if style else {}
     for ax, (_, panel) in zip(axes, groups, strict=False):
         by = ["variant", *([style] if style else [])]
@@ -417,8 +427,8 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
         return
     data = data.assign(row=_rows(data, data["variant"] + " · " + _ext_labels(data),
                                  ("topology", "profile")))
-    groups = _panel_groups(data, varying_keys(
-        data, exclude=("variant", "experiment", "extension", "topology", "profile")))
+    groups = _panel_groups(data, _varying(
+        data, ("variant", "experiment", "extension", "topology", "profile")))
     rows = sorted(data["row"].unique())
     fig, axes = _grid(question, groups, width=4.2, height=0.6 + 0.2 * len(rows), sharey=True,
                       note="line: min–max; marks: p50 and p99; medians over repetitions")
@@ -448,9 +458,10 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
     """What does each cache configuration cost each variant, without and with one program?
     Received Mpps per cache configuration (the talk's "all caches / megaflow only / no
     cache"), bars per variant, one panel per extension (and other varying key fields),
-    from the experiments varying caches, at the engine's maximum rate."""
+    from the experiments varying caches but not chains, at the engine's maximum rate."""
     question = "What does each cache configuration cost, without and with one program?"
     data = _sweeps(_throughput(df), "cache")
+    data = data[~data["experiment"].isin(_sweeps(data, "ext_chain")["experiment"])]
     if "ext_chain" in data:
         data = data[data["ext_chain"].fillna(1) <= 1]
     if data.empty:
@@ -458,8 +469,8 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
         return
     data = data.assign(extension=np.where(data["extension"] == "none", "no program",
                                           "program: " + data["extension"]))
-    groups = _panel_groups(data, ["extension", *varying_keys(
-        data, exclude=("variant", "experiment", "cache", "extension"))])
+    groups = _panel_groups(data, ["extension", *_varying(
+        data, ("variant", "experiment", "cache", "extension"))])
     order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
     variants = sorted(data["variant"].unique())
     fig, axes = _grid(question, groups, width=3.0, sharey=True)
