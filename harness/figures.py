@@ -16,7 +16,7 @@ import pandas as pd
 
 from harness import plotting
 from harness.plotting import LINESTYLES, variant_colour
-from harness.results import aggregate, varying_keys
+from harness.results import aggregate, measured, varying_keys
 
 #: Cache levels of the datapath, in lookup order, and the record fields that count them.
 #: A failed upcall is a packet translated but no datapath flow installed: forwarded
@@ -27,17 +27,8 @@ CACHE_LEVELS = {"simple match": "simple_match_hits", "EMC": "emc_hits", "SMC": "
 
 
 def _measured(df: pd.DataFrame) -> pd.DataFrame:
-    """Trials that ran (not 'not expressible'), with 'rate' = the figure's throughput.
-
-    For rate searches the rate is the search's answer (received pps at the highest valid
-    rate); for fixed-rate trials, the received pps.
-    """
-    if "expressible" in df:
-        df = df[df["expressible"].fillna(True).astype(bool)]
-    df = df.copy()
-    search = df["search_rx_pps"] if "search_rx_pps" in df else pd.Series(np.nan, df.index)
-    df["rate"] = search.fillna(df["rx_pps"])
-    return df
+    """Trials that ran, with 'rate' (harness.results.measured)."""
+    return measured(df)
 
 
 def _throughput(df: pd.DataFrame) -> pd.DataFrame:
