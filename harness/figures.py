@@ -169,26 +169,53 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
     plotting.save(fig, out)
 
 
+def _line_numbers(data: pd.DataFrame, x: str, metric: str,
+                  style: str | None = None) -> pd.DataFrame:
+    """What a line figure draws: per panel, line and x, n, median, 95 % CI, CV, and the
+    ratio of the median to vanilla's (without an extension) at the same panel and x."""
+    if data.empty:
+        return pd.DataFrame()
+    panels = _varying(data, ("variant", "experiment", x, "extension",
+                             *([style] if style else [])))
+    agg = aggregate(data, metric, by=[*panels, "variant", *([style] if style else []), x])
+    base = data[(data["variant"] == "vanilla") & (data["extension"] == "none")] \
+        if "extension" in data else data.iloc[0:0]
+    if base.empty:
+        return agg
+    ref = aggregate(base, metric, by=[*panels, x])[[*panels, x, "median"]]
+    agg = agg.merge(ref.rename(columns={"median": "vanilla_median"}), on=[*panels, x],
+                    how="left")
+    return agg.assign(vs_vanilla=agg["median"] / agg.pop("vanilla_median"))
+
+
+def _rx_vs_flows_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _sweeps(_default_caches(_throughput(df)), "flows")
+    return data[data["extension"] == "none"]
+
+
 def rx_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """How does each variant's received rate (Mpps) fall as flows grow (10 … 1M), with no
     extension? From the experiments sweeping flows, at the engine's maximum rate."""
-    data = _sweeps(_default_caches(_throughput(df)), "flows")
-    data = data[data["extension"] == "none"]
-    _line_figure(data, out, "How does throughput fall as flows grow? (no extension)",
+    _line_figure(_rx_vs_flows_data(df), out,
+                 "How does throughput fall as flows grow? (no extension)",
                  "flow sweeps without extensions", "flows", "rate", "flows (log scale)",
                  "received rate (Mpps)")
 
 
-def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
-    """What does a read-only extension cost as flows grow? Received Mpps against flows per
-    variant with each read-only extension the flow sweeps ran, beside vanilla without one."""
+def _rx_vs_flows_readonly_data(df: pd.DataFrame) -> pd.DataFrame:
     data = _sweeps(_default_caches(_throughput(df)), "flows")
     writes = data.get("ext_writes_packet", pd.Series(False, data.index))
     readonly = (data["extension"] != "none") & ~writes.astype("boolean").fillna(False)
     data = data[readonly | ((data["variant"] == "vanilla") & (data["extension"] == "none"))]
     if not readonly.any():
         data = data.iloc[0:0]
-    _line_figure(data.assign(extension=_ext_labels(data)), out,
+    return data.assign(extension=_ext_labels(data))
+
+
+def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
+    """What does a read-only extension cost as flows grow? Received Mpps against flows per
+    variant with each read-only extension the flow sweeps ran, beside vanilla without one."""
+    _line_figure(_rx_vs_flows_readonly_data(df), out,
                  "What does a read-only extension cost as flows grow?",
                  "flow sweeps with a read-only extension", "flows", "rate",
                  "flows (log scale)", "received rate (Mpps)", style="extension")
@@ -231,6 +258,37 @@ def _single(data: pd.DataFrame) -> pd.DataFrame:
     return data[data["ext_chain"].fillna(1) == 1] if "ext_chain" in data else data
 
 
+def _passes_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _single(_default_caches(_measured(df)))
+    data = data[data["extension"] != "none"]
+    return data.assign(row=_rows(data, _ext_labels(data), ("topology", "profile")))
+
+
+def _vanilla_like(df: pd.DataFrame, fast: pd.DataFrame) -> pd.DataFrame:
+    """Vanilla's maximum-rate trials without an extension in the configurations of 'fast'
+    (port type, flows, packet size, topology, profile)."""
+    same = ["port_type", "flows", "pkt_size", "topology", "profile"]
+    base = _default_caches(_throughput(df))
+    return base[(base["variant"] == "vanilla") & (base["extension"] == "none")].merge(
+        fast[same].drop_duplicates(), on=same)
+
+
+def _passes_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    data = _passes_data(df)
+    if data.empty:
+        return pd.DataFrame()
+    passes = aggregate(data, "passes_per_pkt", by=["row", "variant"])
+    fast = _throughput(data)
+    if fast.empty:
+        return passes
+    rate = aggregate(fast, "rate", by=["row", "variant"])
+    base = _vanilla_like(df, fast)
+    if len(base):
+        rate["vs_vanilla"] = rate["median"] / base["rate"].median()
+    return passes.merge(rate, on=["row", "variant"], how="left",
+                        suffixes=("_passes", "_rate"))
+
+
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     """How many datapath passes does each extension cost each variant, and what received
     rate is left? Single extensions (not the experiments sweeping flows or chains), OVS's
@@ -238,12 +296,10 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     them, not the rate or the port type), received Mpps from the trials at the maximum
     rate; the dashed line is vanilla without an extension in the same configuration."""
     question = "What does one extension cost: datapath passes and received rate?"
-    data = _single(_default_caches(_measured(df)))
-    data = data[data["extension"] != "none"]
+    data = _passes_data(df)
     if data.empty:
         _nothing(question, "trials with one extension", out)
         return
-    data = data.assign(row=_rows(data, _ext_labels(data), ("topology", "profile")))
     fast = _throughput(data)
     rows = sorted(data["row"].unique())
     fig, axes = plotting.figure(question, ncols=2, width=8.0,
@@ -256,10 +312,7 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
         plotting.empty(ax2, "no trial at the maximum rate")
     else:
         _dots(ax2, fast, rows, "rate", 1e6)
-        same = ["port_type", "flows", "pkt_size", "topology", "profile"]
-        base = _default_caches(_throughput(df))
-        base = base[(base["variant"] == "vanilla") & (base["extension"] == "none")].merge(
-            fast[same].drop_duplicates(), on=same)
+        base = _vanilla_like(df, fast)
         if len(base):
             ax2.axvline(base["rate"].median() / 1e6, color=variant_colour("vanilla"),
                         linestyle="--", linewidth=1, label="vanilla, no extension")
@@ -269,19 +322,35 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+def cache_shares(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Share of datapath passes (packets + recirculations) answered by each cache level
+    (CACHE_LEVELS' names), per group of 'by', counters summed over the group's trials: the
+    one definition of a cache share."""
+    levels = {name: col for name, col in CACHE_LEVELS.items() if col in data}
+    sums = data.groupby(by)[[*levels.values(), "ovs_pkts", "recirculations"]].sum()
+    shares = sums[list(levels.values())].div(sums["ovs_pkts"] + sums["recirculations"],
+                                             axis=0).fillna(0)
+    shares.columns = list(levels)
+    return shares
+
+
+def _cache_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _single(_default_caches(_measured(df)))
+    data = data[data["ovs_pkts"].fillna(0) > 0]
+    return data.assign(row=_rows(data, _ext_labels(data), ("topology", "profile",
+                                                           "port_type")))
+
+
 def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
     """Which cache answers each datapath pass? Share of passes (packets + recirculations)
     answered by simple match, EMC, SMC, megaflow or an upcall, per variant (one panel each)
     and extension, under OVS's default caches, outside the flow and chain sweeps; counters
     summed over repetitions (and rates)."""
     question = "Which cache answers each datapath pass? (OVS's default caches)"
-    data = _single(_default_caches(_measured(df)))
-    data = data[data["ovs_pkts"].fillna(0) > 0]
+    data = _cache_data(df)
     if data.empty:
         _nothing(question, "trials with datapath counters", out)
         return
-    data = data.assign(row=_rows(data, _ext_labels(data), ("topology", "profile",
-                                                           "port_type")))
     levels = {name: col for name, col in CACHE_LEVELS.items() if col in data}
     variants = sorted(data["variant"].unique())
     counts = [data[data["variant"] == v]["row"].nunique() for v in variants]
@@ -291,15 +360,12 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
                                      "repetitions",
                                 sharex=True, gridspec_kw={"height_ratios": counts})
     for ax, variant in zip(axes[:, 0], variants, strict=True):
-        g = data[data["variant"] == variant]
-        sums = g.groupby("row")[[*levels.values(), "ovs_pkts", "recirculations"]].sum()
-        shares = sums[list(levels.values())].div(sums["ovs_pkts"] + sums["recirculations"],
-                                                 axis=0).fillna(0)
+        shares = cache_shares(data[data["variant"] == variant], ["row"])
         left = np.zeros(len(shares))
-        for name, col in levels.items():
-            ax.barh(range(len(shares)), shares[col], left=left, height=0.7,
+        for name in levels:
+            ax.barh(range(len(shares)), shares[name], left=left, height=0.7,
                     color=plotting.LEVEL_COLOURS[name], label=name)
-            left += shares[col].to_numpy()
+            left += shares[name].to_numpy()
         ax.set_yticks(range(len(shares)), shares.index, fontsize=7)
         ax.set_ylim(len(shares) - 0.5, -0.5)
         ax.set_title(variant, fontsize=8, loc="left", color=variant_colour(variant))
@@ -309,28 +375,55 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+def _rx_vs_chain_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _sweeps(_throughput(df), "ext_chain")
+    data = data[data["ext_chain"].notna()] if "ext_chain" in data else data.iloc[0:0]
+    return data.assign(variant=data["variant"] + np.where(
+        data.get("ext_coalesce", pd.Series(False, data.index)).astype("boolean")
+        .fillna(False), "+coalesce", ""), extension=data.get("ext_name"))
+
+
 def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
     """How does the received rate (Mpps) fall with the number of chained extensions
     (1 … 10)? Per variant (dashed: SoftFlow's coalesce flag), one panel per cache
     configuration (and other key fields that vary), at the engine's maximum rate."""
-    data = _sweeps(_throughput(df), "ext_chain")
-    data = data[data["ext_chain"].notna()] if "ext_chain" in data else data.iloc[0:0]
-    data = data.assign(variant=data["variant"] + np.where(
-        data.get("ext_coalesce", pd.Series(False, data.index)).astype("boolean")
-        .fillna(False), "+coalesce", ""), extension=data.get("ext_name"))
-    _line_figure(data, out, "How does throughput fall with the length of an extension chain?",
+    _line_figure(_rx_vs_chain_data(df), out,
+                 "How does throughput fall with the length of an extension chain?",
                  "experiments varying the chain length", "ext_chain", "rate",
                  "chained extensions", "received rate (Mpps)", style="extension", xlog=False)
+
+
+def _megaflows_vs_flows_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _sweeps(_default_caches(_measured(df)), "flows")
+    return data.assign(extension=_ext_labels(data))
 
 
 def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
     """How many datapath flows (megaflows, at the end of a trial) does each variant install
     as flows grow? From the experiments sweeping flows; line style = extension."""
-    data = _sweeps(_default_caches(_measured(df)), "flows")
-    _line_figure(data.assign(extension=_ext_labels(data)), out,
+    _line_figure(_megaflows_vs_flows_data(df), out,
                  "How many datapath flows does each variant install as flows grow?",
                  "flow sweeps", "flows", "megaflows", "flows (log scale)",
                  "datapath flows at the end", scale=1, style="extension")
+
+
+def verifier_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Per extension the verifier variant ran: the label (changes_flow_key), whether it
+    re-classified (passes per packet > 1 in any trial), passes per packet, the decision."""
+    data = _measured(df)
+    data = data[(data["variant"] == "verifier") & (data["extension"] != "none")]
+    rows = []
+    for name, g in data.groupby("ext_name"):
+        recirc = bool((g["passes_per_pkt"] > 1.005).any())
+        label = bool(g["ext_changes_flow_key"].iloc[0])
+        rows.append({
+            "extension": name, "writes_flow_key": label, "reclassified": recirc,
+            "passes_median": g["passes_per_pkt"].median(),
+            "passes_min": g["passes_per_pkt"].min(), "passes_max": g["passes_per_pkt"].max(),
+            "decision": ("re-classification needed" if recirc and label else
+                         "re-classification avoided" if not recirc and not label else
+                         "WRONG: missed a flow-key write" if label else "WRONG: needless")})
+    return pd.DataFrame(rows)
 
 
 def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
@@ -339,23 +432,17 @@ def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
     Label: the metadata's changes_flow_key. needed = both; avoided = neither; wrong
     otherwise."""
     question = "Does the verifier re-classify exactly when an extension writes the flow key?"
-    data = _measured(df)
-    data = data[(data["variant"] == "verifier") & (data["extension"] != "none")]
-    if data.empty:
+    decisions = verifier_table(df)
+    if decisions.empty:
         _nothing(question, "verifier trials with extensions", out)
         return
     rows, colours = [], []
-    for name, g in data.groupby("ext_name"):
-        recirc = bool((g["passes_per_pkt"] > 1.005).any())
-        label = bool(g["ext_changes_flow_key"].iloc[0])
-        verdict = ("re-classification needed" if recirc and label else
-                   "re-classification avoided" if not recirc and not label else
-                   "WRONG: missed a flow-key write" if label else "WRONG: needless")
-        passes = g["passes_per_pkt"]
-        rows.append([name, "yes" if label else "no", "yes" if recirc else "no",
-                     f"{passes.median():.2f} ({passes.min():.2f}–{passes.max():.2f})",
-                     verdict])
-        ok = "#b7e1b0" if not verdict.startswith("WRONG") else "#f4a6a6"
+    for _, d in decisions.iterrows():
+        rows.append([d["extension"], "yes" if d["writes_flow_key"] else "no",
+                     "yes" if d["reclassified"] else "no",
+                     f"{d['passes_median']:.2f} ({d['passes_min']:.2f}–"
+                     f"{d['passes_max']:.2f})", d["decision"]])
+        ok = "#b7e1b0" if not d["decision"].startswith("WRONG") else "#f4a6a6"
         colours.append(["white"] * 4 + [ok])
     fig, axes = plotting.figure(question, note="every trial of the verifier variant with an "
                                 "extension; passes: median (min–max) over trials")
@@ -404,20 +491,36 @@ def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+LATENCY = ["lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us"]
+
+
+def _latency_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _default_caches(_measured(df))
+    data = data[data["offered_pps"].notna()] if set(LATENCY) <= set(data) \
+        else data.iloc[0:0]
+    data = data.dropna(subset=LATENCY)
+    return data.assign(row=_rows(data, data["variant"] + " · " + _ext_labels(data),
+                                 ("topology", "profile")))
+
+
+def _latency_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    data = _latency_data(df)
+    if data.empty:
+        return pd.DataFrame()
+    panels = _varying(data, ("variant", "experiment", "extension", "topology", "profile"))
+    return data.groupby([*panels, "row"], dropna=False)[LATENCY].median().reset_index()
+
+
 def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     """What one-way latency (µs) does each variant and extension show at a fixed rate?
     min–max as a line, p50 and p99 as marks (medians over repetitions), one panel per port
     type and rate (and other key fields that vary), OVS's default caches."""
     question = "What one-way latency does each variant show at a fixed rate?"
-    cols = ["lat_min_us", "lat_p50_us", "lat_p99_us", "lat_max_us"]
-    data = _default_caches(_measured(df))
-    data = data[data["offered_pps"].notna()] if set(cols) <= set(data) else data.iloc[0:0]
-    data = data.dropna(subset=cols)
+    cols = LATENCY
+    data = _latency_data(df)
     if data.empty:
         _nothing(question, "fixed-rate trials with a latency probe", out)
         return
-    data = data.assign(row=_rows(data, data["variant"] + " · " + _ext_labels(data),
-                                 ("topology", "profile")))
     groups = _panel_groups(data, _varying(
         data, ("variant", "experiment", "extension", "topology", "profile")))
     rows = sorted(data["row"].unique())
@@ -445,21 +548,46 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+def _cache_sweep_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _sweeps(_throughput(df), "cache")
+    data = data[~data["experiment"].isin(_sweeps(data, "ext_chain")["experiment"])]
+    if "ext_chain" in data:
+        data = data[data["ext_chain"].fillna(1) <= 1]
+    return data.assign(extension=np.where(data["extension"] == "none", "no program",
+                                          "program: " + data["extension"]))
+
+
+def _cache_sweep_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Per panel, variant and cache: the median and CI, the ratio to the same variant under
+    the experiment's first cache configuration (all caches), and to vanilla without a
+    program under the same cache configuration."""
+    data = _cache_sweep_data(df)
+    if data.empty:
+        return pd.DataFrame()
+    panels = _varying(data, ("variant", "experiment", "cache", "extension"))
+    agg = aggregate(data, "rate", by=["extension", *panels, "variant", "cache"])
+    first = list(dict.fromkeys(data["cache"]))[0]
+    ref = agg[agg["cache"] == first][["extension", *panels, "variant", "median"]]
+    agg = agg.merge(ref.rename(columns={"median": "first"}), how="left",
+                    on=["extension", *panels, "variant"])
+    agg[f"vs_{first}"] = agg["median"] / agg.pop("first")
+    van = agg[(agg["variant"] == "vanilla") & (agg["extension"] == "no program")]
+    agg = agg.merge(van[[*panels, "cache", "median"]].rename(columns={"median": "van"}),
+                    how="left", on=[*panels, "cache"])
+    agg["vs_vanilla"] = agg["median"] / agg.pop("van")
+    return agg
+
+
 def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
     """What does each cache configuration cost each variant, without and with one program?
     Received Mpps per cache configuration (the talk's "all caches / megaflow only / no
     cache"), bars per variant, one panel per extension (and other varying key fields),
     from the experiments varying caches but not chains, at the engine's maximum rate."""
     question = "What does each cache configuration cost, without and with one program?"
-    data = _sweeps(_throughput(df), "cache")
-    data = data[~data["experiment"].isin(_sweeps(data, "ext_chain")["experiment"])]
-    if "ext_chain" in data:
-        data = data[data["ext_chain"].fillna(1) <= 1]
+    data = _cache_sweep_data(df)
     if data.empty:
         _nothing(question, "experiments varying the cache configuration", out)
         return
-    data = data.assign(extension=np.where(data["extension"] == "none", "no program",
-                                          "program: " + data["extension"]))
     groups = _panel_groups(data, ["extension", *_varying(
         data, ("variant", "experiment", "cache", "extension"))])
     order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
@@ -489,3 +617,28 @@ FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
     megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
     rx_by_cache)}
+
+
+#: Figure → the numbers behind it, computed as the figure computes them.
+NUMBERS = {
+    "rx_vs_flows": lambda df: _line_numbers(_rx_vs_flows_data(df), "flows", "rate"),
+    "rx_vs_flows_readonly": lambda df: _line_numbers(_rx_vs_flows_readonly_data(df), "flows",
+                                                     "rate", "extension"),
+    "passes_by_extension": _passes_numbers,
+    "cache_breakdown": lambda df: (lambda d: cache_shares(d, ["variant", "row"]) if len(d)
+                                   else pd.DataFrame())(_cache_data(df)),
+    "rx_vs_chain": lambda df: _line_numbers(_rx_vs_chain_data(df), "ext_chain", "rate",
+                                            "extension"),
+    "megaflows_vs_flows": lambda df: _line_numbers(_megaflows_vs_flows_data(df), "flows",
+                                                   "megaflows", "extension"),
+    "verifier_decisions": verifier_table,
+    "delivery_matrix": delivery_cells,
+    "latency_percentiles": _latency_numbers,
+    "rx_by_cache": _cache_sweep_numbers,
+}
+
+
+def numbers(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind figure 'name' (medians, CIs, ratios to vanilla; shares; tables)
+    from the tidy table 'df', as the figure computes them."""
+    return NUMBERS[name](df)
