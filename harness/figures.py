@@ -120,6 +120,13 @@ def _grid(question: str, groups: list, width: float = 3.4, height: float = 2.8,
     return fig, flat
 
 
+def _note(data: pd.DataFrame) -> str:
+    """How the points of a figure over 'data' are computed (no CI with one repetition)."""
+    if "rep" in data and data["rep"].nunique() < 2:
+        return "points: one trial each (one repetition: no confidence interval)"
+    return plotting.CI_NOTE
+
+
 def _nothing(question: str, what: str, out: Path) -> None:
     fig, axes = plotting.figure(question, note=None)
     plotting.empty(axes[0, 0], what)
@@ -145,7 +152,10 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
         return
     groups = _panel_groups(data, _varying(
         data, ("variant", "experiment", x, "extension", *([style] if style else []))))
-    fig, axes = _grid(question, groups, sharey=True)
+    fig, axes = _grid(question, groups, sharey=True, note=_note(data))
+    # Markers shrink from line to line, so that lines on the same values stay visible.
+    size = {v: 7 - 4 * i / max(1, data["variant"].nunique() - 1)
+            for i, v in enumerate(sorted(data["variant"].unique()))}
     # A variant label with a flag (softflow+coalesce) takes the next line style.
     # "none" (no extension) is drawn solid.
     styles = {v: i for i, v in enumerate(sorted(data[style].astype(str).unique(),
@@ -157,7 +167,7 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
             key = key if isinstance(key, tuple) else (key,)
             agg = aggregate(g, metric, by=[x]).sort_values(x)
             label = " · ".join(str(k) for k in key)
-            _errorbar(ax, agg[x], agg, scale, marker="o", markersize=4, label=label,
+            _errorbar(ax, agg[x], agg, scale, marker="o", markersize=size[key[0]], label=label,
                       color=variant_colour(key[0]), linestyle=LINESTYLES[
                           (styles.get(str(key[-1]), 0) + ("+" in key[0])) % len(LINESTYLES)])
         ax.set(xlabel=xlabel, ylabel=ylabel)
@@ -302,7 +312,7 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
         return
     fast = _throughput(data)
     rows = sorted(data["row"].unique())
-    fig, axes = plotting.figure(question, ncols=2, width=8.0,
+    fig, axes = plotting.figure(question, ncols=2, width=8.0, note=_note(data),
                                 height=1.4 + 0.26 * len(rows), sharey=True)
     ax1, ax2 = axes[0]
     _dots(ax1, data, rows, "passes_per_pkt", 1)
@@ -592,7 +602,7 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
         data, ("variant", "experiment", "cache", "extension"))])
     order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
     variants = sorted(data["variant"].unique())
-    fig, axes = _grid(question, groups, width=3.0, sharey=True)
+    fig, axes = _grid(question, groups, width=3.0, sharey=True, note=_note(data))
     width = 0.8 / len(variants)
     for ax, (_, panel) in zip(axes, groups, strict=False):
         for i, variant in enumerate(variants):
