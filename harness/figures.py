@@ -71,75 +71,10 @@ def _ext_labels(data: pd.DataFrame) -> pd.Series:
     return data.apply(_label, axis=1) if len(data) else pd.Series(dtype=str)
 
 
-def _value(column: str, value) -> str:
-    """How a key field's value reads in a panel title or a row label."""
-    if column == "rate_pps":
-        return "maximum rate" if pd.isna(value) else f"{value / 1e3:g} kpps"
-    if column == "flows":
-        return f"{int(value):,} flows"
-    if column == "pkt_size":
-        return f"{int(value)} B"
-    if column == "cache":
-        return f"cache {value}"
-    if column == "port_type":
-        return f"{value} ports"
-    if column in ("topology", "profile", "experiment", "extension"):
-        return str(value)
-    return f"{column} {value}"
-
-
 def _varying(data: pd.DataFrame, exclude: tuple[str, ...]) -> list[str]:
     """Key fields to facet by: those with two values or more besides null (a null key,
     such as bpf_jit of a variant without the BPF runtime, means "does not apply")."""
     return [c for c in varying_keys(data, exclude=exclude) if data[c].nunique() > 1]
-
-
-def _panel_groups(data: pd.DataFrame, facets: list[str]) -> list[tuple[str, pd.DataFrame]]:
-    """(title, rows) per panel: one per combination of the 'facets' columns' values."""
-    if not facets:
-        return [("", data)]
-    return [(" · ".join(_value(c, v) for c, v in zip(facets, k if isinstance(k, tuple)
-                                                     else (k,), strict=True)), g)
-            for k, g in data.groupby(facets, dropna=False, sort=True)]
-
-
-def _grid(question: str, groups: list, width: float = 3.4, height: float = 2.8,
-          note: str | None = plotting.CI_NOTE, **kw):
-    """A figure with one panel per group (at most three a row); unused panels hidden."""
-    ncols = min(len(groups), 3) or 1
-    nrows = -(-len(groups) // ncols) or 1
-    fig, axes = plotting.figure(question, ncols=ncols, nrows=nrows,
-                                width=max(6.8, 1.6 + width * ncols),
-                                height=0.9 + height * nrows, note=note, **kw)
-    flat = list(axes.flat)
-    for ax in flat[len(groups):]:
-        ax.set_visible(False)
-    for ax, (title, _) in zip(flat, groups, strict=False):
-        if title:
-            ax.set_title(title, fontsize=8)
-    return fig, flat
-
-
-def _note(data: pd.DataFrame) -> str:
-    """How the points of a figure over 'data' are computed (no CI with one repetition)."""
-    if "rep" in data and data["rep"].nunique() < 2:
-        return "points: one trial each (one repetition: no confidence interval)"
-    return plotting.CI_NOTE
-
-
-def _nothing(question: str, what: str, out: Path) -> None:
-    fig, axes = plotting.figure(question, note=None)
-    plotting.empty(axes[0, 0], what)
-    plotting.save(fig, out)
-
-
-def _errorbar(ax, x, agg: pd.DataFrame, scale: float, horizontal: bool = False, **kw):
-    med = agg["median"].to_numpy() / scale
-    err = np.array([(agg["median"] - agg["ci_low"]).fillna(0).to_numpy(),
-                    (agg["ci_high"] - agg["median"]).fillna(0).to_numpy()]) / scale
-    if horizontal:
-        return ax.errorbar(med, x, xerr=err, capsize=2, **kw)
-    return ax.errorbar(x, med, yerr=err, capsize=3, **kw)
 
 
 def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str,
@@ -148,11 +83,11 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
     """Lines of 'metric' against 'x': colour = variant, line style = the 'style' column's
     value (an extension, +coalesce …); one panel per value of the other varying keys."""
     if data.empty:
-        _nothing(question, what, out)
+        plotting.nothing(question, what, out)
         return
-    groups = _panel_groups(data, _varying(
+    groups = plotting.panel_groups(data, _varying(
         data, ("variant", "experiment", x, "extension", *([style] if style else []))))
-    fig, axes = _grid(question, groups, sharey=True, note=_note(data))
+    fig, axes = plotting.grid(question, groups, sharey=True, note=plotting.note(data))
     # Markers shrink from line to line, so that lines on the same values stay visible.
     size = {v: 7 - 4 * i / max(1, data["variant"].nunique() - 1)
             for i, v in enumerate(sorted(data["variant"].unique()))}
@@ -167,9 +102,10 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
             key = key if isinstance(key, tuple) else (key,)
             agg = aggregate(g, metric, by=[x]).sort_values(x)
             label = " · ".join(str(k) for k in key)
-            _errorbar(ax, agg[x], agg, scale, marker="o", markersize=size[key[0]], label=label,
-                      color=variant_colour(key[0]), linestyle=LINESTYLES[
-                          (styles.get(str(key[-1]), 0) + ("+" in key[0])) % len(LINESTYLES)])
+            plotting.errorbar(
+                ax, agg[x], agg, scale, marker="o", markersize=size[key[0]], label=label,
+                color=variant_colour(key[0]), linestyle=LINESTYLES[
+                    (styles.get(str(key[-1]), 0) + ("+" in key[0])) % len(LINESTYLES)])
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if xlog:
             ax.set_xscale("log")
@@ -231,31 +167,13 @@ def rx_vs_flows_readonly(df: pd.DataFrame, out: Path) -> None:
                  "flows (log scale)", "received rate (Mpps)", style="extension")
 
 
-def _dots(ax, data: pd.DataFrame, rows: list[str], metric: str, scale: float) -> None:
-    """Horizontal dot plot: one row per category ('row' column), one dot per variant
-    (dodged), median with its 95 % CI."""
-    variants = sorted(data["variant"].unique())
-    for i, variant in enumerate(variants):
-        g = data[data["variant"] == variant]
-        if g.empty:
-            continue
-        agg = aggregate(g, metric, by=["row"])
-        y = agg["row"].map({r: n for n, r in enumerate(rows)}).to_numpy(dtype=float)
-        y += (i - (len(variants) - 1) / 2) * 0.8 / max(len(variants), 1)
-        _errorbar(ax, y, agg, scale, horizontal=True, marker="o", markersize=4,
-                  linestyle="none", color=variant_colour(variant), label=variant)
-    ax.set_yticks(range(len(rows)), rows, fontsize=7)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.grid(True, axis="x", alpha=0.3)
-
-
 def _rows(data: pd.DataFrame, base: pd.Series, within: tuple[str, ...]) -> pd.Series:
     """Row labels: 'base', plus the values of the 'within' key fields that vary for one
     base label (so that no row pools two configurations)."""
     out = base.astype(str)
     for col in within:
         if col in data and (data.groupby(base)[col].nunique(dropna=False) > 1).any():
-            out = out + " · " + data[col].map(lambda v, c=col: _value(c, v))
+            out = out + " · " + data[col].map(lambda v, c=col: plotting.value_label(c, v))
     return out
 
 
@@ -308,20 +226,20 @@ def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
     question = "What does one extension cost: datapath passes and received rate?"
     data = _passes_data(df)
     if data.empty:
-        _nothing(question, "trials with one extension", out)
+        plotting.nothing(question, "trials with one extension", out)
         return
     fast = _throughput(data)
     rows = sorted(data["row"].unique())
-    fig, axes = plotting.figure(question, ncols=2, width=8.0, note=_note(data),
+    fig, axes = plotting.figure(question, ncols=2, width=8.0, note=plotting.note(data),
                                 height=1.4 + 0.26 * len(rows), sharey=True)
     ax1, ax2 = axes[0]
-    _dots(ax1, data, rows, "passes_per_pkt", 1)
+    plotting.dots(ax1, data, rows, "passes_per_pkt", 1)
     ax1.set(xlabel="datapath passes per packet")
     ax1.set_xlim(left=0)
     if fast.empty:
         plotting.empty(ax2, "no trial at the maximum rate")
     else:
-        _dots(ax2, fast, rows, "rate", 1e6)
+        plotting.dots(ax2, fast, rows, "rate", 1e6)
         base = _vanilla_like(df, fast)
         if len(base):
             ax2.axvline(base["rate"].median() / 1e6, color=variant_colour("vanilla"),
@@ -359,7 +277,7 @@ def cache_breakdown(df: pd.DataFrame, out: Path) -> None:
     question = "Which cache answers each datapath pass? (OVS's default caches)"
     data = _cache_data(df)
     if data.empty:
-        _nothing(question, "trials with datapath counters", out)
+        plotting.nothing(question, "trials with datapath counters", out)
         return
     levels = {name: col for name, col in CACHE_LEVELS.items() if col in data}
     variants = sorted(data["variant"].unique())
@@ -444,7 +362,7 @@ def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
     question = "Does the verifier re-classify exactly when an extension writes the flow key?"
     decisions = verifier_table(df)
     if decisions.empty:
-        _nothing(question, "verifier trials with extensions", out)
+        plotting.nothing(question, "verifier trials with extensions", out)
         return
     rows, colours = [], []
     for _, d in decisions.iterrows():
@@ -486,7 +404,7 @@ def delivery_matrix(df: pd.DataFrame, out: Path) -> None:
     question = "Does each variant deliver what each extension expects?"
     cell = delivery_cells(df)
     if cell.empty:
-        _nothing(question, "fixed-rate trials with extensions", out)
+        plotting.nothing(question, "fixed-rate trials with extensions", out)
         return
     colours = {"correct": "#b7e1b0", "wrong": "#f4a6a6", "not expressible": "#dddddd",
                "not scored": "#f6e7a6"}
@@ -529,13 +447,14 @@ def latency_percentiles(df: pd.DataFrame, out: Path) -> None:
     cols = LATENCY
     data = _latency_data(df)
     if data.empty:
-        _nothing(question, "fixed-rate trials with a latency probe", out)
+        plotting.nothing(question, "fixed-rate trials with a latency probe", out)
         return
-    groups = _panel_groups(data, _varying(
+    groups = plotting.panel_groups(data, _varying(
         data, ("variant", "experiment", "extension", "topology", "profile")))
     rows = sorted(data["row"].unique())
-    fig, axes = _grid(question, groups, width=4.2, height=0.6 + 0.2 * len(rows), sharey=True,
-                      note="line: min–max; marks: p50 and p99; medians over repetitions")
+    fig, axes = plotting.grid(question, groups, width=4.2, height=0.6 + 0.2 * len(rows),
+                              sharey=True, note="line: min–max; marks: p50 and p99; medians "
+                              "over repetitions")
     marks = {"lat_p50_us": ("o", "p50"), "lat_p99_us": ("s", "p99")}
     for ax, (_, panel) in zip(axes, groups, strict=False):
         med = panel.groupby("row")[cols].median()
@@ -596,13 +515,13 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
     question = "What does each cache configuration cost, without and with one program?"
     data = _cache_sweep_data(df)
     if data.empty:
-        _nothing(question, "experiments varying the cache configuration", out)
+        plotting.nothing(question, "experiments varying the cache configuration", out)
         return
-    groups = _panel_groups(data, ["extension", *_varying(
+    groups = plotting.panel_groups(data, ["extension", *_varying(
         data, ("variant", "experiment", "cache", "extension"))])
     order = list(dict.fromkeys(data["cache"]))  # As the experiment lists them.
     variants = sorted(data["variant"].unique())
-    fig, axes = _grid(question, groups, width=3.0, sharey=True, note=_note(data))
+    fig, axes = plotting.grid(question, groups, width=3.0, sharey=True, note=plotting.note(data))
     width = 0.8 / len(variants)
     for ax, (_, panel) in zip(axes, groups, strict=False):
         for i, variant in enumerate(variants):

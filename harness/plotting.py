@@ -1,6 +1,8 @@
 """The look shared by every figure (harness.figures, harness.compare): one palette, titles
-that ask the figure's question, tables that fit their text, PNG and PDF output, and a
-layout check that finds overlapping or clipped text, legends over data and empty canvases.
+that ask the figure's question, panels per value of what else varies (``panel_groups``,
+``grid``), medians with CIs (``errorbar``, ``dots``), tables that fit their text, PNG and
+PDF output, and a layout check that finds overlapping or clipped text, legends over data
+and empty canvases.
 
 Colours are fixed per variant (``VARIANT_COLOURS``, the Okabe-Ito colour-blind-safe
 palette) and per cache level, so a variant has the same colour in every figure.
@@ -14,11 +16,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.collections import Collection, LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.table import Table  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
+
+from harness.results import aggregate  # noqa: E402
 
 #: Variant → colour, the same in every figure (Okabe-Ito).
 VARIANT_COLOURS = {"vanilla": "#000000", "softflow": "#E69F00", "oko": "#0072B2",
@@ -119,6 +124,91 @@ def save(fig, out: Path) -> None:
     fig.savefig(out.with_suffix(".png"), dpi=150)
     fig.savefig(out.with_suffix(".pdf"))
     plt.close(fig)
+
+
+def value_label(column: str, value) -> str:
+    """How a key field's value reads in a panel title or a row label."""
+    if column == "rate_pps":
+        return "maximum rate" if pd.isna(value) else f"{value / 1e3:g} kpps"
+    if column == "flows":
+        return f"{int(value):,} flows"
+    if column == "pkt_size":
+        return f"{int(value)} B"
+    if column == "cache":
+        return f"cache {value}"
+    if column == "port_type":
+        return f"{value} ports"
+    if column in ("topology", "profile", "experiment", "extension"):
+        return str(value)
+    return f"{column} {value}"
+
+
+def panel_groups(data: pd.DataFrame, facets: list[str]) -> list[tuple[str, pd.DataFrame]]:
+    """(title, rows) per panel: one per combination of the 'facets' columns' values."""
+    if not facets:
+        return [("", data)]
+    return [(" · ".join(value_label(c, v) for c, v in zip(facets, k if isinstance(k, tuple)
+                                                     else (k,), strict=True)), g)
+            for k, g in data.groupby(facets, dropna=False, sort=True)]
+
+
+def grid(question: str, groups: list, width: float = 3.4, height: float = 2.8,
+          note: str | None = CI_NOTE, **kw):
+    """A figure with one panel per group (at most three a row); unused panels hidden."""
+    ncols = min(len(groups), 3) or 1
+    nrows = -(-len(groups) // ncols) or 1
+    fig, axes = figure(question, ncols=ncols, nrows=nrows,
+                                width=max(6.8, 1.6 + width * ncols),
+                                height=0.9 + height * nrows, note=note, **kw)
+    flat = list(axes.flat)
+    for ax in flat[len(groups):]:
+        ax.set_visible(False)
+    for ax, (title, _) in zip(flat, groups, strict=False):
+        if title:
+            ax.set_title(title, fontsize=8)
+    return fig, flat
+
+
+def note(data: pd.DataFrame) -> str:
+    """How the points of a figure over 'data' are computed (no CI with one repetition)."""
+    if "rep" in data and data["rep"].nunique() < 2:
+        return "points: one trial each (one repetition: no confidence interval)"
+    return CI_NOTE
+
+
+def nothing(question: str, what: str, out: Path) -> None:
+    """Save a figure that asks 'question' and says it has no trials ('what' it needs)."""
+    fig, axes = figure(question, note=None)
+    empty(axes[0, 0], what)
+    save(fig, out)
+
+
+def errorbar(ax, x, agg: pd.DataFrame, scale: float, horizontal: bool = False, **kw):
+    """Medians of 'agg' (harness.results.aggregate) divided by 'scale', with their CIs."""
+    med = agg["median"].to_numpy() / scale
+    err = np.array([(agg["median"] - agg["ci_low"]).fillna(0).to_numpy(),
+                    (agg["ci_high"] - agg["median"]).fillna(0).to_numpy()]) / scale
+    if horizontal:
+        return ax.errorbar(med, x, xerr=err, capsize=2, **kw)
+    return ax.errorbar(x, med, yerr=err, capsize=3, **kw)
+
+
+def dots(ax, data: pd.DataFrame, rows: list[str], metric: str, scale: float) -> None:
+    """Horizontal dot plot: one row per category ('row' column), one dot per variant
+    (dodged), median with its 95 % CI."""
+    variants = sorted(data["variant"].unique())
+    for i, variant in enumerate(variants):
+        g = data[data["variant"] == variant]
+        if g.empty:
+            continue
+        agg = aggregate(g, metric, by=["row"])
+        y = agg["row"].map({r: n for n, r in enumerate(rows)}).to_numpy(dtype=float)
+        y += (i - (len(variants) - 1) / 2) * 0.8 / max(len(variants), 1)
+        errorbar(ax, y, agg, scale, horizontal=True, marker="o", markersize=4,
+                  linestyle="none", color=variant_colour(variant), label=variant)
+    ax.set_yticks(range(len(rows)), rows, fontsize=7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.grid(True, axis="x", alpha=0.3)
 
 
 # The layout check.
