@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from harness import plotting
 from harness.plotting import LINESTYLES, variant_colour
@@ -89,7 +90,7 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
         data, ("variant", "experiment", x, "extension", *([style] if style else []))))
     fig, axes = plotting.grid(question, groups, sharey=True, note=plotting.note(data))
     # Markers shrink from line to line, so that lines on the same values stay visible.
-    size = {v: 7 - 4 * i / max(1, data["variant"].nunique() - 1)
+    size = {v: 6.5 - 2.5 * i / max(1, data["variant"].nunique() - 1)
             for i, v in enumerate(sorted(data["variant"].unique()))}
     # A variant label with a flag (softflow+coalesce) takes the next line style.
     # "none" (no extension) is drawn solid.
@@ -109,6 +110,8 @@ def _line_figure(data: pd.DataFrame, out: Path, question: str, what: str, x: str
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if xlog:
             ax.set_xscale("log")
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
     plotting.legend_outside(fig)
