@@ -111,6 +111,19 @@ def _profile(args: argparse.Namespace) -> int:
     return 0 if report["ok"] else 1
 
 
+@command("compare")
+def _compare(args: argparse.Namespace) -> int:
+    from harness import compare
+    a, b = compare.load(args.results_a), compare.load(args.results_b)
+    c = compare.compare(a, b, threshold=args.threshold, level=args.level, n_boot=args.boot,
+                        seed=args.seed, ignore=tuple(args.ignore))
+    if args.figure:
+        compare.figure(c, args.figure, args.results_a, args.results_b)
+    print(compare.to_json(c, args.results_a, args.results_b) if args.json
+          else compare.report(c, args.results_a, args.results_b))
+    return 1 if c.regressions else 0
+
+
 @command("clean")
 def _clean(args: argparse.Namespace) -> int:
     from harness.clean import clean
@@ -172,6 +185,22 @@ def parser() -> argparse.ArgumentParser:
                        "variant; print the verdict as JSON (exit 1 if rejected)")
     v.add_argument("--variant", default="runtime", help="variant (default runtime)")
     v.add_argument("object", help="ELF object from clang -target bpf")
+
+    c = sub.add_parser("compare", help="B/A per configuration with a bootstrap CI; flag "
+                       "regressions and improvements (exit 1 if a regression is flagged)")
+    c.add_argument("results_a", help="result set A: results/<config>, a trials.csv, or a "
+                   "folder of trial records")
+    c.add_argument("results_b", help="result set B (the same forms)")
+    c.add_argument("--threshold", type=float, default=0.05,
+                   help="flag only when |B/A - 1| exceeds this too (default 0.05)")
+    c.add_argument("--level", type=float, default=0.95,
+                   help="confidence level of the interval (default 0.95)")
+    c.add_argument("--boot", type=int, default=10000, help="bootstrap resamples (10000)")
+    c.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    c.add_argument("--ignore", nargs="*", default=[], metavar="KEY",
+                   help="key fields to pool over (besides those that differ by design)")
+    c.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    c.add_argument("--figure", help="also draw the ratios (PATH.png and PATH.pdf)")
 
     for register in EXTRA_PARSERS:
         register(sub)

@@ -35,6 +35,18 @@ def tidy_table(record_paths: Iterable[str | Path]) -> pd.DataFrame:
     return df.sort_values([*CONFIG_COLUMNS, "rep"], na_position="first", ignore_index=True)
 
 
+def measured(df: pd.DataFrame) -> pd.DataFrame:
+    """Trials that ran (not 'not expressible'), with 'rate' = the received rate that
+    throughput figures and comparisons use: a rate search's answer (received pps at the
+    highest valid rate), or else the trial's received pps."""
+    if "expressible" in df:
+        df = df[df["expressible"].fillna(True).astype(bool)]
+    df = df.copy()
+    search = df["search_rx_pps"] if "search_rx_pps" in df else pd.Series(np.nan, df.index)
+    df["rate"] = search.fillna(df["rx_pps"]) if "rx_pps" in df else search
+    return df
+
+
 def varying_keys(df: pd.DataFrame, exclude: Iterable[str] = ()) -> list[str]:
     """Key columns (the contract's) with more than one value in 'df', besides 'exclude':
     what a figure must facet or label by so as not to pool different configurations."""

@@ -5,7 +5,7 @@ import itertools
 import pandas as pd
 import pytest
 
-from harness import figures
+from harness import figures, plotting
 
 
 def table() -> pd.DataFrame:
@@ -73,32 +73,91 @@ def test_throughput_figures_leave_out_fixed_rate_trials():
     assert len(data) == df["expressible"].sum() and (data["rx_pps"] > 20000.0).all()
 
 
-def test_every_figure_draws_from_a_tidy_csv_of_contract_records(tmp_path, measured):
-    # Records through the contract → tidy table → CSV → figures, as the workflow does.
+@pytest.fixture(scope="module")
+def csv_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("tables")
+
+
+def contract_csv(synthetic, folder, config: str, repetitions: int | None) -> pd.DataFrame:
+    """Records of every trial of a config through the contract → tidy table → CSV, read
+    back as the workflow's figure rule does."""
     from harness.records import write_record
     from harness.results import tidy_table
-    from harness.trial import TrialSpec
 
     paths = []
-    for i, (variant, ext, cache, rep) in enumerate(itertools.product(
-            ["vanilla", "oko"], [None, "noop"], ["all", "megaflow", "none"], [0, 1])):
-        if variant == "vanilla" and ext:
-            continue
-        spec = TrialSpec(variant=variant, extension=ext, cache=cache, rep=rep,
-                         experiment="caches", port_type="dpdk")
-        record = measured(spec, rx_pps=1e6 + i)
-        if ext:
-            record.update(ext_name=ext, ext_role="filter", ext_chain=1, ext_coalesce=False,
-                          ext_changes_flow_key=False, ext_writes_packet=False)
-        paths.append(tmp_path / f"{i}.json")
+    for i, record in enumerate(synthetic(config, repetitions=repetitions)):
+        paths.append(folder / f"{i}.json")
         write_record(paths[-1], record)
-    tidy_table(paths).to_csv(tmp_path / "trials.csv", index=False)
-    df = pd.read_csv(tmp_path / "trials.csv")
+    tidy_table(paths).to_csv(folder / "trials.csv", index=False)
+    return pd.read_csv(folder / "trials.csv")
+
+
+@pytest.mark.parametrize("config,repetitions", [("smoke.yaml", None), ("config.yaml", 3)])
+def test_every_figure_draws_from_a_tidy_csv_of_contract_records(
+        tmp_path, synthetic, monkeypatch, config, repetitions):
+    # A realistic table: every trial of the config, shaped like real records. No figure
+    # may be empty, overlap text, clip text or put its legend over data.
+    df = contract_csv(synthetic, tmp_path, config, repetitions)
+    problems = {}
+    save = plotting.save
+
+    def checked(fig, out):
+        problems[out.name] = plotting.layout_problems(fig)
+        save(fig, out)
+
+    monkeypatch.setattr(plotting, "save", checked)
     for name, draw in figures.FIGURES.items():
         draw(df, tmp_path / name)
-        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        for ext in ("png", "pdf"):
+            assert (tmp_path / f"{name}.{ext}").stat().st_size > 1000
+    assert {k: v for k, v in problems.items() if v} == {}
+    assert set(problems) == set(figures.FIGURES)
     assert set(figures._sweeps(figures._throughput(df), "cache")["cache"]) == {
         "all", "megaflow", "none"}
+
+
+def _bad(kind: str):
+    fig, axes = plotting.figure("a question", ncols=1, width=3, height=2.5)
+    ax = axes[0, 0]
+    if kind == "overlapping ticks":
+        ax.bar(range(8), range(8))
+        ax.set_xticks(range(8), [f"a long tick label {i}" for i in range(8)])
+    elif kind == "legend over data":
+        ax.plot([0, 1], [0, 1], label="a line")
+        ax.plot([0, 1], [1, 0], label="another line")
+        ax.legend(loc="center")
+    elif kind == "clipped":
+        ax.plot([0, 1], [0, 1])
+        fig.text(0.9, 0.5, "a text running off the canvas")
+    elif kind == "empty":
+        plotting.empty(ax, "nothing")
+    elif kind == "table overflow":
+        table = ax.table(cellText=[["2.00", "re-classification needed"]], loc="center",
+                         colWidths=[0.2, 0.2])
+        table.auto_set_font_size(False)
+        table.set_fontsize(9)
+    return fig
+
+
+@pytest.mark.parametrize("kind,expect", [
+    ("overlapping ticks", "overlap"), ("legend over data", "legend over data"),
+    ("clipped", "clipped"), ("empty", "empty canvas"), ("table overflow", "overflow")])
+def test_layout_check_finds_what_a_reviewer_would(kind, expect):
+    assert any(p.startswith(expect) for p in plotting.layout_problems(_bad(kind)))
+
+
+def test_tables_fit_their_text():
+    fig, axes = plotting.figure("a table", note=None)
+    plotting.draw_table(axes[0, 0], [["dnat", "yes", "2.00 (2.00–2.00)",
+                                      "re-classification needed"]],
+                        ["extension", "label", "passes", "decision"])
+    assert plotting.layout_problems(fig) == []
+
+
+def test_variants_have_one_colour_everywhere():
+    assert plotting.variant_colour("softflow+coalesce") == plotting.VARIANT_COLOURS["softflow"]
+    assert plotting.variant_colour("oko · noop") == plotting.VARIANT_COLOURS["oko"]
+    assert len(set(plotting.VARIANT_COLOURS.values())) == len(plotting.VARIANT_COLOURS)
 
 
 def test_figures_select_by_experiment_and_never_pool_cache_configurations():

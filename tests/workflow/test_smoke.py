@@ -15,7 +15,7 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from harness import figures, matrix, paths
+from harness import figures, matrix, paths, plotting
 
 pytestmark = [pytest.mark.integration, pytest.mark.root]
 SNAKEMAKE_BIN = str(Path(sys.executable).parent / "snakemake")
@@ -46,6 +46,23 @@ def test_smoke_produces_table_and_figures(smoke_run):
     for fig in figures.FIGURES:
         for ext in ("png", "pdf"):
             assert (RESULTS / "figures" / f"{fig}.{ext}").stat().st_size > 1000
+
+
+def test_every_figure_draws_measured_data_with_a_clean_layout(smoke_run, tmp_path,
+                                                              monkeypatch):
+    # No placeholder canvas: smoke measures something for every figure, and no figure
+    # overlaps or clips text or puts its legend over data.
+    df = pd.read_csv(RESULTS / "trials.csv")
+    problems, save = {}, plotting.save
+
+    def checked(fig, out):
+        problems[Path(out).name] = plotting.layout_problems(fig)
+        save(fig, out)
+
+    monkeypatch.setattr(plotting, "save", checked)
+    for name, draw in figures.FIGURES.items():
+        draw(df, tmp_path / name)
+    assert {k: v for k, v in problems.items() if v} == {}
 
 
 def test_variants_of_a_configuration_ran_in_chain_order(smoke_run):
