@@ -38,7 +38,9 @@ from harness.trial import Testbed, TrialSpec
 #: Categories, tried in order; a sample goes to the first whose pattern matches
 #: "DSO SYMBOL" (perf's shared object column, then the symbol).
 CATEGORIES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name, pattern in [
-    ("bpf", r"^\[JIT\]|\s(bpf_|filter_)"),
+    # The runtime's functions (bpf-*.c: maps are ebpf_map_*/htab_*, JIT slow paths jit_*,
+    # the interpreter's helpers), JIT code, and oko's filter chains.
+    ("bpf", r"^\[JIT\]|\s(bpf_|filter_|ebpf_|htab_|jit_|call_helper|load_ctx|mem_ptr)"),
     ("vhost_io", r"^librte_|\s(rte_|netdev_dpdk_|virtio|vhost)"),
     ("parsing", r"\s(miniflow_extract|parse_|dp_packet_)"),
     ("classification", r"\s(emc_|smc_|dfc_|dpcls|fast_path_processing|dp_netdev_input__|"
@@ -63,12 +65,18 @@ def categorize(dso: str, symbol: str) -> str:
 
 
 def parse_report(text: str) -> dict[str, float]:
-    """Shares (fractions of all samples) by category from ``perf report --sort dso,sym``."""
+    """Shares (fractions of all samples) by category from ``perf report --sort dso,sym``.
+
+    'other' is what no category took, lines perf printed in another form included, so the
+    shares add up to 1.
+    """
     shares: dict[str, float] = defaultdict(float)
     for line in text.splitlines():
         m = _REPORT_LINE.match(line)
         if m:
             shares[categorize(m.group(2), m.group(3))] += float(m.group(1)) / 100
+    shares.pop("other", None)
+    shares["other"] = max(0.0, 1.0 - sum(shares.values()))
     return dict(shares)
 
 
@@ -81,23 +89,26 @@ def pmd_thread(pid: int) -> int:
 
 
 class PmdProfile:
-    """Samples one thread with ``perf record`` while the 'with' block runs."""
+    """Samples one thread with ``perf record`` between start() and stop()."""
 
     def __init__(self, tid: int, data: Path):
         self.tid, self.data = tid, data
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "PmdProfile":
+    def start(self) -> None:
+        """Start sampling."""
         self.proc = subprocess.Popen(["perf", "record", "-q", "-F", "2999", "-t",
                                       str(self.tid), "-o", str(self.data)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        return self
 
-    def __exit__(self, *exc) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGINT)
-        _, err = self.proc.communicate(timeout=60)
-        if self.proc.returncode not in (0, -signal.SIGINT) or not self.data.exists():
+    def stop(self) -> None:
+        """Stop sampling (once; nothing if it never started) and check perf's exit."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode not in (0, -signal.SIGINT) or not self.data.exists():
             raise ExtbenchError(f"perf record of thread {self.tid} failed: {err.decode()}")
 
     def shares(self) -> dict[str, float]:
@@ -114,18 +125,29 @@ def attribute(spec: TrialSpec, workdir: Path) -> dict[str, float]:
     with Testbed(spec) as bed:
         profile = PmdProfile(pmd_thread(bed.ovs.pid()), workdir / "pmd.data")
         counters: dict[str, float] = {}
-        send = bed.engine.run
+        engine = bed.engine
+        start, wait = engine._start, engine._wait
 
-        def profiled_run(*args, **kwargs):
-            # Counters and samples cover exactly the engine's sending window.
+        # Counters and samples cover the engine's sending (from its start to its reply),
+        # not the packet preparation before it or the counting after it.
+        def profiled_start(*args, **kwargs):
             bed.ovs.appctl("dpif-netdev/pmd-stats-clear")
-            with profile:
-                result = send(*args, **kwargs)
-            counters.update(stats.sum_pmd_stats(bed.ovs.appctl("dpif-netdev/pmd-stats-show")))
-            return result
+            profile.start()
+            return start(*args, **kwargs)
 
-        bed.engine.run = profiled_run  # type: ignore[method-assign]
-        record = bed.measure(None, spec.duration_s)
+        def profiled_wait(*args, **kwargs):
+            try:
+                return wait(*args, **kwargs)
+            finally:
+                profile.stop()
+                counters.update(stats.sum_pmd_stats(
+                    bed.ovs.appctl("dpif-netdev/pmd-stats-show")))
+
+        engine._start, engine._wait = profiled_start, profiled_wait  # type: ignore[method-assign]
+        try:
+            record = bed.measure(None, spec.duration_s)
+        finally:
+            profile.stop()
     if not record["expressible"]:
         raise ExtbenchError(f"{spec.variant} cannot express {spec.extension}: "
                             f"{record['reason']}")
@@ -179,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nPMD cycles per received packet by category (median of {a.rounds} rounds, "
           f"dpdk ports, {a.flows} flows, 64 B, bpf-jit={a.bpf_jit})")
     print("(bpf/busy: the BPF cycles' share of the processing cycles, within each trial)")
+    print("(each column is a median of its own, so the categories need not add up to total)")
     print(f"{'config':18} {'Mpps':>5} {'passes':>6} {'idle':>5} {'bpf/busy':>8} "
           + " ".join(f"{c[:9]:>9}" for c in columns))
     for config, m in med.items():

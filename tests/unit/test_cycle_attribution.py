@@ -13,6 +13,8 @@ DATA = Path(__file__).parent / "data"
     ("[JIT] tid 9628", "0x00007fd883e0a046", "bpf"),
     ("ovs-vswitchd", "bpf_jit_run", "bpf"),
     ("ovs-vswitchd", "filter_chain_check", "bpf"),
+    ("ovs-vswitchd", "htab_find", "bpf"),
+    ("ovs-vswitchd", "ebpf_map_lookup", "bpf"),
     ("librte_vhost.so.23.0", "0x0000000000035633", "vhost_io"),
     ("ovs-vswitchd", "netdev_dpdk_vhost_rxq_recv", "vhost_io"),
     ("ovs-vswitchd", "rte_pktmbuf_free", "vhost_io"),
@@ -36,7 +38,9 @@ def test_report_of_oko_with_a_noop_filter():
     # (lines under 0.3 % left out).
     shares = parse_report((DATA / "perf-report-oko-noop.txt").read_text())
     assert set(shares) <= set(CATEGORY_NAMES)
-    assert sum(shares.values()) == pytest.approx(0.8325, abs=1e-6)
+    # The lines printed add up to 83.25 %; the rest (lines under 0.3 %) is 'other'.
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares["other"] >= 1 - 0.8325 - 1e-9
     # The filter's share: its JIT code, bpf_jit_run, bpf_registry_get, bpf_prog_run_data,
     # filter_chain_check and filter_run__.
     assert shares["bpf"] == pytest.approx(0.0533, abs=1e-6)
