@@ -83,7 +83,9 @@ def load_variant(name: str) -> Variant:
         raise ExtbenchError(f"{meta_path}: 'layers' must be a list of folder names in strategies/")
     layers = []
     for base in bases:
-        if not (paths.STRATEGIES / base).is_dir() or base in known:
+        # A layer is a shared folder (no variant.yaml) or another variant's folder, whose
+        # own layer then applies unchanged (oko-fold stacks on oko).
+        if not (paths.STRATEGIES / base).is_dir() or base == name:
             raise ExtbenchError(f"{meta_path}: layer '{base}' is not a layer folder in strategies/")
         layers.append(Layer(base, paths.STRATEGIES / base))
     layers.append(Layer(name, folder))

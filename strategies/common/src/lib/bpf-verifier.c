@@ -232,6 +232,10 @@ struct verifier {
     struct range_list writes;
     size_t first_write;         /* Lowest 'pc' that wrote the packet, or
                                  * SIZE_MAX. */
+    uint64_t helpers;           /* See struct bpf_verdict. */
+    uint32_t ctx_reads;
+    uint32_t len_compared;
+    bool uses_len;
 
     struct id_pair *idmap;      /* Used while comparing states. */
     size_t n_idmap;
@@ -1236,6 +1240,7 @@ ctx_read(struct verifier *v, int regno, const struct reg *r, int off,
         return verr(v, EACCES, "invalid bpf_context access off=%d size=%d",
                     off, size);
     }
+    v->ctx_reads |= 1u << (off / 4);
     switch (off) {
     case EBPF_XDP_MD_DATA:
         reg_ptr(out, REG_PKT, 0);
@@ -1594,6 +1599,7 @@ do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
      * pointers is harmless: clang computes "ctx->data_end - ctx->data" in
      * 32 bits, since both fields are __u32. */
     if (op == EBPF_ALU_SUB && is_pkt_family(dst) && is_pkt_family(src)) {
+        v->uses_len = true;
         if (is64) {
             reg_unknown(dst);
         } else {
@@ -1680,6 +1686,8 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     int n_args = helper_n_args(func);
     const struct bpf_map_info *map = NULL;
     int err, i;
+
+    v->helpers |= func >= 0 && func < 64 ? UINT64_C(1) << func : UINT64_MAX;
 
     for (i = 1; i <= n_args; i++) {
         err = check_reg_init(v, st, i);
@@ -2865,6 +2873,37 @@ push_state(struct verifier *v, struct state *st)
     v->pending[v->n_pending++] = st;
 }
 
+/* Records in 'v' up to which packet length the comparison 'op' of registers
+ * 'a' and 'b' may depend on the packet's length: "pkt + N > end" and
+ * "pkt + N <= end" have the same outcome for every packet of at least N
+ * bytes, the other comparisons for every packet of at least N + 1 bytes,
+ * where N is the packet pointer's highest offset. */
+static void
+note_len_compare(struct verifier *v, const struct reg *a, const struct reg *b,
+                 int op)
+{
+    const struct reg *p = (a->type == REG_PKT_END ? b
+                           : b->type == REG_PKT_END ? a : NULL);
+
+    if (!p || (p->type != REG_PKT && p->type != REG_PKT_META)) {
+        return;
+    }
+    if (p == b) {
+        op = swap_jmp(op);
+    }
+
+    /* (data_meta == data in this runtime.) */
+    bool exact = (op == EBPF_JMP_JGT || op == EBPF_JMP_JLE
+                  || op == EBPF_JMP_JSGT || op == EBPF_JMP_JSLE);
+    int64_t max = (p->s.smax >= MAX_VAR_OFF ? INT64_MAX
+                   : (int64_t) p->off + p->s.smax);
+    uint32_t len = (max < 0 ? 0
+                    : max >= MAX_VAR_OFF ? BPF_RANGE_UNBOUNDED
+                    : (uint32_t) max + !exact);
+
+    v->len_compared = MAX(v->len_compared, len);
+}
+
 /* Checks the conditional jump 'insn' in '*stp'.  The branch not followed
  * now is pushed on the pending stack.  Returns 0 and sets '*stp' to the
  * state to continue with, or to NULL if no branch is feasible. */
@@ -2884,6 +2923,11 @@ do_jmp(struct verifier *v, struct state **stp, const struct ebpf_insn *insn)
     }
     if (err) {
         return err;
+    }
+
+    if (x) {
+        note_len_compare(v, &st->regs[insn->dst], &st->regs[insn->src],
+                         op);
     }
 
     taken = xmemdup(st, sizeof *st);
@@ -3198,6 +3242,10 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
     if (!err) {
         ranges_export(&v.reads, &verdict->reads, &verdict->n_reads);
         ranges_export(&v.writes, &verdict->writes, &verdict->n_writes);
+        verdict->helpers = v.helpers;
+        verdict->ctx_reads = v.ctx_reads;
+        verdict->len_compared = v.len_compared;
+        verdict->uses_len = v.uses_len;
         verdict->first_write_insn = v.first_write;
         verdict->verifier_merged = v.merge;
         verdict->verifier_processed = v.total_processed;

@@ -1016,6 +1016,17 @@ bpf_ranges_format(const struct bpf_range *ranges, size_t n, struct ds *s)
     }
 }
 
+/* What a variant adds to each program's description in "bpf/show". */
+static void (*show_extra)(const struct bpf_prog *, struct ds *);
+
+/* Makes "bpf/show" call 'cb' after each program's verdict, to append lines
+ * of the form "  key: value\n" to its description (NULL: none). */
+void
+bpf_set_show_extra(void (*cb)(const struct bpf_prog *, struct ds *))
+{
+    show_extra = cb;
+}
+
 /* Appends the description of 'prog' that "bpf/show" prints to 's'. */
 static void
 prog_format(const struct bpf_prog *prog, struct ds *s)
@@ -1047,6 +1058,9 @@ prog_format(const struct bpf_prog *prog, struct ds *s)
     bpf_ranges_format(prog->verdict.writes, prog->verdict.n_writes, s);
     ds_put_format(s, "\n  writes_packet: %s\n",
                   bpf_prog_writes_packet(prog) ? "true" : "false");
+    if (show_extra) {
+        show_extra(prog, s);
+    }
     size_t code_size;
     if (bpf_prog_jitted(prog, &code_size)) {
         ds_put_format(s, "  jit: yes (%"PRIuSIZE" bytes%s)\n", code_size,

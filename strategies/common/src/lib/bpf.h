@@ -77,6 +77,22 @@ struct bpf_verdict {
                                  * error messages. */
     bool verifier_merged;       /* The verifier needed its merging pass. */
     uint64_t verifier_processed;    /* Instructions it interpreted. */
+
+    /* The program's inputs other than packet bytes, for callers that need
+     * to know what its result depends on (e.g. folding a filter into a
+     * cached flow).  Each over-approximates every path. */
+    uint64_t helpers;           /* Bit N: may call helper N (N < 64). */
+    uint32_t ctx_reads;         /* Bit N: may read the struct xdp_md field
+                                 * at byte offset 4 * N. */
+    uint32_t len_compared;      /* The packet's length matters only up to
+                                 * here: every comparison of a packet
+                                 * pointer with the packet's end has the
+                                 * same outcome for all packets at least
+                                 * this long (0: no comparison;
+                                 * BPF_RANGE_UNBOUNDED: no such length). */
+    bool uses_len;              /* Computes a distance between packet
+                                 * pointers (e.g. data_end - data), which
+                                 * makes the packet's length a value. */
 };
 
 void bpf_init(void);
@@ -165,6 +181,10 @@ bool bpf_jit_mode_from_string(const char *, enum bpf_jit_mode *modep);
 /* Returns true if 'prog' runs as JIT code in the current mode, and then
  * stores its code size (bytes) in '*code_sizep'. */
 bool bpf_prog_jitted(const struct bpf_prog *, size_t *code_sizep);
+
+/* "bpf/show": makes it call 'cb' to append "  key: value\n" lines to each
+ * program's description, after its verdict (NULL: nothing). */
+void bpf_set_show_extra(void (*cb)(const struct bpf_prog *, struct ds *));
 
 /* Formats 'n' ranges as "[0,14) [23,end)", or "none" if 'n' is 0. */
 void bpf_ranges_format(const struct bpf_range *, size_t n, struct ds *);
