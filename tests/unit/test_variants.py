@@ -25,6 +25,21 @@ def test_extension_variants_use_the_common_runtime():
         assert load_variant(name).layers[0].name == "common"
 
 
+def test_a_variant_can_stack_on_another_variants_layer():
+    v = load_variant("oko-fold")
+    assert v.layer_names == ("common", "oko", "oko-fold")
+    assert v.extensions == "filter"
+    assert v.layers[1].patches == load_variant("oko").layers[1].patches
+
+
+def test_a_variant_cannot_be_its_own_layer(tmp_path, monkeypatch):
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "variant.yaml").write_text("layers: [loop]\n")
+    monkeypatch.setattr(paths, "STRATEGIES", tmp_path)
+    with pytest.raises(ExtbenchError, match="layer 'loop' is not a layer folder"):
+        load_variant("loop")
+
+
 def test_unknown_variant_lists_the_known_ones():
     with pytest.raises(ExtbenchError, match=r"unknown variant 'nope' \(known: .*vanilla"):
         load_variant("nope")
