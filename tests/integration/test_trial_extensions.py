@@ -86,3 +86,28 @@ def test_not_expressible_is_recorded(variants, built_variant, variant, extension
     built_variant(variant)
     r = trial(variant, extension)
     assert r["expressible"] is False and r["delivery"] == "not expressible" and r["reason"]
+
+
+@pytest.fixture(scope="module")
+def oko_fold(built_variant):
+    return built_variant("oko-fold")
+
+
+def test_a_folded_filter_delivers_without_running_on_cache_hits(oko_fold):
+    # port_filter is foldable: it runs at the warm-up's upcalls, never on the cache hits.
+    r = trial("oko-fold", "port_filter-chain4")
+    assert r["delivery"] == "correct", r
+    assert r["passes_per_pkt"] == pytest.approx(1.0, abs=0.01)
+    assert r["bpf_runs"] < r["ovs_pkts"] * 0.05
+    assert r["ovs_log_problems"] == []
+
+
+@pytest.mark.parametrize("extension, profile, topology", [
+    ("stateful_fw", "fw_mix", "gateway"), ("port_knock", "knock_mix", "p2p")])
+def test_filters_that_do_not_fold_run_on_every_hit_as_in_oko(oko_fold, extension, profile,
+                                                             topology):
+    r = run_trial(TrialSpec(variant="oko-fold", extension=extension, topology=topology,
+                            profile=profile, flows=100, duration_s=DURATION, rate_pps=RATE))
+    assert r["delivery"] == "correct", r
+    assert r["bpf_runs"] >= r["ovs_pkts"] * 0.99
+    assert r["ovs_log_problems"] == []
