@@ -324,6 +324,73 @@ def rx_vs_chain(df: pd.DataFrame, out: Path) -> None:
                  "chained extensions", "received rate (Mpps)", style="extension", xlog=False)
 
 
+def _fold_chain_data(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chains of the experiments with oko-fold, and vanilla without an extension in
+    those experiments (the reference)."""
+    data = _rx_vs_chain_data(df)
+    if data.empty or "experiment" not in data:
+        return data, data
+    folds = data.loc[data["variant"] == "oko-fold", "experiment"].unique()
+    base = _throughput(df)
+    base = base[base["experiment"].isin(folds) & (base["variant"] == "vanilla")
+                & (base["extension"] == "none")]
+    return data[data["experiment"].isin(folds)], base
+
+
+def fold_chain(df: pd.DataFrame, out: Path) -> None:
+    """What does folding pure filters into megaflows buy, and what does it cost? Received
+    rate and datapath flows against the chain length, oko vs oko-fold (line style =
+    extension; dashed black: vanilla without an extension), at the engine's maximum rate."""
+    question = "What does folding pure filters into the megaflow buy, and cost?"
+    data, base = _fold_chain_data(df)
+    if data.empty:
+        plotting.nothing(question, "experiments with oko-fold varying the chain length", out)
+        return
+    exclude = ("variant", "experiment", "ext_chain", "extension")
+    groups = plotting.panel_groups(data, _varying(data, exclude))
+    metrics = [("rate", "received rate (Mpps)", 1e6), ("megaflows", "datapath flows", 1)]
+    panels = [(" · ".join(t for t in (title, what) if t), g, metric, ylabel, scale)
+              for title, g in groups for metric, ylabel, scale in metrics
+              for what in [{"rate": "throughput", "megaflows": "megaflows"}[metric]]]
+    fig, axes = plotting.grid(question, [(t, g) for t, g, *_ in panels], sharey=False,
+                              note=plotting.note(data))
+    styles = {e: i for i, e in enumerate(sorted(data["extension"].astype(str).unique()))}
+    for ax, (_, panel, metric, ylabel, scale) in zip(axes, panels, strict=False):
+        for (variant, ext), g in panel.groupby(["variant", "extension"], sort=True):
+            agg = aggregate(g, metric, by=["ext_chain"]).sort_values("ext_chain")
+            plotting.errorbar(ax, agg["ext_chain"], agg, scale, marker="o", markersize=4,
+                              label=f"{variant} · {ext}", color=variant_colour(variant),
+                              linestyle=LINESTYLES[styles[str(ext)] % len(LINESTYLES)])
+        if metric == "rate" and len(base):
+            ax.axhline(base["rate"].median() / scale, color=variant_colour("vanilla"),
+                       linestyle="--", linewidth=1, label="vanilla, no extension")
+        ax.set(xlabel="chained filters", ylabel=ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+    handles, labels = {}, {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+            labels[lab] = lab
+    plotting.legend_outside(fig, list(handles.values()), list(labels))
+    plotting.save(fig, out)
+
+
+def _fold_chain_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    data, base = _fold_chain_data(df)
+    if data.empty:
+        return pd.DataFrame()
+    rows = []
+    for metric in ("rate", "megaflows"):
+        agg = aggregate(data, metric, by=["variant", "extension", "ext_chain"])
+        agg.insert(0, "metric", metric)
+        if metric == "rate" and len(base):
+            agg["vs_vanilla"] = agg["median"] / base["rate"].median()
+        rows.append(agg)
+    return pd.concat(rows, ignore_index=True)
+
+
 def _megaflows_vs_flows_data(df: pd.DataFrame) -> pd.DataFrame:
     data = _sweeps(_default_caches(_measured(df)), "flows")
     return data.assign(extension=_ext_labels(data))
@@ -548,7 +615,7 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
 FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
     megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
-    rx_by_cache)}
+    rx_by_cache, fold_chain)}
 
 
 #: Figure → the numbers behind it, computed as the figure computes them.
@@ -567,6 +634,7 @@ NUMBERS = {
     "delivery_matrix": delivery_cells,
     "latency_percentiles": _latency_numbers,
     "rx_by_cache": _cache_sweep_numbers,
+    "fold_chain": _fold_chain_numbers,
 }
 
 

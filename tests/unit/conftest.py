@@ -53,8 +53,13 @@ def _model(spec: TrialSpec, ext, role: str | None, rng) -> dict:
     passes = 1.0 + recirc
     base = {"dpdk": 10.5e6, "afxdp": 0.36e6, "system": 0.2e6}[spec.port_type]
     base /= 1 + np.log10(spec.flows) ** 2 / 12
-    cost = {"vanilla": 1.0, "softflow": 0.97, "oko": 0.96, "verifier": 0.98}[spec.variant]
-    cost *= (1 - 0.06 * chain if role == "filter" else 1 - 0.04 * chain) / passes
+    cost = {"vanilla": 1.0, "softflow": 0.97, "oko": 0.96, "verifier": 0.98,
+            "oko-fold": 0.96}[spec.variant]
+    # oko-fold decides pure filters once per megaflow: no cost per chained filter.
+    folded = spec.variant == "oko-fold" and meta is not None \
+        and meta.name in ("noop", "port_filter")
+    cost *= (1 if folded else 1 - 0.06 * chain if role == "filter"
+             else 1 - 0.04 * chain) / passes
     cost *= {"all": 1.05, "megaflow": 0.9, "none": 0.08, "exact": 0.5}.get(spec.cache, 1.0)
     capacity = base * cost * rng.lognormal(0, 0.03)
     rx = min(spec.rate_pps, capacity) if spec.rate_pps else capacity
