@@ -1,6 +1,4 @@
 # Tidy table of every trial, and the figures drawn from it.
-from harness.figures import FIGURES
-from harness.provenance import machine_description
 
 
 rule tidy_table:
@@ -9,11 +7,9 @@ rule tidy_table:
     output:
         f"{RESULTS}/trials.csv",
     log:
-        f"logs/tidy_table/{config['name']}.log",
-    run:
-        from harness.results import tidy_table
-
-        tidy_table(input).to_csv(output[0], index=False)
+        f"logs/tidy_table/{RESULT_SET}.log",
+    script:
+        "../scripts/tidy_table.py"
 
 
 rule figure:
@@ -26,12 +22,10 @@ rule figure:
             category="Figures",
         ),
         pdf=f"{RESULTS}/figures/{{figure}}.pdf",
+    log:
+        f"logs/figure/{RESULT_SET}/{{figure}}.log",
     params:
         machine=machine_description(),
         doc=lambda wildcards: " ".join(FIGURES[wildcards.figure].__doc__.split()),
-    log:
-        f"logs/figure/{config['name']}/{{figure}}.log",
-    run:
-        import pandas as pd
-
-        FIGURES[wildcards.figure](pd.read_csv(input[0]), output.png)
+    script:
+        "../scripts/figure.py"
