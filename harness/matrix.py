@@ -2,9 +2,9 @@
 
 An experiment lists values per axis; ``scale: outer`` takes their cartesian product,
 ``scale: joint`` zips them (lists of length 1 are broadcast). Each trial is identified by
-a path below ``results/<config>/<measurement>/trials/``, from which its parameters are read back; the
-path starts with the experiment's name, so every record names the experiment that asked
-for it (two experiments never share a trial).
+a path below ``results/<config>/<measurement>/trials/``, from which its parameters are read
+back; the path starts with the experiment's name, so every record names the experiment
+that asked for it (two experiments never share a trial).
 """
 
 import itertools
