@@ -32,4 +32,5 @@ include: "rules/report.smk"
 rule all:
     input:
         f"{RESULTS}/trials.csv",
+        f"{RESULTS}/report/overview.html",
         expand(f"{RESULTS}/figures/{{figure}}.png", figure=config["figures"] or list(FIGURES)),

@@ -83,6 +83,21 @@ def test_rerun_does_nothing(smoke_run):
     assert "Nothing to be done" in p.stdout + p.stderr
 
 
+def test_report_is_one_page_with_overview_and_every_figure(smoke_run, tmp_path):
+    # `make report` on the smoke result set: one self-contained HTML page holding the
+    # overview (question, variants, machine, configuration) and every figure, each with
+    # its caption and the machine its records name.
+    out = tmp_path / "report.html"
+    p = snakemake("--report", str(out))
+    assert p.returncode == 0, p.stderr[-4000:]
+    page = out.read_text()
+    df = pd.read_csv(RESULTS / "trials.csv")
+    assert "How should BPF extensions be integrated" in page  # the overview's question
+    assert df["cpu_model"].iloc[0] in page
+    for fig in figures.FIGURES:
+        assert f"{fig}.png" in page, fig
+
+
 def test_invalid_config_fails_before_any_job(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nrepetitions: 0\nexperiments: [{name: x, variants: [vanilla]}]\n")
