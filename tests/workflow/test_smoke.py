@@ -80,9 +80,11 @@ def test_variants_of_a_configuration_ran_in_chain_order(smoke_run):
 
 
 def test_every_declared_log_is_written(smoke_run):
-    # The table's and the figures' jobs (scripts) write their logs as the shell jobs do.
+    # The table's, the figures' and the overview's jobs (scripts) write their logs as the
+    # shell jobs do.
     result_set = RESULTS.relative_to(paths.ROOT / "results")
-    logs = [paths.ROOT / "logs" / "tidy_table" / f"{result_set}.log"]
+    logs = [paths.ROOT / "logs" / "tidy_table" / f"{result_set}.log",
+            paths.ROOT / "logs" / "report_overview" / f"{result_set}.log"]
     logs += [paths.ROOT / "logs" / "figure" / result_set / f"{fig}.log"
              for fig in figures.FIGURES]
     logs += [paths.ROOT / "logs" / "trial" / result_set / f"{t}.log"
@@ -95,6 +97,21 @@ def test_rerun_does_nothing(smoke_run):
     p = snakemake("-n")
     assert p.returncode == 0
     assert "Nothing to be done" in p.stdout + p.stderr
+
+
+def test_report_is_one_page_with_overview_and_every_figure(smoke_run, tmp_path):
+    # `make report` on the smoke result set: one self-contained HTML page holding the
+    # overview (question, variants, machine, configuration) and every figure, each with
+    # its caption and the machine its records name.
+    out = tmp_path / "report.html"
+    p = snakemake("--report", str(out))
+    assert p.returncode == 0, p.stderr[-4000:]
+    page = out.read_text()
+    df = pd.read_csv(RESULTS / "trials.csv")
+    assert "How should BPF extensions be integrated" in page  # the overview's question
+    assert df["cpu_model"].iloc[0] in page
+    for fig in figures.FIGURES:
+        assert f"{fig}.png" in page, fig
 
 
 def test_invalid_config_fails_before_any_job(tmp_path):

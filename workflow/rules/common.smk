@@ -9,7 +9,7 @@ from harness.dpdk.build import BINARY as DPDK_ENGINE, SOURCE as DPDK_ENGINE_SOUR
 from harness.figures import FIGURES
 from harness.ovs.build import CONFIGURE_FLAGS
 from harness.ovs.variant import load_variant
-from harness.provenance import machine_description
+from harness.report import figure_labels
 
 # build.smk
 

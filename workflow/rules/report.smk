@@ -1,4 +1,4 @@
-# Tidy table of every trial, and the figures drawn from it.
+# Tidy table of every trial, the figures drawn from it, and the report's overview page.
 
 
 rule tidy_table:
@@ -19,13 +19,29 @@ rule figure:
         png=report(
             f"{RESULTS}/figures/{{figure}}.png",
             caption="../report/figure.rst",
-            category="Figures",
+            category="2. Figures",
+            # Evaluated when the report is made, from the records the figure draws.
+            labels=lambda wildcards, input: figure_labels(input[0], wildcards.figure),
         ),
         pdf=f"{RESULTS}/figures/{{figure}}.pdf",
     log:
         f"logs/figure/{RESULT_SET}/{{figure}}.log",
     params:
-        machine=machine_description(),
         doc=lambda wildcards: " ".join(FIGURES[wildcards.figure].__doc__.split()),
     script:
         "../scripts/figure.py"
+
+
+rule report_overview:
+    input:
+        f"{RESULTS}/trials.csv",
+    output:
+        report(
+            f"{RESULTS}/report/overview.html",
+            caption="../report/overview.rst",
+            category="1. Overview",
+        ),
+    log:
+        f"logs/report_overview/{RESULT_SET}.log",
+    script:
+        "../scripts/report_overview.py"
