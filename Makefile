@@ -22,7 +22,6 @@ test: setup lint
 lint: setup
 	$(VENV)/ruff check harness tests profiles topologies benchmarks workflow/scripts
 	$(VENV)/snakefmt --check workflow
-	$(VENV)/snakemake --lint --configfile config/smoke.yaml
 
 setup:
 	bash scripts/setup.sh
