@@ -39,7 +39,19 @@ PIDS=()
 
 stop() {
     local rc=$?
-    # Only the daemons started here, by the PIDs they wrote.
+    # Jobs still on this cluster (an interrupted run) are cancelled first, so that no job
+    # step outlives its slurmd; then only the daemons started here, by the PIDs they wrote.
+    if [ -n "${SLURM_CONF:-}" ] && [ -s "$D/slurmctld.pid" ]; then
+        jobs=$(squeue -h -t PD,R,CG -o %i 2>/dev/null || true)
+        if [ -n "$jobs" ]; then
+            # shellcheck disable=SC2086
+            scancel $jobs 2>/dev/null || true
+            for _ in $(seq 60); do
+                [ -z "$(squeue -h -t PD,R,CG -o %i 2>/dev/null)" ] && break
+                sleep 0.5
+            done
+        fi
+    fi
     for f in "$D/slurmd.pid" "$D/slurmctld.pid" "$D/munged.pid"; do
         [ -s "$f" ] || continue
         pid=$(cat "$f")
@@ -132,6 +144,11 @@ for _ in $(seq 100); do
     sinfo -h -o %T 2>/dev/null | grep -q -x -E 'idle|mixed|allocated' && break
     sleep 0.2
 done
+if ! sinfo -h -o %T 2>/dev/null | grep -q -x -E 'idle|mixed|allocated'; then
+    echo "slurm-local.sh: the node did not come up" >&2
+    sinfo >&2 || true
+    exit 1
+fi
 echo "slurm-local.sh: cluster up in $D:" >&2
 sinfo >&2
 
