@@ -4,7 +4,10 @@ This is `make smoke` plus the checks a user relies on; it runs after the integra
 (pytest collects tests/workflow last), so the variants' builds are warm in ccache.
 """
 
+import base64
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,12 +109,22 @@ def test_report_is_one_page_with_overview_and_every_figure(smoke_run, tmp_path):
     out = tmp_path / "report.html"
     p = snakemake("--report", str(out))
     assert p.returncode == 0, p.stderr[-4000:]
+    # Snakemake's report keeps its items in a script block: name → caption, labels and
+    # the file as a data URI.
     page = out.read_text()
+    items = {Path(k).name: v for k, v in json.loads(
+        re.search(r"var results = (\{.*?\});\n", page, re.S).group(1)).items()}
+    overview = base64.b64decode(items["overview.html"]["data_uri"].split("base64,")[1])
     df = pd.read_csv(RESULTS / "trials.csv")
-    assert "How should BPF extensions be integrated" in page  # the overview's question
-    assert df["cpu_model"].iloc[0] in page
+    machine = f"{df['cpu_model'].iloc[0]}, {df['nproc'].iloc[0]} cores, Linux " \
+              f"{df['kernel'].iloc[0]}"
+    for text in ("How should BPF extensions be integrated", machine, "unmodified Open vSwitch",
+                 *(f"<td>{e}</td>" for e in df["experiment"].unique())):
+        assert text in overview.decode(), text
     for fig in figures.FIGURES:
-        assert f"{fig}.png" in page, fig
+        item = items[f"{fig}.png"]
+        assert item["caption"] and item["labels"]["machine"] == machine, fig
+        assert int(item["labels"]["trials"]) > 0, fig
 
 
 def test_invalid_config_fails_before_any_job(tmp_path):
