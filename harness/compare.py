@@ -211,9 +211,13 @@ def to_json(c: Comparison, name_a: str, name_b: str) -> str:
 
 
 def _short(name: str) -> str:
-    """A result set's name for a title: its folder's name (results/smoke → smoke)."""
+    """A result set's name for a title: the folder below results/
+    (results/smoke/fixed-2s-lat1000-local → smoke/fixed-2s-lat1000-local)."""
     path = Path(name)
-    return (path.parent.name if path.suffix == ".csv" else path.name)[:30] or str(name)
+    folder = path.parent if path.suffix == ".csv" else path
+    parts = folder.parts[folder.parts.index("results") + 1:] if "results" in folder.parts \
+        else folder.parts[-1:]
+    return "/".join(parts)[:40] or str(name)
 
 
 def figure(c: Comparison, out: Path, name_a: str = "A", name_b: str = "B") -> None:

@@ -405,11 +405,15 @@ def megaflows_vs_flows(df: pd.DataFrame, out: Path) -> None:
                  "datapath flows at the end", scale=1, style="extension")
 
 
+def _verifier_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _measured(df)
+    return data[(data["variant"] == "verifier") & (data["extension"] != "none")]
+
+
 def verifier_table(df: pd.DataFrame) -> pd.DataFrame:
     """Per extension the verifier variant ran: the label (changes_flow_key), whether it
     re-classified (passes per packet > 1 in any trial), passes per packet, the decision."""
-    data = _measured(df)
-    data = data[(data["variant"] == "verifier") & (data["extension"] != "none")]
+    data = _verifier_data(df)
     rows = []
     for name, g in data.groupby("ext_name"):
         recirc = bool((g["passes_per_pkt"] > 1.005).any())
@@ -450,14 +454,18 @@ def verifier_decisions(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+def _delivery_data(df: pd.DataFrame) -> pd.DataFrame:
+    if not {"delivery", "offered_pps"} <= set(df):
+        return df.iloc[0:0]
+    return df[(df["extension"] != "none") & df["offered_pps"].notna()]
+
+
 def delivery_cells(df: pd.DataFrame) -> pd.DataFrame:
     """(extension · profile) × variant → the worst delivery of its fixed-rate trials.
 
     Delivery is judged at fixed rates only: at the maximum rate the switch drops packets.
     """
-    if not {"delivery", "offered_pps"} <= set(df):
-        return pd.DataFrame()
-    data = df[(df["extension"] != "none") & df["offered_pps"].notna()]
+    data = _delivery_data(df)
     if data.empty:
         return pd.DataFrame()
     data = data.assign(row=data["extension"] + " · " + data["profile"])
@@ -616,6 +624,24 @@ FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
     megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
     rx_by_cache, fold_chain)}
+
+
+#: Figure → the trials it draws (rows of the tidy table), selected as the figure selects
+#: them: the report names each figure's experiments, machines and commits from these.
+SOURCES = {
+    "rx_vs_flows": _rx_vs_flows_data,
+    "rx_vs_flows_readonly": _rx_vs_flows_readonly_data,
+    "passes_by_extension": lambda df: (lambda d: pd.concat(
+        [d, _vanilla_like(df, _throughput(d))]))(_passes_data(df)),
+    "cache_breakdown": _cache_data,
+    "rx_vs_chain": _rx_vs_chain_data,
+    "megaflows_vs_flows": _megaflows_vs_flows_data,
+    "verifier_decisions": _verifier_data,
+    "delivery_matrix": _delivery_data,
+    "latency_percentiles": _latency_data,
+    "rx_by_cache": _cache_sweep_data,
+    "fold_chain": lambda df: (lambda d, base: pd.concat([d, base]))(*_fold_chain_data(df)),
+}
 
 
 #: Figure → the numbers behind it, computed as the figure computes them.

@@ -2,9 +2,9 @@
 
 An experiment lists values per axis; ``scale: outer`` takes their cartesian product,
 ``scale: joint`` zips them (lists of length 1 are broadcast). Each trial is identified by
-a path below ``results/<config>/trials/``, from which its parameters are read back; the
-path starts with the experiment's name, so every record names the experiment that asked
-for it (two experiments never share a trial).
+a path below ``results/<config>/<measurement>/trials/``, from which its parameters are read
+back; the path starts with the experiment's name, so every record names the experiment
+that asked for it (two experiments never share a trial).
 """
 
 import itertools
@@ -20,10 +20,11 @@ from harness.errors import ExtbenchError
 AXES = {"variant": "variants", "topology": "topologies", "profile": "profiles",
         "extension": "extensions", "flows": "flows", "pkt_size": "pkt_sizes", "rate": "rates",
         "port_type": "port_types", "cache": "caches"}
-#: The axes' defaults, as config/schema.yaml declares them.
-DEFAULTS = {key: prop["default"] for key, prop in yaml.safe_load(
-    (paths.ROOT / "config" / "schema.yaml").read_text())["properties"]["experiments"]
-    ["items"]["properties"].items() if key in AXES.values() and "default" in prop}
+#: The config's JSON schema (validated, and its defaults set, by the Snakefile).
+SCHEMA = yaml.safe_load(paths.CONFIG_SCHEMA.read_text())
+#: The axes' defaults, as the schema declares them.
+DEFAULTS = {key: prop["default"] for key, prop in SCHEMA["properties"]["experiments"]
+            ["items"]["properties"].items() if key in AXES.values() and "default" in prop}
 TRIAL_PATH = ("{experiment}/{variant}/{topology}/{profile}/{extension}/"
               "{flows}f-{pkt_size}B-{rate}pps-{port_type}-{cache}-rep{rep}")
 #: A trial path, as Snakemake's wildcard constraint and as parse_trial reads it.
@@ -34,6 +35,25 @@ TRIAL_PATTERN = (r"(?P<experiment>[\w-]+)/(?P<variant>[\w-]+)/(?P<topology>[\w-]
 TRIAL_RE = re.compile(f"^{TRIAL_PATTERN}$")
 #: The same without group names, for Snakemake's wildcard constraint of {trial}.
 TRIAL_CONSTRAINT = re.sub(r"\(\?P<\w+>", "(", TRIAL_PATTERN)
+
+
+def measurement(config: dict) -> str:
+    """The config's settings that change every trial's result but are not in its path, as
+    one readable folder name: kind (with trials per rate for a search), duration, latency
+    probe, engine. E.g. ``fixed-2s-lat1000-local``, ``ndr3-5s-nolat-local``."""
+    get = lambda key: config.get(key, SCHEMA["properties"][key].get("default"))  # noqa: E731
+    kind = get("trial_kind")
+    if kind != "fixed":
+        kind += str(get("search_trials_per_rate"))
+    latency = f"lat{get('latency_pps'):g}" if get("latency_pps") else "nolat"
+    return f"{kind}-{get('duration_s'):g}s-{latency}-{get('engine')}"
+
+
+def results_dir(config: dict) -> str:
+    """Where a config's results go, relative to the repository: ``results/<name>/
+    <measurement>/`` (trials/, trials.csv, figures/), so that changing trial_kind,
+    duration_s, latency_pps or engine writes a new result set instead of overwriting one."""
+    return f"results/{config['name']}/{measurement(config)}"
 
 
 def _as_list(value) -> list:

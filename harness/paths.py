@@ -8,6 +8,9 @@ EXTENSIONS = ROOT / "extensions"
 TOPOLOGIES = ROOT / "topologies"
 PROFILES = ROOT / "profiles"
 BUILD = ROOT / "build"
+#: The Snakemake workflow (Snakefile, rules, schemas, report) and its config's schema.
+WORKFLOW = ROOT / "workflow"
+CONFIG_SCHEMA = WORKFLOW / "schemas" / "config.schema.yaml"
 OVS_TARBALL = Path("/usr/src/openvswitch/openvswitch.tar.gz")
 
 

@@ -374,6 +374,8 @@ class Testbed:
         if self.spec.latency_pps:
             record.update(self.engine.latency if isinstance(self.engine, DpdkEngine)
                           else probe.result())
+        if getattr(self.engine, "pg_stats", None):
+            record["pg_stats"] = self.engine.pg_stats
         if self.ext is not None:
             use, extension, role = self.ext
             expected = extension.traffic(self.spec.profile, self.spec.topology,

@@ -52,7 +52,8 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
     echo "setup.sh: creating .venv from pyproject.toml"
     /usr/bin/python3 -m venv --system-site-packages .venv
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    # cluster: the SLURM executor plugin, for --profile config/slurm (README "On a cluster").
+    .venv/bin/python -m pip install -q -e '.[dev,cluster]'
     echo "$want" > "$stamp"
 fi
 

@@ -4,7 +4,7 @@
 its metadata's kind allows (``-DEXT_ROLE_FILTER`` for the filter role). After clang, the
 object is checked for what the kernel would accept but the OVS runtime does not: data
 sections, more than one function, bpf-to-bpf calls, loops, helpers outside the allowed list.
-The object is written atomically. ``rules/extensions.smk`` runs this module per object::
+The object is written atomically. ``workflow/rules/extensions.smk`` runs this module per object::
 
     python -m harness.bpf.compile NAME ROLE [-o OUT]
     python -m harness.bpf.compile --all

@@ -15,6 +15,15 @@
  *   probe FILE OFFSET     a latency probe template (same format, one packet);
  *                         each probe carries "XBLT", a sequence number and its
  *                         TSC send time at byte OFFSET
+ *   pg STREAM PG KIND     packets of STREAM carry packet group PG's signature
+ *                         (TRex's flow statistics: KIND 0 counts them, KIND 1
+ *                         also times them, as STLFlowLatencyStats): its last
+ *                         16 bytes become "XBPG", PG (u16), KIND (u16) and the
+ *                         TSC send time (u64); every port counts the packets
+ *                         and bytes of each group that arrive, and times them
+ *   pg-listen             count the groups' packets that arrive, without
+ *                         sending any (a receiving process of its own)
+ *   pg-clear              no stream carries a signature, no group is counted
  *   capture PORT N FILE   the next run writes the first N packets received on
  *                         PORT to FILE (pcap)
  *   run TX RATE DURATION PROBE_PPS
@@ -67,6 +76,10 @@
 #define DRAIN_MS 50
 #define MAX_DRAIN_MS 2000
 #define PROBE_MAGIC 0x544c4258u  /* "XBLT" in memory order. */
+#define PG_MAGIC 0x47504258u     /* "XBPG" in memory order. */
+#define PG_SIG_LEN 16
+#define MAX_PGS 128
+#define PG_HIST 64              /* Latency buckets: see pg_bucket(). */
 
 struct packet {
     uint16_t stream;
@@ -99,6 +112,25 @@ struct counters {
     uint64_t n_samples;
     uint64_t samples[MAX_SAMPLES];   /* Probe latencies, TSC ticks. */
 };
+
+/* A packet group (TRex's pg_id): what was sent with its signature and what
+ * arrived with it, and for a latency group the arrivals' latency. */
+struct pg {
+    uint16_t id;
+    uint16_t kind;              /* 0: counted, 1: counted and timed. */
+    uint64_t tx, tx_bytes, tx_refused;
+    uint64_t rx, rx_bytes;
+    uint64_t lat_n, lat_sum, lat_min, lat_max;   /* TSC ticks. */
+    double jitter;              /* RFC 3550, TSC ticks. */
+    uint64_t last_transit;
+    uint64_t hist[PG_HIST];
+};
+
+static struct pg pgs[MAX_PGS];
+static uint16_t n_pgs;
+static bool pg_listen;          /* Count arriving groups' packets. */
+static int16_t pg_by_stream[UINT16_MAX + 1];    /* Index into pgs, or -1. */
+static int16_t pg_by_id[UINT16_MAX + 1];        /* Index into pgs, or -1. */
 
 static struct rte_mempool *pool;
 static uint16_t n_ports;
@@ -243,6 +275,117 @@ capture_packet(const struct rte_mbuf *m)
     }
 }
 
+/* Returns the index of packet group 'id' of 'kind', added if it is new, or -1
+ * if MAX_PGS groups exist or 'id' has another kind. */
+static int
+pg_find_or_add(uint16_t id, uint16_t kind)
+{
+    int i = pg_by_id[id];
+
+    if (i < 0) {
+        if (n_pgs >= MAX_PGS) {
+            return -1;
+        }
+        i = n_pgs++;
+        memset(&pgs[i], 0, sizeof pgs[i]);
+        pgs[i].id = id;
+        pgs[i].kind = kind;
+        pg_by_id[id] = i;
+    }
+    return pgs[i].kind == kind ? i : -1;
+}
+
+static void
+pg_clear(void)
+{
+    n_pgs = 0;
+    pg_listen = false;
+    memset(pg_by_stream, 0xff, sizeof pg_by_stream);
+    memset(pg_by_id, 0xff, sizeof pg_by_id);
+}
+
+/* The latency bucket of 'ns': 0 below 1 us, else one bucket per leading digit
+ * and decade of the microseconds (1, 2, ... 9, 10, 20, ... 90, 100, ...), whose
+ * lower bound pg_bucket_us() gives. */
+static int
+pg_bucket(uint64_t ns)
+{
+    uint64_t us = ns / 1000;
+    int b = 1;
+
+    if (!us) {
+        return 0;
+    }
+    while (us >= 10 && b + 9 < PG_HIST) {
+        us /= 10;
+        b += 9;
+    }
+    return b + (int) (us > 9 ? 8 : us - 1);
+}
+
+static uint64_t
+pg_bucket_us(int b)
+{
+    uint64_t scale = 1;
+
+    if (!b) {
+        return 0;
+    }
+    for (b--; b >= 9; b -= 9) {
+        scale *= 10;
+    }
+    return (uint64_t) (b + 1) * scale;
+}
+
+/* Counts packet 'm' in its group if its last bytes are a group's signature;
+ * 'now' is the TSC time its burst arrived. */
+static void
+pg_receive(const struct rte_mbuf *m, uint64_t now)
+{
+    uint16_t len = rte_pktmbuf_data_len(m);
+    const uint8_t *sig;
+    uint32_t magic;
+    uint16_t id, kind;
+    int i;
+
+    if (len < PG_SIG_LEN) {
+        return;
+    }
+    sig = rte_pktmbuf_mtod(m, const uint8_t *) + len - PG_SIG_LEN;
+    memcpy(&magic, sig, 4);
+    if (magic != PG_MAGIC) {
+        return;
+    }
+    memcpy(&id, sig + 4, 2);
+    memcpy(&kind, sig + 6, 2);
+    i = pg_find_or_add(id, kind);
+    if (i < 0) {
+        return;
+    }
+
+    struct pg *g = &pgs[i];
+
+    g->rx++;
+    g->rx_bytes += len;
+    if (kind == 1) {
+        uint64_t sent, transit;
+
+        memcpy(&sent, sig + 8, 8);
+        transit = now >= sent ? now - sent : 0;
+        if (g->lat_n) {
+            double d = (double) transit - (double) g->last_transit;
+
+            g->jitter += ((d < 0 ? -d : d) - g->jitter) / 16.0;
+        }
+        g->last_transit = transit;
+        g->lat_min = g->lat_n && g->lat_min < transit ? g->lat_min : transit;
+        g->lat_max = transit > g->lat_max ? transit : g->lat_max;
+        g->lat_sum += transit;
+        g->lat_n++;
+        g->hist[pg_bucket(transit * 1e9 / rte_get_tsc_hz())]++;
+    }
+}
+
 /* Receives one burst on 'port'; returns how many packets came. */
 static uint16_t
 receive(uint16_t port)
@@ -251,7 +394,7 @@ receive(uint16_t port)
     uint16_t nb = rte_eth_rx_burst(port, 0, rx, BURST);
     /* Probes are timed when their burst arrives: a time read before the
      * burst could precede a probe's own stamp. */
-    uint64_t now = nb && probe_set.n ? rte_rdtsc() : 0;
+    uint64_t now = nb && (probe_set.n || pg_listen) ? rte_rdtsc() : 0;
 
     counters.rx_by_port[port] += nb;
     for (uint16_t i = 0; i < nb; i++) {
@@ -271,6 +414,9 @@ receive(uint16_t port)
                     counters.samples[counters.n_samples++] = now - sent;
                 }
             }
+        }
+        if (pg_listen) {
+            pg_receive(m, now);
         }
         if (capture.port == port && capture.file) {
             capture_packet(m);
@@ -295,14 +441,30 @@ receive_all(void)
     }
 }
 
+/* Writes packet group 'g''s signature, sent at TSC time 'now', into the last
+ * bytes of the 'len' bytes at 'd'. */
+static void
+pg_sign(uint8_t *d, uint16_t len, const struct pg *g, uint64_t now)
+{
+    uint32_t magic = PG_MAGIC;
+    uint8_t *sig = d + len - PG_SIG_LEN;
+
+    memcpy(sig, &magic, 4);
+    memcpy(sig + 4, &g->id, 2);
+    memcpy(sig + 6, &g->kind, 2);
+    memcpy(sig + 8, &now, 8);
+}
+
 /* Builds up to 'n' mbufs from the loaded packets, starting at index '*next'
- * (advanced, wrapping around), and puts each one's stream in 'streams'.  No
- * division per packet: at 20 Mpps a modulo is a noticeable share of the
- * engine's budget. */
+ * (advanced, wrapping around), and puts each one's stream in 'streams' and
+ * length in 'lens'.  No division per packet: at 20 Mpps a modulo is a
+ * noticeable share of the engine's budget. */
 static uint16_t
-fill(struct rte_mbuf **m, uint16_t *streams, uint16_t n, uint64_t *next)
+fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
+     uint64_t *next)
 {
     uint64_t k = *next;
+    uint64_t now = n_pgs ? rte_rdtsc() : 0;
 
     if (rte_pktmbuf_alloc_bulk(pool, m, n)) {
         return 0;
@@ -312,7 +474,12 @@ fill(struct rte_mbuf **m, uint16_t *streams, uint16_t n, uint64_t *next)
         uint8_t *d = (uint8_t *) rte_pktmbuf_append(m[i], p->len);
 
         rte_memcpy(d, p->data, p->len);
+        if (n_pgs && pg_by_stream[p->stream] >= 0
+            && p->len >= PG_SIG_LEN) {
+            pg_sign(d, p->len, &pgs[pg_by_stream[p->stream]], now);
+        }
         streams[i] = p->stream;
+        lens[i] = p->len;
         if (++k == load_set.n) {
             k = 0;
         }
@@ -321,11 +488,26 @@ fill(struct rte_mbuf **m, uint16_t *streams, uint16_t n, uint64_t *next)
     return n;
 }
 
+/* Counts 'n' packets of 'streams' (lengths 'lens') as sent, or if 'refused'
+ * as refused by the ring. */
 static void
-count_sent(uint16_t n, const uint16_t *streams)
+count_sent(uint16_t n, const uint16_t *streams, const uint16_t *lens,
+           bool refused)
 {
     for (uint16_t i = 0; i < n; i++) {
-        counters.tx_by_stream[streams[i]]++;
+        int g = n_pgs ? pg_by_stream[streams[i]] : -1;
+
+        if (!refused) {
+            counters.tx_by_stream[streams[i]]++;
+        }
+        if (g >= 0) {
+            if (refused) {
+                pgs[g].tx_refused++;
+            } else {
+                pgs[g].tx++;
+                pgs[g].tx_bytes += lens[i];
+            }
+        }
     }
 }
 
@@ -416,6 +598,31 @@ reply_counts(double elapsed_s, uint64_t rate, uint64_t duration_ticks)
     for (uint64_t i = 0; i < counters.n_samples; i++) {
         printf("%s%.0f", i ? ", " : "", counters.samples[i] * ns_per_tick);
     }
+    printf("], \"pgs\": [");
+    for (uint16_t i = 0; i < n_pgs; i++) {
+        const struct pg *g = &pgs[i];
+        bool first = true;
+
+        printf("%s{\"id\": %"PRIu16", \"kind\": %"PRIu16", \"tx\": %"PRIu64
+               ", \"tx_bytes\": %"PRIu64", \"tx_refused\": %"PRIu64
+               ", \"rx\": %"PRIu64", \"rx_bytes\": %"PRIu64
+               ", \"lat_n\": %"PRIu64", \"lat_min_ns\": %.0f"
+               ", \"lat_max_ns\": %.0f, \"lat_avg_ns\": %.1f"
+               ", \"jitter_ns\": %.1f, \"hist_us\": {",
+               i ? ", " : "", g->id, g->kind, g->tx, g->tx_bytes,
+               g->tx_refused, g->rx, g->rx_bytes, g->lat_n,
+               g->lat_min * ns_per_tick, g->lat_max * ns_per_tick,
+               g->lat_n ? g->lat_sum * ns_per_tick / g->lat_n : 0.0,
+               g->jitter * ns_per_tick);
+        for (int b = 0; b < PG_HIST; b++) {
+            if (g->hist[b]) {
+                printf("%s\"%"PRIu64"\": %"PRIu64, first ? "" : ", ",
+                       pg_bucket_us(b), g->hist[b]);
+                first = false;
+            }
+        }
+        printf("}}");
+    }
     printf("]}\n");
     fflush(stdout);
 }
@@ -424,6 +631,14 @@ static void
 reset_counters(void)
 {
     memset(&counters, 0, sizeof counters);
+    for (uint16_t i = 0; i < n_pgs; i++) {
+        struct pg *g = &pgs[i];
+        uint16_t id = g->id, kind = g->kind;
+
+        memset(g, 0, sizeof *g);
+        g->id = id;
+        g->kind = kind;
+    }
 }
 
 /* Sends from port 'tx' for 'duration_s' (or, if 'once', each loaded packet
@@ -439,7 +654,7 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
     uint64_t limit = once || timed ? load_set.n : UINT64_MAX;
     uint32_t seq = 0;
     struct rte_mbuf *m[BURST];
-    uint16_t streams[BURST];
+    uint16_t streams[BURST], lens[BURST];
 
     reset_counters();
     start = now = rte_rdtsc();
@@ -475,15 +690,16 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
                 break;
             }
 
-            uint16_t n = fill(m, streams, want, &next);
+            uint16_t n = fill(m, streams, lens, want, &next);
             uint16_t sent = n ? rte_eth_tx_burst(tx, 0, m, n) : 0;
 
-            count_sent(sent, streams);
+            count_sent(sent, streams, lens, false);
             counters.tx += sent;
             if (sent < n) {
                 rte_pktmbuf_free_bulk(m + sent, n - sent);
                 counters.ring_full += n - sent;
                 if (rate > 0 || timed) {
+                    count_sent(n - sent, streams + sent, lens + sent, true);
                     attempted += n;
                 } else {
                     /* Offer them again. */
@@ -592,7 +808,7 @@ command(char *line)
 {
     char path[4096];
     char err[600];
-    unsigned int port, n;
+    unsigned int port, n, kind;
     double rate, duration, probe_pps;
 
     if (sscanf(line, "load %4095s", path) == 1) {
@@ -615,6 +831,27 @@ command(char *line)
             printf("{\"ok\": true}\n");
             fflush(stdout);
         }
+    } else if (sscanf(line, "pg %u %u %u", &port, &n, &kind) == 3) {
+        int g = (port <= UINT16_MAX && n <= UINT16_MAX && kind <= 1
+                 ? pg_find_or_add(n, kind) : -1);
+
+        if (g < 0) {
+            reply_error("pg: bad stream %u, group %u or kind %u (at most %d "
+                        "groups, one kind each)", port, n, kind, MAX_PGS);
+            return;
+        }
+        pg_by_stream[port] = g;
+        pg_listen = true;
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
+    } else if (!strcmp(line, "pg-listen")) {
+        pg_listen = true;
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
+    } else if (!strcmp(line, "pg-clear")) {
+        pg_clear();
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
     } else if (sscanf(line, "capture %u %u %4095s", &port, &n, path) == 3) {
         if (port >= n_ports || !n) {
             reply_error("capture: bad port %u or count %u", port, n);
@@ -674,6 +911,7 @@ main(int argc, char *argv[])
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    pg_clear();
     n_ports = rte_eth_dev_count_avail();
     if (!n_ports || n_ports > MAX_PORTS) {
         fprintf(stderr, "xb-dpdk-engine: %u ports (need 1 to %d --vdev)\n",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import ExtbenchError
-from harness.traffic import fieldengine, local, mix, schedule
+from harness.traffic import fieldengine, local, mix, pgstats, schedule
 from harness.traffic.profile import CompiledStream, compile_file
 
 ENGINES = ("local", "dpdk")
@@ -47,6 +47,10 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
         return None
     try:
         local.check_stream(s)
+        if engine == "local":
+            local.refuse_flow_stats(s)
+        else:
+            pgstats.groups([s])
     except ExtbenchError as e:
         return str(e)
     if "error" in fe:

@@ -9,7 +9,9 @@ engine process (``harness.dpdk.process``) and sent from memory. Every port of th
 process receives meanwhile, so counts are per stream at the sender and per port at the
 receivers, read in the process itself (no interface counters, no kernel). Latency
 probes, when asked for, go out of the same port and are timed by the TSC at both ends
-(one process, one clock).
+(one process, one clock). Streams with flow statistics (TRex's ``STLFlowStats`` and
+``STLFlowLatencyStats``) are counted, and timed, per packet group (``pgstats``): the
+engine signs their packets as it sends them.
 
 What a result counts, and what ``ring_full`` means (the sender's virtqueue is the switch's
 receive queue, as a NIC's receive ring would be): paced, a packet the ring refused was
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
-from harness.traffic import latency, local
+from harness.traffic import latency, local, pgstats
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
@@ -110,15 +112,22 @@ class DpdkEngine(Engine):
     def __init__(self, process: EngineProcess, latency_pps: float | None = None):
         self.process, self.latency_pps = process, latency_pps
         self.latency: dict = {}
+        #: The last run's per packet group statistics (``pgstats.record``), if any.
+        self.pg_stats: dict = {}
         self._files: list[str] = []
 
     def _prepare(self, streams: list[CompiledStream], tx: DpdkPort, rx: list[DpdkPort]) -> None:
         self.tx, self.rx, self.streams = tx, rx, streams
         self.plan = local.plan(streams)
+        self.groups = pgstats.groups(streams)
         if self.plan == "loop":
             packets = local.stream_cycle(streams, tx.mac, rx[0].mac)
+            pgstats.check_room(packets, self.groups, streams)
         else:  # Until _start loads the schedule: each distinct packet (warm-up).
             packets = [(0, p) for p in local.distinct(streams, tx.mac, rx[0].mac)]
+        self.process.call("pg-clear")
+        for g in self.groups:
+            self.process.call(f"pg {g.stream} {g.pg_id} {g.kind}")
         self._files.append(packet_file(packets))
         self._n_packets = self.process.call(f"load {self._files[-1]}")["packets"]
         if self.latency_pps:
@@ -131,6 +140,7 @@ class DpdkEngine(Engine):
         if self.plan == "timed":
             sends = local.timed(self.streams, self.tx.mac, self.rx[0].mac, duration_s,
                                 rate_pps)
+            pgstats.check_room(((k, p) for _, k, p in sends), self.groups, self.streams)
             self._files.append(packet_file([(k, p) for _, k, p in sends],
                                            [t for t, _, _ in sends]))
             self.process.call(f"load {self._files[-1]}")
@@ -158,6 +168,8 @@ class DpdkEngine(Engine):
         tx = c["tx"] + c["probes_sent"] + (c["ring_full"] if self._paced else 0)
         rx = {ep.name: c["rx_by_port"][ep.port] for ep in self.rx}
         self.latency = self._latency(c) if self.latency_pps else {}
+        self.pg_stats = (pgstats.record(pgstats.from_engine(c["pgs"]), self.groups)
+                         if self.groups else {})
         return tx, rx
 
     def _drops(self) -> Drops:

@@ -27,9 +27,11 @@ Two ways of sending, chosen per profile (``plan``):
   graph: ``schedule.peak_pps``); without one the profile's own rates apply. At most
   ``fieldengine.MAX_PACKETS`` packets.
 
-Flow statistics and latency streams (``flow_stats``) and rates in percent of the line are
-refused with ExtbenchError naming them (except for bursts of one packet, whose rate never
-shows: ``STLProfile.load_pcap`` makes such streams, their times given by ``isg``).
+Rates in percent of the line are refused with ExtbenchError naming them (except for bursts
+of one packet, whose rate never shows: ``STLProfile.load_pcap`` makes such streams, their
+times given by ``isg``); so are flow statistics and latency streams (``flow_stats``), which
+this engine cannot count per packet group (``refuse_flow_stats``; the dpdk engine can:
+``harness.traffic.pgstats``).
 """
 
 import contextlib
@@ -61,18 +63,25 @@ def _mac(text: str) -> bytes:
 
 def check_stream(s: CompiledStream) -> None:
     """Raise ExtbenchError naming what the local engine cannot send of stream 's'."""
-    j, what = s.json, schedule.stream_label(s)
+    what = schedule.stream_label(s)
     if s.mode.get("type") not in MODES:
         raise ExtbenchError(f"{what}: mode '{s.mode.get('type')}' is not supported by the "
                             f"local engine ({', '.join(MODES)})")
-    if j.get("flow_stats", {}).get("enabled", False):
-        kind = j["flow_stats"].get("rule_type", "stats")
-        raise ExtbenchError(f"{what}: flow_stats ({kind}: per packet group statistics or "
-                            f"latency) is not supported by the local engine")
     if s.pps is None and not schedule.rate_free(s):
         raise ExtbenchError(f"{what}: rate type '{s.rate['type']}' is not supported by the "
                             f"local engine (pps, bps_L1, bps_L2; any rate for bursts of one "
                             f"packet)")
+
+
+def refuse_flow_stats(s: CompiledStream) -> None:
+    """Raise ExtbenchError if stream 's' asks for flow statistics: the local engine counts
+    at interfaces, not per packet group."""
+    fs = s.json.get("flow_stats", {})
+    if s.json.get("enabled", True) and fs.get("enabled", False):
+        raise ExtbenchError(f"{schedule.stream_label(s)}: flow_stats "
+                            f"({fs.get('rule_type', 'stats')}: per packet group statistics "
+                            f"or latency) is not supported by the local engine (the dpdk "
+                            f"engine counts packet groups)")
 
 
 def plan(streams: list[CompiledStream]) -> str:
@@ -199,6 +208,8 @@ class LocalEngine(Engine):
 
     def _prepare(self, streams: list[CompiledStream], tx: Endpoint, rx: list[Endpoint]) -> None:
         self.tx, self.rx, self.streams = tx, rx, streams
+        for s in streams:
+            refuse_flow_stats(s)
         self.plan = plan(streams)
         if self.plan == "loop":
             self.packets = cycle(streams, tx.mac, rx[0].mac)

@@ -34,7 +34,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from harness.errors import ExtbenchError
-from harness.traffic import fieldengine
+from harness.traffic import fieldengine, pgstats
 from harness.traffic.endpoint import Endpoint
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.latency import PROBE_PORT
@@ -312,7 +312,8 @@ class TrexEngine(Engine):
             raise ExtbenchError(f"engine trex: the profile uses packet group {LATENCY_PG_ID}, "
                                 f"reserved for the latency stream")
         self.streams, self.tx, self.rx = streams, tx, rx
-        self.latency = None
+        self.groups = pgstats.groups(streams)
+        self.latency, self.pg_stats = None, {}
 
     def _spawn(self, job: dict) -> None:
         """Start the child and give it the job (one line of JSON): it starts at once."""
@@ -356,6 +357,8 @@ class TrexEngine(Engine):
         tx, rx = port_counts(self._stats, self.tx_port, self.rx_ports)
         if self.latency_pps:
             self.latency = latency_result(self._stats, LATENCY_PG_ID, self.latency_pps)
+        # The profile's own packet groups, as get_stats() reports them (keys: pg_id).
+        self.pg_stats = pgstats.record(self._stats, self.groups) if self.groups else {}
         return tx, {ep.name: n for ep, n in zip(self.rx, rx, strict=True)}
 
     def _drops(self) -> Drops:

@@ -57,3 +57,45 @@ def test_bad_input_is_refused_with_a_message(loop, tmp_path):
     # The engine is still there, with the packets it had.
     sent, _ = loop.run(10_000, 0.2)
     assert sent["tx"] > 0
+
+
+def test_packet_groups_are_counted_and_timed(loop, tmp_path):
+    # TRex's flow statistics: a load stream counted as group 5 beside a latency stream,
+    # group 7 (tests/unit/fixtures/profiles/flow_stats.py), signed as they are sent.
+    from pathlib import Path
+
+    from harness.dpdk.loopback import RX, TX
+    from harness.traffic import pgstats
+    from harness.traffic.dpdk import packet_file
+    from harness.traffic.local import stream_cycle
+    from harness.traffic.profile import compile_streams
+
+    streams = compile_streams("flow_stats", directory=Path(__file__).parent.parent / "unit"
+                              / "fixtures" / "profiles")
+    groups = pgstats.groups(streams)
+    packets = packet_file(stream_cycle(streams, TX.mac, RX.mac))
+    try:
+        loop.tx.call(f"load {packets}")
+        for g in groups:
+            loop.tx.call(f"pg {g.stream} {g.pg_id} {g.kind}")
+        with pytest.raises(ExtbenchError, match="pg: bad stream"):
+            loop.tx.call("pg 1 5 1")  # Group 5 counts; it cannot also time.
+        loop.rx.call("pg-listen")
+        sent, got = loop.run(10_000, 1.0)
+    finally:
+        for p in (loop.tx, loop.rx):
+            p.call("pg-clear")
+        loop.tx.call(f"load {loop.files[0]}")
+        Path(packets).unlink()
+    tx = {g["id"]: g for g in sent["pgs"]}
+    rx = {g["id"]: g for g in got["pgs"]}
+    assert tx[5]["tx"] + tx[5]["tx_refused"] == pytest.approx(9000, rel=0.02)
+    assert tx[7]["tx"] + tx[7]["tx_refused"] == pytest.approx(1000, rel=0.02)
+    assert sent["tx_by_stream"] == [tx[5]["tx"], tx[7]["tx"]]
+    # Every signed packet that left arrived in its group, with its bytes.
+    assert (rx[5]["rx"], rx[7]["rx"]) == (tx[5]["tx"], tx[7]["tx"])
+    assert rx[5]["rx_bytes"] == tx[5]["tx_bytes"] and rx[5]["lat_n"] == 0
+    # Only the latency group is timed: one sample per packet, in the histogram too.
+    assert rx[7]["lat_n"] == rx[7]["rx"] == sum(rx[7]["hist_us"].values())
+    assert 0 < rx[7]["lat_min_ns"] <= rx[7]["lat_avg_ns"] <= rx[7]["lat_max_ns"]
+    assert rx[7]["jitter_ns"] >= 0

@@ -102,6 +102,21 @@ def test_latency_on_dpdk_ports(variants):
     assert 0 < r["lat_min_us"] <= r["lat_p50_us"] <= r["lat_p99_us"] <= r["lat_max_us"]
 
 
+def test_packet_groups_on_dpdk_ports(variants):
+    # A TRex profile with flow statistics (profiles/udp_flows_stats.py: the load as group
+    # 1, a latency stream as group 2): the record counts each group, and times group 2.
+    r = run_trial(TrialSpec(variant="vanilla", profile="udp_flows_stats", flows=100,
+                            duration_s=DURATION, rate_pps=50_000, port_type="dpdk"))
+    load, lat = r["pg_stats"]["1"], r["pg_stats"]["2"]
+    # One latency packet for every ten of the load, as the profile's rates say.
+    assert lat["tx_pkts"] == pytest.approx(load["tx_pkts"] / 10, rel=0.02)
+    assert load["tx_pkts"] + lat["tx_pkts"] == r["tx_pkts"]
+    assert load["rx_pkts"] + lat["rx_pkts"] == r["rx_pkts"]
+    assert "min_us" not in load
+    assert 0 < lat["min_us"] <= lat["avg_us"] <= lat["max_us"]
+    assert sum(lat["histogram_us"].values()) == lat["rx_pkts"]
+
+
 def _start_trial(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     out = tmp_path / "r.json"
     p = subprocess.Popen([*EXTBENCH, "trial", "--variant", "vanilla", "--duration", "30",

@@ -109,7 +109,7 @@ def test_testbed_runs_the_configuration_s_appctl_commands():
 
 @pytest.mark.parametrize("config", ["config.yaml", "smoke.yaml"])
 def test_configs_validate_and_vary_the_caches(config):
-    schema = yaml.safe_load((paths.ROOT / "config" / "schema.yaml").read_text())
+    schema = yaml.safe_load(paths.CONFIG_SCHEMA.read_text())
     data = yaml.safe_load((paths.ROOT / "config" / config).read_text())
     Draft202012Validator(schema).validate(data)
     data.setdefault("repetitions", 3)
@@ -118,7 +118,7 @@ def test_configs_validate_and_vary_the_caches(config):
 
 
 def test_config_schema_refuses_a_cache_that_is_no_path_component():
-    schema = yaml.safe_load((paths.ROOT / "config" / "schema.yaml").read_text())
+    schema = yaml.safe_load(paths.CONFIG_SCHEMA.read_text())
     bad = {"name": "x", "experiments": [{"name": "e", "variants": ["vanilla"],
                                          "caches": ["emc-1"]}]}
     errors = list(Draft202012Validator(schema).iter_errors(bad))

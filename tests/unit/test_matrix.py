@@ -92,7 +92,7 @@ def test_trials_refuse_duplicate_experiments_and_unknown_caches():
 
 
 def test_defaults_are_the_config_schema_s():
-    schema = yaml.safe_load((paths.ROOT / "config" / "schema.yaml").read_text())
+    schema = yaml.safe_load(paths.CONFIG_SCHEMA.read_text())
     axes = schema["properties"]["experiments"]["items"]["properties"]
     assert matrix.DEFAULTS["caches"] == axes["caches"]["default"] == ["default"]
     assert set(matrix.DEFAULTS) == set(matrix.AXES.values()) - {"variants"}
@@ -103,3 +103,18 @@ def test_snakemake_constraint_matches_the_paths():
                                                   "caches": ["none", "emc0_smc_exact"]}]}
     for p in matrix.trials(config):
         assert re.fullmatch(matrix.TRIAL_CONSTRAINT, p)
+
+
+def test_results_dir_names_every_setting_that_changes_a_result():
+    # Switching trial_kind (or duration, latency probe, engine) writes a new result set
+    # instead of overwriting one; defaults come from the schema.
+    base = {"name": "smoke", "experiments": []}
+    assert matrix.results_dir(base) == "results/smoke/fixed-10s-nolat-local"
+    fixed = {**base, "duration_s": 2, "latency_pps": 1000}
+    assert matrix.results_dir(fixed) == "results/smoke/fixed-2s-lat1000-local"
+    ndr = {**fixed, "trial_kind": "ndr"}
+    assert matrix.results_dir(ndr) == "results/smoke/ndr3-2s-lat1000-local"
+    one = {**ndr, "search_trials_per_rate": 1}
+    assert matrix.results_dir(one) == "results/smoke/ndr1-2s-lat1000-local"
+    configs = (base, fixed, ndr, one, {**fixed, "duration_s": 2.5})
+    assert len({matrix.results_dir(c) for c in configs}) == len(configs)

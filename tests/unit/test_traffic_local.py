@@ -11,7 +11,7 @@ from scapy.utils import RawPcapReader
 
 from harness.errors import ExtbenchError
 from harness.traffic import tcpreplay
-from harness.traffic.local import cycle, plan, timed
+from harness.traffic.local import cycle, plan, refuse_flow_stats, timed
 from harness.traffic.profile import compile_streams
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
@@ -63,8 +63,9 @@ def test_unsupported_stream_options_are_named(two_streams):
     for change, msg in [({"isg": 10_000.0}, "isg"), ({"self_start": False}, "self_start")]:
         with pytest.raises(ExtbenchError, match=f"{msg}.* needs timed sending"):
             cycle([dataclasses.replace(s, json={**s.json, **change})], SRC, DST)
-    with pytest.raises(ExtbenchError, match="flow_stats .* is not supported"):
-        plan([dataclasses.replace(s, json={**s.json, "flow_stats": {"enabled": True}})])
+    with pytest.raises(ExtbenchError, match="flow_stats .* is not supported by the local"):
+        refuse_flow_stats(dataclasses.replace(s, json={**s.json,
+                                                       "flow_stats": {"enabled": True}}))
 
 
 def test_pcap_holds_the_cycle_in_order():
