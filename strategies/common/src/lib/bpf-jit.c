@@ -62,33 +62,30 @@
 #define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
 #define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
 
-/* A map value handed out during a run (as in the interpreter). */
-struct jit_region {
-    uintptr_t start;
-    size_t size;
-};
-
 /* The state of one run, shared by the generated code and the C functions
  * it calls.  The generated code reads fields at their offsetof(). */
 struct jit_run {
-    uint64_t saved_rsp;         /* rsp in the body = lowest stack byte. */
+    /* The interpreter's areas, first, so that a pointer to the run is one
+     * to them: the checks and helpers of bpf-interp.c take it as is.  The
+     * prologue stores rsp in the body (the lowest stack byte) in
+     * 'areas.stack' and the unwinder restores rsp from there; 'areas.fault'
+     * is nonnull after a fault. */
+    struct bpf_interp_areas areas;
     uint64_t pkt;               /* First byte of the packet. */
     uint64_t pkt_end;           /* Byte after its last. */
     uint64_t win_base[2];       /* [0]: reads, [1]: writes. */
     uint64_t win_lim[2][4];     /* Per size 1, 2, 4, 8: number of offsets
                                  * from 'win_base' an access may start at. */
     uint64_t n_insns;           /* Instructions executed. */
-    const char *fault;          /* Nonnull after a fault. */
     uint64_t fault_pc;
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];  /* r1 points here. */
     uint32_t ingress_ifindex;
     uint32_t rx_queue_index;
-    size_t pkt_size;
-    const struct bpf_jit_prog *jit;
-    struct jit_region *regions;
-    size_t n_regions;
-    size_t max_regions;
 };
+BUILD_ASSERT_DECL(offsetof(struct jit_run, areas) == 0);
+
+#define RUN_STACK offsetof(struct jit_run, areas.stack)
+#define RUN_FAULT offsetof(struct jit_run, areas.fault)
 
 struct bpf_jit_prog {
     const struct bpf_interp_prog *interp;
@@ -183,265 +180,47 @@ struct jit {
 
 /* Run-time support, called from generated code. */
 
-static void *mem_ptr(struct jit_run *, uint64_t addr, size_t size,
-                     bool write);
-
-/* Returns true if the 'size' bytes at 'ofs' lie within one of 'ranges'. */
-static bool
-in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs, size_t size)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* As the interpreter's mem_ptr(): returns 'addr' as a pointer if the 'size'
- * bytes there lie in the packet (within the enforced ranges), the stack or
- * a map value of this run, otherwise NULL with 'r->fault' set. */
-static void *
-mem_ptr(struct jit_run *r, uint64_t addr, size_t size, bool write)
-{
-    const struct bpf_interp_prog *prog = r->jit->interp;
-    uint64_t ofs = addr - r->pkt;
-
-    if (ofs < r->pkt_size && size <= r->pkt_size - ofs) {
-        if (prog->enforce_ranges
-            && !(write
-                 ? in_ranges(prog->writes, prog->n_writes, ofs, size)
-                 : in_ranges(prog->reads, prog->n_reads, ofs, size))) {
-            r->fault = (write
-                        ? "packet write outside the verifier's write ranges"
-                        : "packet read outside the verifier's read ranges");
-            return NULL;
-        }
-        return (void *) (uintptr_t) addr;
-    }
-    ofs = addr - r->saved_rsp;
-    if (ofs < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - ofs) {
-        return (void *) (uintptr_t) addr;
-    }
-    for (size_t i = 0; i < r->n_regions; i++) {
-        ofs = addr - r->regions[i].start;
-        if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
-            return (void *) (uintptr_t) addr;
-        }
-    }
-    r->fault = write ? "store out of bounds" : "load out of bounds";
-    return NULL;
-}
-
-/* Returns the size in bytes of the load or store 'opcode'. */
-static size_t
-size_of(uint8_t opcode)
-{
-    switch (EBPF_SIZE(opcode)) {
-    case EBPF_SIZE_B:
-        return 1;
-    case EBPF_SIZE_H:
-        return 2;
-    case EBPF_SIZE_W:
-        return 4;
-    default:
-        return 8;
-    }
-}
-
-/* Checks the memory access of instruction 'pc' at 'addr' as the interpreter
- * does.  For a load, performs it (translating context fields) and returns
- * the value; for a store or an atomic operation, only checks (the generated
- * code then performs it).  On a bad access, sets 'r->fault'. */
+/* Checks the memory access of instruction 'pc' at 'addr' with the
+ * interpreter's checks.  For a load, performs it (translating context
+ * fields) and returns the value; for a store or an atomic operation, only
+ * checks (the generated code then performs it).  On a bad access, sets
+ * 'r->areas.fault'. */
 static uint64_t
 jit_slow(struct jit_run *r, uint32_t pc, uint64_t addr)
 {
-    const struct bpf_interp_insn *insn = &r->jit->interp->code[pc];
-    size_t size = size_of(insn->opcode);
-    void *p;
+    uint8_t op = r->areas.prog->code[pc].opcode;
+    size_t size = bpf_interp_access_size(op);
+    uint64_t value = 0;
 
     r->fault_pc = pc;
-    switch (EBPF_CLASS(insn->opcode)) {
-    case EBPF_CLS_LDX:
-        p = mem_ptr(r, addr, size, false);
-        if (!p) {
-            uint64_t ofs = addr - (uintptr_t) r->ctx;
-
-            if (ofs < EBPF_XDP_MD_SIZE) {
-                r->fault = NULL;
-                if (size != 4 || ofs % 4) {
-                    r->fault = "bad context access";
-                    return 0;
-                }
-                switch (ofs) {
-                case EBPF_XDP_MD_DATA:
-                case EBPF_XDP_MD_DATA_META:
-                    return r->pkt;
-                case EBPF_XDP_MD_DATA_END:
-                    return r->pkt_end;
-                case EBPF_XDP_MD_INGRESS_IFINDEX:
-                    return r->ingress_ifindex;
-                case EBPF_XDP_MD_RX_QUEUE_INDEX:
-                    return r->rx_queue_index;
-                default:
-                    return 0;
-                }
-            }
-            return 0;
-        }
-        switch (size) {
-        case 1: {
-            uint8_t v;
-            memcpy(&v, p, 1);
-            return v;
-        }
-        case 2: {
-            uint16_t v;
-            memcpy(&v, p, 2);
-            return v;
-        }
-        case 4: {
-            uint32_t v;
-            memcpy(&v, p, 4);
-            return v;
-        }
-        default: {
-            uint64_t v;
-            memcpy(&v, p, 8);
-            return v;
-        }
-        }
-
-    case EBPF_CLS_ST:
-    case EBPF_CLS_STX:
-        if (EBPF_MODE(insn->opcode) == EBPF_MODE_ATOMIC) {
-            if (addr - r->pkt < r->pkt_size) {
-                r->fault = "atomic access to the packet";
-            } else if (!mem_ptr(r, addr, size, true)) {
-                r->fault = "atomic access out of bounds";
-            } else if (addr % size) {
-                r->fault = "misaligned atomic";
-            }
-        } else {
-            mem_ptr(r, addr, size, true);
-        }
-        return 0;
-
-    default:
-        OVS_NOT_REACHED();
+    if (EBPF_CLASS(op) == EBPF_CLS_LDX) {
+        bpf_interp_load(&r->areas, addr, size, &value);
+    } else if (EBPF_MODE(op) == EBPF_MODE_ATOMIC) {
+        bpf_interp_atomic_ptr(&r->areas, addr, size);
+    } else {
+        bpf_interp_mem_ptr(&r->areas, addr, size, true);
     }
-}
-
-/* Returns the map that 'ptr' designates, if it is one of the program's. */
-static struct ebpf_map *
-map_arg(const struct jit_run *r, uint64_t ptr)
-{
-    const struct bpf_interp_prog *prog = r->jit->interp;
-
-    for (size_t i = 0; i < prog->n_maps; i++) {
-        if ((uintptr_t) prog->maps[i] == ptr) {
-            return prog->maps[i];
-        }
-    }
-    return NULL;
-}
-
-/* Helpers, called from generated code with the run as sixth argument.
- * On a bad argument they set 'r->fault' (the code then unwinds). */
-
-static uint64_t
-jit_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
-               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-               struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-    void *value;
-
-    if (!key) {
-        r->fault = "map_lookup_elem: bad map or key";
-        return 0;
-    }
-    value = ebpf_map_lookup(map, key);
-    if (value) {
-        if (r->n_regions >= r->max_regions) {
-            r->fault = "map_lookup_elem: too many lookups";
-            return 0;
-        }
-        r->regions[r->n_regions].start = (uintptr_t) value;
-        r->regions[r->n_regions].size = ebpf_map_value_size(map);
-        r->n_regions++;
-    }
-    return (uintptr_t) value;
+    return value;
 }
 
 /* map_lookup_elem() when the JIT proved 'r1' one of the program's maps and
  * 'r2' a key within the stack.  Each call site runs at most once per run
- * (there are no loops), so 'r->regions' has room. */
+ * (there are no loops), so 'a->regions' has room.  Other helpers are the
+ * interpreter's, called with the run's areas as sixth argument. */
 static uint64_t
 jit_map_lookup_proven(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
                       uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-                      struct jit_run *r)
+                      struct bpf_interp_areas *a)
 {
     struct ebpf_map *map = (struct ebpf_map *) (uintptr_t) r1;
     void *value = ebpf_map_lookup(map, (const void *) (uintptr_t) r2);
 
     if (value) {
-        r->regions[r->n_regions].start = (uintptr_t) value;
-        r->regions[r->n_regions].size = ebpf_map_value_size(map);
-        r->n_regions++;
+        a->regions[a->n_regions].start = (uintptr_t) value;
+        a->regions[a->n_regions].size = ebpf_map_value_size(map);
+        a->n_regions++;
     }
     return (uintptr_t) value;
-}
-
-static uint64_t
-jit_map_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
-               uint64_t r5 OVS_UNUSED, struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-    const void *value = (key
-                         ? mem_ptr(r, r3, ebpf_map_value_size(map), false)
-                         : NULL);
-
-    if (!key || !value) {
-        r->fault = "map_update_elem: bad map, key or value";
-        return 0;
-    }
-    return (int64_t) ebpf_map_update(map, key, value, r4);
-}
-
-static uint64_t
-jit_map_delete(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
-               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-               struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-
-    if (!key) {
-        r->fault = "map_delete_elem: bad map or key";
-        return 0;
-    }
-    return (int64_t) ebpf_map_delete(map, key);
-}
-
-static uint64_t
-jit_ktime_get_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static uint64_t
-jit_get_prandom_u32(void)
-{
-    return random_uint32();
 }
 
 /* Code emission. */
@@ -902,7 +681,7 @@ access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
 {
     const struct bpf_interp_prog *prog = j->prog;
     const struct bpf_interp_insn *insn = &prog->code[pc];
-    int64_t size = size_of(insn->opcode);
+    int64_t size = bpf_interp_access_size(insn->opcode);
     int64_t a = base->off + insn->offset;
 
     if (j->all_checks) {
@@ -920,10 +699,7 @@ access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
         if (atomic || a < 0 || a + size > BPF_JIT_MAX_PROVEN) {
             return false;
         }
-        if (prog->enforce_ranges
-            && !(write
-                 ? in_ranges(prog->writes, prog->n_writes, a, size)
-                 : in_ranges(prog->reads, prog->n_reads, a, size))) {
+        if (!bpf_interp_pkt_allowed(prog, a, size, write)) {
             return false;
         }
         j->min_size = MAX(j->min_size, a + size);
@@ -946,7 +722,7 @@ static void
 emit_plain_access(struct jit *j, const struct bpf_interp_insn *insn)
 {
     uint8_t op = insn->opcode;
-    int size = size_of(op);
+    int size = bpf_interp_access_size(op);
     int dst = reg_map[insn->dst];
     int src = reg_map[insn->src];
 
@@ -1028,7 +804,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
     uint8_t breg = load ? insn->src : insn->dst;
     const struct aval *base = &s->r[breg];
     int bx = reg_map[breg];
-    int size = size_of(insn->opcode);
+    int size = bpf_interp_access_size(insn->opcode);
     int dir = !load;
 
     if (load && base->kind == AV_CTX && !j->all_checks && size == 4) {
@@ -1425,7 +1201,7 @@ static void
 emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
 {
     uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-                   struct jit_run *) = NULL;
+                   struct bpf_interp_areas *) = NULL;
     uint64_t (*fn0)(void) = NULL;
     bool can_fault = true;
 
@@ -1444,20 +1220,20 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
             fn = jit_map_lookup_proven;
             can_fault = false;
         } else {
-            fn = jit_map_lookup;
+            fn = bpf_interp_map_lookup;
         }
         break;
     case EBPF_FUNC_map_update_elem:
-        fn = jit_map_update;
+        fn = bpf_interp_map_update;
         break;
     case EBPF_FUNC_map_delete_elem:
-        fn = jit_map_delete;
+        fn = bpf_interp_map_delete;
         break;
     case EBPF_FUNC_ktime_get_ns:
-        fn0 = jit_ktime_get_ns;
+        fn0 = bpf_interp_ktime_get_ns;
         break;
     case EBPF_FUNC_get_prandom_u32:
-        fn0 = jit_get_prandom_u32;
+        fn0 = bpf_interp_get_prandom_u32;
         break;
     default:
         OVS_NOT_REACHED();
@@ -1474,7 +1250,7 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
         /* mov r11, [rsp + FRAME_RUN]; cmp qword [r11 + fault], 0. */
         emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
         emit_rm(j, 0, true, 0x83, 1, 7, R11,
-                offsetof(struct jit_run, fault), false);
+                RUN_FAULT, false);
         emit1(j, 0);
         size_t ok = emit_jcc8(j, CC_E);
         emit_rm(j, 0, true, 0xc7, 1, 0, R11,
@@ -1514,7 +1290,7 @@ emit_prologue(struct jit *j, bool uses_window, int depth)
     emit_rr(j, true, 0x81, 1, 5, RSP);                  /* sub rsp, SIZE */
     emit4(j, FRAME_SIZE);
     emit_rm(j, 0, true, 0x89, 1, RSP, RDI,
-            offsetof(struct jit_run, saved_rsp), false);
+            RUN_STACK, false);
     emit_rm(j, 0, true, 0x89, 1, RDI, RSP, FRAME_RUN, false);
     /* Copy the packet window into the frame. */
     int n_words = uses_window ? 12 : 2;
@@ -1550,7 +1326,7 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     /* Unwinder: rax = BPF_RUN_FAULT, rsp as in the body. */
     *fault_at = j->size;
     emit_rm(j, 0, true, 0x8b, 1, RSP, R11,
-            offsetof(struct jit_run, saved_rsp), false);
+            RUN_STACK, false);
     emit_mov_imm64(j, RAX, UINT64_MAX);
 
     /* Epilogue: store the count, restore, return. */
@@ -1580,7 +1356,7 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     emit_mov_rr(j, true, R11, RAX);
     emit_rm(j, 0, true, 0x8b, 1, R10, RSP, 8 * (SLOW_PUSHES + 1) + FRAME_RUN,
             false);
-    emit_rm(j, 0, true, 0x83, 1, 7, R10, offsetof(struct jit_run, fault),
+    emit_rm(j, 0, true, 0x83, 1, 7, R10, RUN_FAULT,
             false);
     emit1(j, 0);
     size_t ok = emit_jcc8(j, CC_E);
@@ -1869,7 +1645,7 @@ static inline void
 set_window(struct jit_run *r, int dir, const struct bpf_jit_prog *jit)
 {
     uint64_t start = jit->win_start[dir];
-    uint64_t end = MIN(jit->win_end[dir], r->pkt_size);
+    uint64_t end = MIN(jit->win_end[dir], r->areas.pkt_size);
     uint64_t span = end > start ? end - start : 0;
 
     r->win_base[dir] = r->pkt + start;
@@ -1893,21 +1669,23 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
         return bpf_interp_run(prog, data, size, xdp, n_insnsp, faultp);
     }
 
-    struct jit_region local_regions[16];
+    struct bpf_interp_region local_regions[16];
     struct jit_run r;
 
+    r.areas.prog = prog;
+    r.areas.pkt = (uintptr_t) data;
+    r.areas.pkt_size = size;
+    r.areas.ctx = (uintptr_t) r.ctx;
+    r.areas.xdp = xdp;
+    r.areas.n_regions = 0;
+    r.areas.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
+                       ? xmalloc(prog->n_lookups * sizeof *r.areas.regions)
+                       : local_regions);
+    r.areas.fault = NULL;
     r.pkt = (uintptr_t) data;
-    r.pkt_size = size;
     r.pkt_end = r.pkt + size;
-    r.fault = NULL;
     r.fault_pc = 0;
     r.n_insns = 0;
-    r.jit = jit;
-    r.n_regions = 0;
-    r.max_regions = prog->n_lookups;
-    r.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
-                 ? xmalloc(prog->n_lookups * sizeof *r.regions)
-                 : local_regions);
     /* The code uses the address of 'r.ctx', never its contents.  The fields
      * are read with one 4-byte load each, as callers store them: a compiler
      * merges two adjacent loads into one 8-byte load, which the processor
@@ -1927,13 +1705,13 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
 
     uint64_t ret = jit->entry(&r);
 
-    if (r.regions != local_regions) {
-        free(r.regions);
+    if (r.areas.regions != local_regions) {
+        free(r.areas.regions);
     }
     *n_insnsp += r.n_insns;
     if (ret == BPF_RUN_FAULT && faultp) {
         faultp->pc = r.fault_pc;
-        faultp->reason = r.fault;
+        faultp->reason = r.areas.fault;
     }
     return ret;
 }
