@@ -134,6 +134,9 @@ enum aval_kind {
     AV_MAP,                     /* Map number 'map'. */
     AV_MAPVAL_OR_NULL,          /* Result 'id' of a lookup in 'map', or 0. */
     AV_MAPVAL,                  /* A value of 'map' + 'off'. */
+    AV_ZERO,                    /* The number 0. */
+    AV_PKT_END,                 /* The byte after the packet's last. */
+    AV_PKT_OR_NULL,             /* As AV_PKT, or 0 (a select of the two). */
 };
 
 struct aval {
@@ -145,6 +148,9 @@ struct aval {
 
 struct astate {
     bool reached;
+    int64_t pkt_len;            /* The packet has at least this many bytes
+                                 * on every path here: the program compared
+                                 * a packet pointer with 'data_end'. */
     struct aval r[EBPF_N_REGS];
 };
 
@@ -450,6 +456,33 @@ set_unknown(struct aval *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Merges 'b' into 'a': equal values stay, a packet pointer and 0 (or a
+ * packet pointer or 0 at the same offset) become "packet pointer or 0", and
+ * anything else becomes unknown. */
+static void
+merge_aval(struct aval *a, const struct aval *b)
+{
+    if (aval_equal(a, b)) {
+        return;
+    }
+
+    const struct aval *pkt = (a->kind == AV_PKT || a->kind == AV_PKT_OR_NULL
+                              ? a : b);
+    const struct aval *other = pkt == a ? b : a;
+    if ((pkt->kind == AV_PKT || pkt->kind == AV_PKT_OR_NULL)
+        && (other->kind == AV_ZERO
+            || ((other->kind == AV_PKT || other->kind == AV_PKT_OR_NULL)
+                && other->off == pkt->off))) {
+        int64_t off = pkt->off;
+
+        set_unknown(a);
+        a->kind = AV_PKT_OR_NULL;
+        a->off = off;
+    } else {
+        set_unknown(a);
+    }
+}
+
 /* Merges 'from' into the state of instruction 'to'. */
 static void
 merge_state(struct astate *states, size_t to, const struct astate *from)
@@ -461,10 +494,9 @@ merge_state(struct astate *states, size_t to, const struct astate *from)
         s->reached = true;
         return;
     }
+    s->pkt_len = MIN(s->pkt_len, from->pkt_len);
     for (int i = 0; i < EBPF_N_REGS; i++) {
-        if (!aval_equal(&s->r[i], &from->r[i])) {
-            set_unknown(&s->r[i]);
-        }
+        merge_aval(&s->r[i], &from->r[i]);
     }
 }
 
@@ -488,9 +520,84 @@ is_offset_ptr(uint8_t kind)
             || kind == AV_MAPVAL);
 }
 
+/* For the conditional jump 'insn' from state 's', raises the packet length
+ * known on the branch taken ('taken') and the one not taken ('s') if it
+ * compares a packet pointer with 'data_end' (64-bit, unsigned).  A packet
+ * pointer at offset 'off' >= 0 is at most 'data_end' if and only if the
+ * packet has at least 'off' bytes (no address wraps around). */
+static void
+learn_pkt_len(const struct bpf_interp_insn *insn, struct astate *s,
+              struct astate *taken)
+{
+    uint8_t op = insn->opcode;
+
+    if (EBPF_CLASS(op) != EBPF_CLS_JMP || EBPF_SRC(op) != EBPF_SRC_X) {
+        return;
+    }
+
+    const struct aval *a = &s->r[insn->dst];
+    const struct aval *b = &s->r[insn->src];
+    bool pkt_first;
+    int64_t off;
+    if (a->kind == AV_PKT && b->kind == AV_PKT_END) {
+        pkt_first = true;
+        off = a->off;
+    } else if (a->kind == AV_PKT_END && b->kind == AV_PKT) {
+        pkt_first = false;
+        off = b->off;
+    } else {
+        return;
+    }
+    if (off < 0) {
+        return;
+    }
+
+    /* With P the packet pointer and E 'data_end', the branch on which
+     * P <= E holds learns 'off' bytes ('le'), the one on which P < E holds
+     * 'off' + 1 ('lt'). */
+    struct astate *le = NULL, *lt = NULL;
+    switch (EBPF_OP(op)) {
+    case EBPF_JMP_JGT:
+        if (pkt_first) {
+            le = s;             /* Not P > E. */
+        } else {
+            lt = taken;         /* E > P. */
+        }
+        break;
+    case EBPF_JMP_JGE:
+        if (pkt_first) {
+            lt = s;             /* Not P >= E. */
+        } else {
+            le = taken;         /* E >= P. */
+        }
+        break;
+    case EBPF_JMP_JLT:
+        if (pkt_first) {
+            lt = taken;         /* P < E. */
+        } else {
+            le = s;             /* Not E < P. */
+        }
+        break;
+    case EBPF_JMP_JLE:
+        if (pkt_first) {
+            le = taken;         /* P <= E. */
+        } else {
+            lt = s;             /* Not E <= P. */
+        }
+        break;
+    default:
+        return;
+    }
+    if (le) {
+        le->pkt_len = MAX(le->pkt_len, off);
+    }
+    if (lt) {
+        lt->pkt_len = MAX(lt->pkt_len, off + 1);
+    }
+}
+
 /* Computes the state after instruction 'pc' from 's' (in place), and
- * propagates it to the successors.  'forced' marks instructions reached by
- * a backward jump, whose state is "unknown". */
+ * merges it into the states of its successors. */
 static void
 analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
              size_t pc, struct astate *s)
@@ -518,11 +625,18 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             }
         } else {
             set_unknown(dst);
+            if (op == (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K)
+                && !insn->imm) {
+                dst->kind = AV_ZERO;
+            }
         }
         break;
 
     case EBPF_CLS_ALU:
         set_unknown(dst);
+        if (op == (EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K) && !insn->imm) {
+            dst->kind = AV_ZERO;
+        }
         break;
 
     case EBPF_CLS_LD:
@@ -545,6 +659,10 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             && (f == EBPF_XDP_MD_DATA || f == EBPF_XDP_MD_DATA_META)) {
             set_unknown(dst);
             dst->kind = AV_PKT;
+        } else if (base->kind == AV_CTX && EBPF_SIZE(op) == EBPF_SIZE_W
+                   && f == EBPF_XDP_MD_DATA_END) {
+            set_unknown(dst);
+            dst->kind = AV_PKT_END;
         } else {
             set_unknown(dst);
         }
@@ -583,7 +701,7 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
         } else if (op == OP_JA) {
             size_t t = pc + 1 + insn->offset;
 
-            if (t > pc && t < n) {
+            if (t < n) {
                 merge_state(states, t, s);
             }
             return;
@@ -610,7 +728,21 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
                     }
                 }
             }
-            if (t > pc && t < n) {
+            if (dst->kind == AV_PKT_OR_NULL
+                && EBPF_CLASS(op) == EBPF_CLS_JMP
+                && EBPF_SRC(op) == EBPF_SRC_K && insn->imm == 0
+                && (EBPF_OP(op) == EBPF_JMP_JEQ
+                    || EBPF_OP(op) == EBPF_JMP_JNE)) {
+                bool jne = EBPF_OP(op) == EBPF_JMP_JNE;
+                struct aval *nonnull = jne ? &taken.r[insn->dst] : dst;
+                struct aval *null = jne ? dst : &taken.r[insn->dst];
+
+                nonnull->kind = AV_PKT;
+                set_unknown(null);
+                null->kind = AV_ZERO;
+            }
+            learn_pkt_len(insn, s, &taken);
+            if (t < n) {
                 merge_state(states, t, &taken);
             }
         }
@@ -626,48 +758,97 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
     }
 }
 
-/* Analyzes the whole program into 'j->states'. */
+/* Stores in 'succ' the successors of instruction 'pc' of 'prog' and returns
+ * their number (0 to 2). */
+static size_t
+insn_successors(const struct bpf_interp_prog *prog, size_t pc, size_t succ[2])
+{
+    const struct bpf_interp_insn *insn = &prog->code[pc];
+    uint8_t op = insn->opcode;
+    uint8_t cls = EBPF_CLASS(op);
+
+    if (op == OP_EXIT) {
+        return 0;
+    } else if (op == OP_JA) {
+        succ[0] = pc + 1 + insn->offset;
+        return 1;
+    } else if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
+               && op != OP_CALL) {
+        succ[0] = pc + 1;
+        succ[1] = pc + 1 + insn->offset;
+        return 2;
+    }
+    succ[0] = pc + (op == LD_IMM64 ? 2 : 1);
+    return 1;
+}
+
+/* Returns the instructions reachable from the first one in reverse
+ * postorder, and their number in '*n_orderp'.  bpf_interp_prepare() refused
+ * programs whose control-flow graph has a loop, so every instruction comes
+ * after all of its reachable predecessors. */
+static size_t *
+reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
+{
+    size_t n = prog->n_insns;
+    size_t *order = xmalloc(n * sizeof *order);
+    size_t *stack = xmalloc(n * sizeof *stack);
+    uint8_t *next_succ = xcalloc(n, sizeof *next_succ);
+    bool *seen = xcalloc(n, sizeof *seen);
+    size_t depth = 0, n_order = n;
+
+    stack[depth++] = 0;
+    seen[0] = true;
+    while (depth) {
+        size_t pc = stack[depth - 1];
+        size_t succ[2];
+        size_t n_succ = insn_successors(prog, pc, succ);
+
+        if (next_succ[pc] >= n_succ) {
+            order[--n_order] = pc;
+            depth--;
+            continue;
+        }
+        size_t t = succ[next_succ[pc]++];
+        if (t < n && !seen[t]) {
+            seen[t] = true;
+            stack[depth++] = t;
+        }
+    }
+    free(seen);
+    free(next_succ);
+    free(stack);
+
+    *n_orderp = n - n_order;
+    memmove(order, order + n_order, *n_orderp * sizeof *order);
+    return order;
+}
+
+/* Analyzes the whole program into 'j->states'.  Each instruction is
+ * analyzed after all of its predecessors, so that its state is the merge of
+ * every path into it.  Unreachable instructions get the "unknown" state. */
 static void
 analyze(struct jit *j)
 {
     const struct bpf_interp_prog *prog = j->prog;
     size_t n = prog->n_insns;
-    bool *forced = xcalloc(n, sizeof *forced);
-
-    /* An instruction that a later one jumps back to (without a loop) gets
-     * the "unknown" state: its predecessors are not all analyzed first. */
-    for (size_t pc = 0; pc < n; pc++) {
-        const struct bpf_interp_insn *insn = &prog->code[pc];
-        uint8_t cls = EBPF_CLASS(insn->opcode);
-
-        if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
-            && insn->opcode != OP_CALL && insn->opcode != OP_EXIT
-            && insn->offset < 0) {
-            forced[pc + 1 + insn->offset] = true;
-        }
-        if (insn->opcode == LD_IMM64) {
-            pc++;
-        }
-    }
+    size_t n_order;
+    size_t *order = reverse_postorder(prog, &n_order);
 
     j->states = xcalloc(n, sizeof *j->states);
     j->states[0].reached = true;
     j->states[0].r[1].kind = AV_CTX;
     j->states[0].r[10].kind = AV_STACK;
-    for (size_t pc = 0; pc < n; pc++) {
+    for (size_t i = 0; i < n_order; i++) {
+        size_t pc = order[i];
         struct astate s = j->states[pc];
 
-        if (forced[pc] || !s.reached) {
-            memset(&s, 0, sizeof s);
-            s.reached = true;
-            j->states[pc] = s;
-        }
+        ovs_assert(s.reached);
         analyze_insn(prog, j->states, pc, &s);
-        if (prog->code[pc].opcode == LD_IMM64) {
-            pc++;
-        }
     }
-    free(forced);
+    for (size_t pc = 0; pc < n; pc++) {
+        j->states[pc].reached = true;
+    }
+    free(order);
 }
 
 /* Memory accesses. */
@@ -676,8 +857,8 @@ analyze(struct jit *j)
  * instruction's offset) is proven safe; a proven packet access raises the
  * minimum packet size. */
 static bool
-access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
-              bool atomic)
+access_proven(struct jit *j, size_t pc, const struct astate *s,
+              const struct aval *base, bool write, bool atomic)
 {
     const struct bpf_interp_prog *prog = j->prog;
     const struct bpf_interp_insn *insn = &prog->code[pc];
@@ -696,14 +877,16 @@ access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
         return false;
 
     case AV_PKT:
-        if (atomic || a < 0 || a + size > BPF_JIT_MAX_PROVEN) {
+    case AV_PKT_OR_NULL:
+        if (atomic || a < 0 || !bpf_interp_pkt_allowed(prog, a, size, write)) {
             return false;
+        } else if (a + size <= s->pkt_len) {
+            return true;
+        } else if (a + size <= BPF_JIT_MAX_PROVEN) {
+            j->min_size = MAX(j->min_size, a + size);
+            return true;
         }
-        if (!bpf_interp_pkt_allowed(prog, a, size, write)) {
-            return false;
-        }
-        j->min_size = MAX(j->min_size, a + size);
-        return true;
+        return false;
 
     case AV_MAPVAL: {
         int64_t vsize = ebpf_map_value_size(prog->maps[base->map]);
@@ -835,18 +1018,25 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
         }
     }
 
-    if (access_proven(j, pc, base, !load, false)) {
-        emit_plain_access(j, insn);
-        return;
+    size_t to_slow;
+    if (access_proven(j, pc, s, base, !load, false)) {
+        if (base->kind != AV_PKT_OR_NULL) {
+            emit_plain_access(j, insn);
+            return;
+        }
+        /* Proven unless the pointer is 0: test it, else the slow path. */
+        emit_rr(j, true, 0x85, 1, bx, bx);              /* test bx, bx */
+        to_slow = emit_jcc8(j, CC_E);
+    } else {
+        /* Inline test against the window, then the slow path. */
+        j->uses_window = true;
+        emit_lea(j, R11, bx, insn->offset);
+        emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir,
+                false);
+        emit_rm(j, 0, true, 0x3b, 1, R11, RSP,
+                FRAME_WIN_LIM + 8 * (4 * dir + size_index(size)), false);
+        to_slow = emit_jcc8(j, CC_AE);
     }
-
-    /* Inline test against the window, then the slow path. */
-    j->uses_window = true;
-    emit_lea(j, R11, bx, insn->offset);
-    emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir, false);
-    emit_rm(j, 0, true, 0x3b, 1, R11, RSP,
-            FRAME_WIN_LIM + 8 * (4 * dir + size_index(size)), false);
-    size_t to_slow = emit_jcc8(j, CC_AE);
     emit_plain_access(j, insn);
     size_t to_done = emit_jmp8(j);
     patch8_here(j, to_slow);
@@ -870,7 +1060,7 @@ emit_atomic(struct jit *j, size_t pc, const struct astate *s)
     int32_t off = insn->offset;
     uint32_t alu_op;
 
-    if (!access_proven(j, pc, &s->r[insn->dst], true, true)) {
+    if (!access_proven(j, pc, s, &s->r[insn->dst], true, true)) {
         emit_slow_call(j, pc, bx, off);
     }
     /* The address in r9, so that rax may change. */
