@@ -1,29 +1,33 @@
 """OVS's BPF interpreter and JIT against the kernel's JIT: mean time per run of every extension.
 
 For each extension object (every role its kind builds) the packet of the first step of its
-first expected scenario is run REPEAT times on the same buffer, in ``ovstest test-bpf bench``
-of the ``runtime`` variant, once with the interpreter (``--jit=false``), once with the JIT
-(``--jit=true``) and once with the JIT keeping every check (``--jit=checked``), each timed
-around its loop with CLOCK_MONOTONIC, and in the kernel (``bpftool prog run ... repeat``,
-BPF_PROG_TEST_RUN, which reports the mean duration in ns of the JIT-compiled program). Each
-figure is the median of TRIALS such measurements, taken in turns (OVS modes, then the
-kernel, TRIALS times), which damps the noise of a shared machine.
+first expected scenario is run REPEAT times on the same buffer, in ``ovstest test-bpf
+bench`` of the ``runtime`` variant, once with the interpreter (``--jit=false``), once with
+the JIT (``--jit=true``) and once with the JIT keeping every check (``--jit=checked``), each
+timed around its loop in the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), and in the kernel
+(``bpftool prog run ... repeat``, BPF_PROG_TEST_RUN, which reports the mean duration in ns
+of the JIT-compiled program). Each figure is the median of TRIALS such measurements, taken
+in turns (OVS modes, then the kernel, TRIALS times), which damps the noise of a shared
+machine.
 
-Like with like. Each side times a loop that runs the program on one packet buffer that is
-not reset between runs, and each loop has its own cost per run around the program: in the
-kernel the test-run loop (its XDP dispatcher call, the timer and signal checks of each
-iteration), in OVS ``bpf_prog_run_data()`` (run counters, the JIT mode, the run's set-up).
-No loop can be made to cost the same on both sides (the kernel's is the kernel's), so the
-comparison is made net of each side's floor: in every turn, the ``noop`` extension runs on
-the same packet in the same way on each side (JIT and kernel) right after the object, and
-its time is subtracted from the object's, turn by turn; the figure is the median of the
-turns' differences. What is left is what the program itself costs each runtime: its
-instructions, helpers and maps, and whatever set-up it needs beyond a noop's (a stack to
-zero, the packet window, map-value bookkeeping). The goal (issue 13: geometric mean
-JIT/kernel <= 1.0, no object above 1.3) is judged on these net ratios, over the objects
-whose kernel time exceeds its floor by NET_MIN_NS or more (below that the ratio divides two
-noise-sized numbers); for the others the net difference in ns is printed. The raw ratios
-(floors included) are printed too.
+Like with like. The kernel's test run stops its clock whenever it yields the CPU to another
+task (bpf_test_timer_continue() on need_resched()), so its mean leaves out the time other
+tasks ran; OVS's side is therefore timed in the thread's CPU time, which leaves out the same
+(wall-clock time would charge OVS for every other job of a shared machine). Each side times
+a loop that runs the program on one packet buffer that is not reset between runs, and each
+loop has its own cost per run around the program: in the kernel the test-run loop (its XDP
+dispatcher call, the timer and signal checks of each iteration), in OVS
+``bpf_prog_run_data()`` (run counters, the JIT mode, the run's set-up). No loop can be made
+to cost the same on both sides (the kernel's is the kernel's), so the comparison is made net
+of each side's floor: in every turn, the ``noop`` extension runs on the same packet in the
+same way on each side (JIT and kernel) right after the object, and its time is subtracted
+from the object's, turn by turn; the figure is the median of the turns' differences. What is
+left is what the program itself costs each runtime: its instructions, helpers and maps, and
+whatever set-up it needs beyond a noop's (a stack to zero, the packet window, map-value
+bookkeeping). The goal (issue 13: geometric mean JIT/kernel <= 1.0, no object above 1.3) is
+judged on these net ratios, over the objects whose kernel time exceeds its floor by
+NET_MIN_NS or more (below that the ratio divides two noise-sized numbers); for the others
+the net difference in ns is printed. The raw ratios (floors included) are printed too.
 
 Prints one line per object: instructions executed per run, ns/run of the interpreter, of
 the JIT, of the checked JIT and of the kernel, the floors' ns, the net ns of the JIT and
@@ -72,10 +76,10 @@ def measure(obj: Path, pkt: bytes, repeat: int, trials: int, variant: str,
         for _ in range(trials):
             for key, mode in (("interp", "false"), ("jit", "true"), ("checked", "checked")):
                 o = ovstest_bench(obj, pkt, repeat, variant, jit=mode)
-                times[key].append(o["ns_per_run"])
+                times[key].append(o["cpu_ns_per_run"])
                 insns = o["insns_per_run"]
             times["jit_floor"].append(
-                ovstest_bench(floor_obj, pkt, repeat, variant, jit="true")["ns_per_run"])
+                ovstest_bench(floor_obj, pkt, repeat, variant, jit="true")["cpu_ns_per_run"])
             times["kernel"].append(kp.run_timed(pkt, repeat))
             times["kernel_floor"].append(floor_kp.run_timed(pkt, repeat))
             times["jit_net"].append(times["jit"][-1] - times["jit_floor"][-1])

@@ -724,6 +724,7 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
                         && s->r[i].id == id) {
                         nonnull->r[i].kind = AV_MAPVAL;
                         nonnull->r[i].off = 0;
+                        nonnull->r[i].id = 0;
                         set_unknown(&null->r[i]);
                     }
                 }
@@ -1386,6 +1387,45 @@ map_key_proven(const struct jit *j, const struct astate *s)
     return key->off >= -EBPF_STACK_SIZE && key->off + key_size <= 0;
 }
 
+/* Emits map_lookup_elem() of array map 'map', which the state before the
+ * call proved r1, with a key that it proved on the stack (r2), inline, as
+ * ebpf_map_lookup() does it: rax = the value at index *(u32 *) r2, or 0
+ * past the end.  The value is recorded as the run's map value, as the
+ * helper records it. */
+static void
+emit_array_lookup(struct jit *j, const struct ebpf_map *map)
+{
+    size_t stride;
+    uint8_t *values = ebpf_map_array(map, &stride);
+
+    BUILD_ASSERT(sizeof(struct bpf_interp_region) == 16);
+    emit_rm(j, 0, false, 0x8b, 1, R11, RSI, 0, false);  /* mov r11d, [rsi] */
+    emit_rr(j, false, 0x31, 1, RAX, RAX);               /* xor eax, eax */
+    emit_alu_imm(j, false, 7, R11, ebpf_map_max_entries(map));
+    size_t past_end = emit_jcc8(j, CC_AE);
+    emit_rr(j, true, 0x69, 1, R11, R11);                /* imul r11, imm */
+    emit4(j, stride);
+    emit_mov_imm64(j, RAX, (uintptr_t) values);
+    emit_rr(j, true, 0x01, 1, R11, RAX);                /* add rax, r11 */
+
+    /* regions[n_regions++] = { rax, value_size }. */
+    emit_rm(j, 0, true, 0x8b, 1, R10, RSP, FRAME_RUN, false);
+    emit_rm(j, 0, true, 0x8b, 1, R9, R10,
+            offsetof(struct jit_run, areas.n_regions), false);
+    emit_mov_rr(j, true, R11, R9);
+    emit_rr(j, true, 0xc1, 1, 4, R11);                  /* shl r11, 4 */
+    emit1(j, 4);
+    emit_rm(j, 0, true, 0x03, 1, R11, R10,
+            offsetof(struct jit_run, areas.regions), false);
+    emit_rm(j, 0, true, 0x89, 1, RAX, R11, 0, false);
+    emit_rm(j, 0, true, 0xc7, 1, 0, R11, 8, false);
+    emit4(j, ebpf_map_value_size(map));
+    emit_alu_imm(j, true, 0, R9, 1);
+    emit_rm(j, 0, true, 0x89, 1, R9, R10,
+            offsetof(struct jit_run, areas.n_regions), false);
+    patch8_here(j, past_end);
+}
+
 /* Emits a call to helper 'id', with 's' the state before it. */
 static void
 emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
@@ -1406,7 +1446,12 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
 
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
-        if (map_key_proven(j, s)) {
+        if (map_key_proven(j, s)
+            && ebpf_map_type(j->prog->maps[s->r[1].map])
+               == EBPF_MAP_TYPE_ARRAY) {
+            emit_array_lookup(j, j->prog->maps[s->r[1].map]);
+            return;
+        } else if (map_key_proven(j, s)) {
             fn = jit_map_lookup_proven;
             can_fault = false;
         } else {

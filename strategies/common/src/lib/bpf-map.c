@@ -205,6 +205,15 @@ ebpf_map_value_size(const struct ebpf_map *map)
     return map->value_size;
 }
 
+/* Returns the values of array map 'map', value i at i * '*stridep' bytes
+ * (fixed for the map's lifetime), or NULL if 'map' is not an array. */
+uint8_t *
+ebpf_map_array(const struct ebpf_map *map, size_t *stridep)
+{
+    *stridep = map->elem_size;
+    return map->type == EBPF_MAP_TYPE_ARRAY ? map->array : NULL;
+}
+
 /* Returns the maximum number of entries of 'map'. */
 uint32_t
 ebpf_map_max_entries(const struct ebpf_map *map)
