@@ -622,6 +622,17 @@ map_arg(const struct bpf_interp_areas *r, uint64_t ptr)
     return NULL;
 }
 
+/* Returns the key that helper argument 'key' points to if 'ptr' is one of
+ * the program's maps (stored in '*mapp') and the whole key lies in an area
+ * of the run, otherwise NULL. */
+static const void *
+map_key_arg(struct bpf_interp_areas *r, uint64_t ptr, uint64_t key,
+            struct ebpf_map **mapp)
+{
+    *mapp = map_arg(r, ptr);
+    return *mapp ? mem_ptr(r, key, ebpf_map_key_size(*mapp), false) : NULL;
+}
+
 /* Helpers, with the arguments of the program's registers r1..r5 (the JIT's
  * code calls them directly with the areas as sixth argument).  A bad
  * argument sets 'r->fault'. */
@@ -631,9 +642,8 @@ bpf_interp_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
                       uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
                       struct bpf_interp_areas *r)
 {
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
     void *value;
 
     if (!key) {
@@ -657,9 +667,8 @@ uint64_t
 bpf_interp_map_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
                       uint64_t r5 OVS_UNUSED, struct bpf_interp_areas *r)
 {
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
     const void *value = (key
                          ? mem_ptr(r, r3, ebpf_map_value_size(map), false)
                          : NULL);
@@ -676,9 +685,8 @@ bpf_interp_map_delete(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
                       uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
                       struct bpf_interp_areas *r)
 {
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
 
     if (!key) {
         r->fault = "map_delete_elem: bad map or key";

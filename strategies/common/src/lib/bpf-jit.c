@@ -94,10 +94,16 @@ struct bpf_jit_prog {
     size_t mem_size;
     size_t code_size;           /* Bytes of code. */
     size_t min_size;            /* Shorter packets run in the interpreter. */
-    bool uses_window;           /* Needs 'win_base' and 'win_lim'. */
+    uint8_t win_used;           /* Bit 4 * dir + k: the code tests accesses
+                                 * of 1 << k bytes in direction 'dir'
+                                 * against the window (see WIN_BIT). */
     uint64_t win_start[2];      /* Window of the inline checks, as packet */
     uint64_t win_end[2];        /* offsets, for reads [0] and writes [1]. */
 };
+
+/* The bit of 'win_used' for accesses of 1 << 'k' bytes in direction 'dir'
+ * (0: reads, 1: writes). */
+#define WIN_BIT(DIR, K) (1u << (4 * (DIR) + (K)))
 
 /* Frame layout (offsets from rsp in the body). */
 #define FRAME_RUN 512
@@ -179,7 +185,7 @@ struct jit {
     size_t n_exit_jumps, max_exit_jumps;
     struct astate *states;
     size_t min_size;
-    bool uses_window;
+    uint8_t win_used;           /* As in struct bpf_jit_prog. */
     int stack_depth;            /* Lowest proven stack offset (<= 0). */
     bool has_checked;           /* Some access goes through jit_slow(). */
 };
@@ -1030,7 +1036,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
         to_slow = emit_jcc8(j, CC_E);
     } else {
         /* Inline test against the window, then the slow path. */
-        j->uses_window = true;
+        j->win_used |= WIN_BIT(dir, size_index(size));
         emit_lea(j, R11, bx, insn->offset);
         emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir,
                 false);
@@ -1517,7 +1523,7 @@ emit_pop(struct jit *j, int reg)
 /* Emits the prologue; returns where the stack zeroing goes (filled in
  * later, when the depth is known, as a byte count to patch). */
 static void
-emit_prologue(struct jit *j, bool uses_window, int depth)
+emit_prologue(struct jit *j, uint8_t win_used, int depth)
 {
     for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
         emit_push(j, callee_saved[i]);
@@ -1527,12 +1533,24 @@ emit_prologue(struct jit *j, bool uses_window, int depth)
     emit_rm(j, 0, true, 0x89, 1, RSP, RDI,
             RUN_STACK, false);
     emit_rm(j, 0, true, 0x89, 1, RDI, RSP, FRAME_RUN, false);
-    /* Copy the packet window into the frame. */
-    int n_words = uses_window ? 12 : 2;
-    for (int i = 0; i < n_words; i++) {
-        emit_rm(j, 0, true, 0x8b, 1, RAX, RDI,
-                offsetof(struct jit_run, pkt) + 8 * i, false);
-        emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
+    /* Copy the packet pointers, and the parts of the window that the code
+     * uses, into the frame: words 'pkt', 'pkt_end', 'win_base[2]',
+     * 'win_lim[2][4]' of the run. */
+    for (int i = 0; i < 12; i++) {
+        bool copy;
+
+        if (i < 2) {
+            copy = true;
+        } else if (i < 4) {
+            copy = (win_used >> (4 * (i - 2))) & 0xf;
+        } else {
+            copy = win_used & (1u << (i - 4));
+        }
+        if (copy) {
+            emit_rm(j, 0, true, 0x8b, 1, RAX, RDI,
+                    offsetof(struct jit_run, pkt) + 8 * i, false);
+            emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
+        }
     }
     /* Zero the part of the stack that the program may use. */
     if (depth < 0) {
@@ -1628,10 +1646,10 @@ find_leaders(const struct bpf_interp_prog *prog, bool *leader)
     }
 }
 
-/* Emits the body; returns its size.  'depth' and 'uses_window' are the
+/* Emits the body; returns its size.  'depth' and 'win_used' are the
  * values to assume for the prologue (see bpf_jit_compile()). */
 static void
-emit_program(struct jit *j, bool uses_window, int depth)
+emit_program(struct jit *j, uint8_t win_used, int depth)
 {
     const struct bpf_interp_prog *prog = j->prog;
     size_t n = prog->n_insns;
@@ -1640,12 +1658,12 @@ emit_program(struct jit *j, bool uses_window, int depth)
     j->size = 0;
     j->n_fixups = j->n_slow_calls = j->n_fault_jumps = j->n_exit_jumps = 0;
     j->min_size = 0;
-    j->uses_window = false;
+    j->win_used = 0;
     j->stack_depth = 0;
     j->has_checked = false;
 
     find_leaders(prog, leader);
-    emit_prologue(j, uses_window, depth);
+    emit_prologue(j, win_used, depth);
 
     for (size_t pc = 0; pc < n; pc++) {
         const struct bpf_interp_insn *insn = &prog->code[pc];
@@ -1776,11 +1794,11 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
 
     /* The prologue depends on what the body needs, which the first pass
      * finds out; the second pass emits the final code. */
-    emit_program(&j, true, -EBPF_STACK_SIZE);
-    bool uses_window = j.uses_window;
+    emit_program(&j, UINT8_MAX, -EBPF_STACK_SIZE);
+    uint8_t win_used = j.win_used;
     int depth = j.has_checked ? -EBPF_STACK_SIZE : j.stack_depth;
-    emit_program(&j, uses_window, depth);
-    ovs_assert(j.uses_window == uses_window);
+    emit_program(&j, win_used, depth);
+    ovs_assert(j.win_used == win_used);
 
     size_t page = getpagesize();
     size_t mem_size = ROUND_UP(j.size, page);
@@ -1807,7 +1825,7 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
     jit->code_size = j.size;
     jit->entry = (uint64_t (*)(struct jit_run *)) mem;
     jit->min_size = j.min_size;
-    jit->uses_window = uses_window;
+    jit->win_used = win_used;
     choose_window(jit, 0, prog);
     choose_window(jit, 1, prog);
     *jitp = jit;
@@ -1875,19 +1893,29 @@ choose_window(struct bpf_jit_prog *jit, int dir,
     jit->win_end[dir] = end;
 }
 
-/* Sets the packet window of direction 'dir' for the run 'r'. */
+/* Sets the parts of the packet window of direction 'dir' that the code of
+ * 'jit' uses, for the run 'r'. */
 static inline void
 set_window(struct jit_run *r, int dir, const struct bpf_jit_prog *jit)
 {
+    unsigned int used = (jit->win_used >> (4 * dir)) & 0xf;
+
+    if (!used) {
+        return;
+    }
+
     uint64_t start = jit->win_start[dir];
     uint64_t end = MIN(jit->win_end[dir], r->areas.pkt_size);
     uint64_t span = end > start ? end - start : 0;
 
     r->win_base[dir] = r->pkt + start;
-    r->win_lim[dir][0] = span;
-    r->win_lim[dir][1] = span >= 2 ? span - 1 : 0;
-    r->win_lim[dir][2] = span >= 4 ? span - 3 : 0;
-    r->win_lim[dir][3] = span >= 8 ? span - 7 : 0;
+    for (int k = 0; k < 4; k++) {
+        if (used & (1u << k)) {
+            uint64_t size = UINT64_C(1) << k;
+
+            r->win_lim[dir][k] = span >= size ? span - size + 1 : 0;
+        }
+    }
 }
 
 /* Runs 'jit' as bpf_interp_run() runs its program (same arguments and
@@ -1933,7 +1961,7 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     } else {
         r.ingress_ifindex = r.rx_queue_index = 0;
     }
-    if (jit->uses_window) {
+    if (jit->win_used) {
         set_window(&r, 0, jit);
         set_window(&r, 1, jit);
     }
