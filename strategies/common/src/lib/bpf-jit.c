@@ -187,7 +187,8 @@ struct jit {
     size_t min_size;
     uint8_t win_used;           /* As in struct bpf_jit_prog. */
     int stack_depth;            /* Lowest proven stack offset (<= 0). */
-    bool has_checked;           /* Some access goes through jit_slow(). */
+    bool has_checked;           /* Some access that may lie in the stack
+                                 * goes through jit_slow(). */
 };
 
 /* Run-time support, called from generated code. */
@@ -432,9 +433,13 @@ emit_jmp_fault(struct jit *j)
              j->size - 4);
 }
 
-/* Calls the slow thunk (rel32) with r10d = 'pc' and r11 = the address. */
+/* Calls the slow thunk (rel32) with r10d = 'pc' and r11 = the address.
+ * 'stack' says whether the access may lie in the BPF stack, which the
+ * prologue must then zero whole, as the interpreter's starts zeroed: not an
+ * access through a null pointer, whose address is the instruction's 16-bit
+ * offset (in the first or the last 32 KiB of the address space). */
 static void
-emit_slow_call(struct jit *j, size_t pc, int base, int32_t off)
+emit_slow_call(struct jit *j, size_t pc, int base, int32_t off, bool stack)
 {
     emit_lea(j, R11, base, off);
     emit_rex(j, false, 0, R10, false);
@@ -444,7 +449,7 @@ emit_slow_call(struct jit *j, size_t pc, int base, int32_t off)
     emit4(j, 0);
     push_ofs(&j->slow_calls, &j->n_slow_calls, &j->max_slow_calls,
              j->size - 4);
-    j->has_checked = true;
+    j->has_checked |= stack;
 }
 
 /* Abstract interpretation: what the JIT proves itself. */
@@ -827,6 +832,22 @@ reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
 
     *n_orderp = n - n_order;
     memmove(order, order + n_order, *n_orderp * sizeof *order);
+
+    /* The analysis is sound only if no instruction is reached from a later
+     * one: check it, whatever bpf_interp_prepare() may come to accept. */
+    size_t *index = xmalloc(n * sizeof *index);
+    for (size_t i = 0; i < *n_orderp; i++) {
+        index[order[i]] = i;
+    }
+    for (size_t i = 0; i < *n_orderp; i++) {
+        size_t succ[2];
+        size_t n_succ = insn_successors(prog, order[i], succ);
+
+        for (size_t k = 0; k < n_succ; k++) {
+            ovs_assert(succ[k] >= n || index[succ[k]] > i);
+        }
+    }
+    free(index);
     return order;
 }
 
@@ -1026,6 +1047,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
     }
 
     size_t to_slow;
+    bool null_only = false;     /* Only a null 'bx' takes the slow path. */
     if (access_proven(j, pc, s, base, !load, false)) {
         if (base->kind != AV_PKT_OR_NULL) {
             emit_plain_access(j, insn);
@@ -1034,6 +1056,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
         /* Proven unless the pointer is 0: test it, else the slow path. */
         emit_rr(j, true, 0x85, 1, bx, bx);              /* test bx, bx */
         to_slow = emit_jcc8(j, CC_E);
+        null_only = true;
     } else {
         /* Inline test against the window, then the slow path. */
         j->win_used |= WIN_BIT(dir, size_index(size));
@@ -1047,7 +1070,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
     emit_plain_access(j, insn);
     size_t to_done = emit_jmp8(j);
     patch8_here(j, to_slow);
-    emit_slow_call(j, pc, bx, insn->offset);
+    emit_slow_call(j, pc, bx, insn->offset, !null_only);
     if (load) {
         emit_mov_rr(j, true, reg_map[insn->dst], R11);
     } else {
@@ -1068,7 +1091,7 @@ emit_atomic(struct jit *j, size_t pc, const struct astate *s)
     uint32_t alu_op;
 
     if (!access_proven(j, pc, s, &s->r[insn->dst], true, true)) {
-        emit_slow_call(j, pc, bx, off);
+        emit_slow_call(j, pc, bx, off, true);
     }
     /* The address in r9, so that rax may change. */
     emit_lea(j, R9, bx, off);
