@@ -1464,12 +1464,18 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
     uint64_t (*fn0)(void) = NULL;
     bool can_fault = true;
 
-    /* Helpers read keys and values that r2 and r3 may point to on the
-     * stack: the prologue zeroes the stack from there up. */
-    for (int i = 2; i <= 3; i++) {
+    /* Map helpers read the key that r2 points to (and update the value
+     * that r3 points to), maybe on the stack: the prologue zeroes the stack
+     * from there up, or all of it if the pointer is not known. */
+    int last = (id == EBPF_FUNC_map_update_elem ? 3
+                : id == EBPF_FUNC_map_lookup_elem
+                  || id == EBPF_FUNC_map_delete_elem ? 2 : 1);
+    for (int i = 2; i <= last; i++) {
         if (s->r[i].kind == AV_STACK) {
             j->stack_depth = MIN(j->stack_depth,
                                  MAX(s->r[i].off, -EBPF_STACK_SIZE));
+        } else {
+            j->has_checked = true;
         }
     }
 
