@@ -39,8 +39,10 @@ from harness.trial import Testbed, TrialSpec
 #: "DSO SYMBOL" (perf's shared object column, then the symbol).
 CATEGORIES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name, pattern in [
     # The runtime's functions (bpf-*.c: maps are ebpf_map_*/htab_*, JIT slow paths jit_*,
-    # the interpreter's helpers), JIT code, and oko's filter chains.
-    ("bpf", r"^\[JIT\]|\s(bpf_|filter_|ebpf_|htab_|jit_|call_helper|load_ctx|mem_ptr)"),
+    # the interpreter's checks and helpers, which the JIT calls too), JIT code, and oko's
+    # filter chains.
+    ("bpf", r"^\[JIT\]|\s(bpf_|filter_|ebpf_|htab_|jit_|call_helper|load_ctx|mem_ptr|"
+            r"atomic_ptr|map_arg|map_key_arg)"),
     ("vhost_io", r"^librte_|\s(rte_|netdev_dpdk_|virtio|vhost)"),
     ("parsing", r"\s(miniflow_extract|parse_|dp_packet_)"),
     ("classification", r"\s(emc_|smc_|dfc_|dpcls|fast_path_processing|dp_netdev_input__|"

@@ -39,25 +39,6 @@
 #define ATOMIC_AND EBPF_ALU_AND
 #define ATOMIC_XOR EBPF_ALU_XOR
 
-/* A map value handed out during a run. */
-struct region {
-    uintptr_t start;
-    size_t size;
-};
-
-/* The state of one run. */
-struct run {
-    const struct bpf_interp_prog *prog;
-    uintptr_t pkt;              /* First byte of the packet. */
-    size_t pkt_size;
-    uintptr_t stack;            /* Lowest byte of the stack. */
-    uintptr_t ctx;              /* The context r1 points to. */
-    const struct bpf_interp_ctx *xdp;
-    struct region *regions;     /* Map values returned by lookups. */
-    size_t n_regions;
-    size_t max_regions;
-    const char *fault;
-};
 
 /* Returns true if the runtime provides helper number 'imm'. */
 static bool
@@ -378,34 +359,18 @@ bpf_interp_enforce_ranges(struct bpf_interp_prog *prog,
     prog->enforce_ranges = true;
 }
 
-/* Returns true if the 'size' bytes at packet offset 'ofs' lie within one of
- * the 'n' 'ranges'. */
-static inline bool
-in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs, size_t size)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Returns a host pointer to the 'size' bytes at BPF address 'addr' if they
  * lie within the packet (and, if the program's ranges are enforced, within
  * its read ranges, or its write ranges if 'write'), the stack or a map value
  * of this run.  Otherwise sets 'r->fault' and returns NULL. */
 static inline void *
-mem_ptr(struct run *r, uint64_t addr, size_t size, bool write)
+mem_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size, bool write)
 {
     const struct bpf_interp_prog *prog = r->prog;
     uint64_t ofs = addr - r->pkt;
 
     if (OVS_LIKELY(ofs < r->pkt_size && size <= r->pkt_size - ofs)) {
-        if (prog->enforce_ranges
-            && !(write
-                 ? in_ranges(prog->writes, prog->n_writes, ofs, size)
-                 : in_ranges(prog->reads, prog->n_reads, ofs, size))) {
+        if (!bpf_interp_pkt_allowed(prog, ofs, size, write)) {
             r->fault = (write
                         ? "packet write outside the verifier's write ranges"
                         : "packet read outside the verifier's read ranges");
@@ -431,7 +396,7 @@ mem_ptr(struct run *r, uint64_t addr, size_t size, bool write)
  * 'data_meta' and 'data_end' into packet pointers.  Returns false if 'addr'
  * and 'size' are not a valid context access. */
 static bool
-load_ctx(const struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
+load_ctx(const struct bpf_interp_areas *r, uint64_t addr, size_t size, uint64_t *valuep)
 {
     uint64_t ofs = addr - r->ctx;
 
@@ -463,7 +428,7 @@ load_ctx(const struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
 /* Loads 'size' bytes at 'addr', zero-extended, into '*valuep'.  Returns false
  * (and sets 'r->fault') if the access is out of bounds. */
 static inline bool
-load(struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
+load(struct bpf_interp_areas *r, uint64_t addr, size_t size, uint64_t *valuep)
 {
     const void *p = mem_ptr(r, addr, size, false);
 
@@ -509,7 +474,7 @@ load(struct run *r, uint64_t addr, size_t size, uint64_t *valuep)
 /* Stores the low 'size' bytes of 'value' at 'addr'.  Returns false (and sets
  * 'r->fault') if the access is out of bounds. */
 static inline bool
-store(struct run *r, uint64_t addr, size_t size, uint64_t value)
+store(struct bpf_interp_areas *r, uint64_t addr, size_t size, uint64_t value)
 {
     void *p = mem_ptr(r, addr, size, true);
 
@@ -539,45 +504,42 @@ store(struct run *r, uint64_t addr, size_t size, uint64_t value)
     return true;
 }
 
-/* Returns the size in bytes of the load or store 'opcode'. */
-static size_t
-size_of(uint8_t opcode)
+/* Returns a host pointer to the 'size' bytes at 'addr' if an atomic
+ * operation may access them: on the stack or in a map value, naturally
+ * aligned, as in the kernel.  Otherwise sets 'r->fault' and returns NULL. */
+static inline void *
+atomic_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size)
 {
-    switch (EBPF_SIZE(opcode)) {
-    case EBPF_SIZE_B:
-        return 1;
-    case EBPF_SIZE_H:
-        return 2;
-    case EBPF_SIZE_W:
-        return 4;
-    default:
-        return 8;
+    void *p;
+
+    if (addr - r->pkt < r->pkt_size) {
+        r->fault = "atomic access to the packet";
+        return NULL;
     }
+    p = mem_ptr(r, addr, size, true);
+    if (!p) {
+        r->fault = "atomic access out of bounds";
+    } else if (addr % size) {
+        r->fault = "misaligned atomic";
+        p = NULL;
+    }
+    return p;
 }
 
 /* Executes the atomic instruction 'insn' on 'regs'.  Returns false (and sets
  * 'r->fault') on a bad access.  Atomics are allowed on the stack and on map
  * values only, naturally aligned, as in the kernel. */
 static bool
-atomic_op(struct run *r, const struct bpf_interp_insn *insn, uint64_t *regs)
+atomic_op(struct bpf_interp_areas *r, const struct bpf_interp_insn *insn, uint64_t *regs)
 {
-    size_t size = size_of(insn->opcode);
+    size_t size = bpf_interp_access_size(insn->opcode);
     uint64_t addr = regs[insn->dst] + insn->offset;
     bool fetch = insn->imm & EBPF_ATOMIC_FETCH;
     uint64_t src = regs[insn->src];
     uint64_t old;
 
-    if (addr - r->pkt < r->pkt_size) {
-        r->fault = "atomic access to the packet";
-        return false;
-    }
-
-    void *p = mem_ptr(r, addr, size, true);
+    void *p = atomic_ptr(r, addr, size);
     if (!p) {
-        r->fault = "atomic access out of bounds";
-        return false;
-    } else if (addr % size) {
-        r->fault = "misaligned atomic";
         return false;
     }
 
@@ -650,7 +612,7 @@ atomic_op(struct run *r, const struct bpf_interp_insn *insn, uint64_t *regs)
 
 /* Returns the map that 'ptr' designates, if it is one of the program's. */
 static struct ebpf_map *
-map_arg(const struct run *r, uint64_t ptr)
+map_arg(const struct bpf_interp_areas *r, uint64_t ptr)
 {
     for (size_t i = 0; i < r->prog->n_maps; i++) {
         if ((uintptr_t) r->prog->maps[i] == ptr) {
@@ -660,74 +622,145 @@ map_arg(const struct run *r, uint64_t ptr)
     return NULL;
 }
 
+/* Returns the key that helper argument 'key' points to if 'ptr' is one of
+ * the program's maps (stored in '*mapp') and the whole key lies in an area
+ * of the run, otherwise NULL. */
+static const void *
+map_key_arg(struct bpf_interp_areas *r, uint64_t ptr, uint64_t key,
+            struct ebpf_map **mapp)
+{
+    *mapp = map_arg(r, ptr);
+    return *mapp ? mem_ptr(r, key, ebpf_map_key_size(*mapp), false) : NULL;
+}
+
+/* Helpers, with the arguments of the program's registers r1..r5 (the JIT's
+ * code calls them directly with the areas as sixth argument).  A bad
+ * argument sets 'r->fault'. */
+
+uint64_t
+bpf_interp_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
+                      uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
+                      struct bpf_interp_areas *r)
+{
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
+    void *value;
+
+    if (!key) {
+        r->fault = "map_lookup_elem: bad map or key";
+        return 0;
+    }
+    value = ebpf_map_lookup(map, key);
+    if (value) {
+        if (r->n_regions >= r->prog->n_lookups) {
+            r->fault = "map_lookup_elem: too many lookups";
+            return 0;
+        }
+        r->regions[r->n_regions].start = (uintptr_t) value;
+        r->regions[r->n_regions].size = ebpf_map_value_size(map);
+        r->n_regions++;
+    }
+    return (uintptr_t) value;
+}
+
+uint64_t
+bpf_interp_map_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                      uint64_t r5 OVS_UNUSED, struct bpf_interp_areas *r)
+{
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
+    const void *value = (key
+                         ? mem_ptr(r, r3, ebpf_map_value_size(map), false)
+                         : NULL);
+
+    if (!key || !value) {
+        r->fault = "map_update_elem: bad map, key or value";
+        return 0;
+    }
+    return (int64_t) ebpf_map_update(map, key, value, r4);
+}
+
+uint64_t
+bpf_interp_map_delete(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
+                      uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
+                      struct bpf_interp_areas *r)
+{
+    struct ebpf_map *map;
+    const void *key = map_key_arg(r, r1, r2, &map);
+
+    if (!key) {
+        r->fault = "map_delete_elem: bad map or key";
+        return 0;
+    }
+    return (int64_t) ebpf_map_delete(map, key);
+}
+
+uint64_t
+bpf_interp_ktime_get_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t
+bpf_interp_get_prandom_u32(void)
+{
+    return random_uint32();
+}
+
 /* Calls helper 'id' with arguments in regs[1..5], result in regs[0].  Returns
  * false (and sets 'r->fault') on a bad argument. */
 static bool
-call_helper(struct run *r, int32_t id, uint64_t *regs)
+call_helper(struct bpf_interp_areas *r, int32_t id, uint64_t *regs)
 {
-    struct ebpf_map *map;
-    const void *key, *value;
-
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
-        map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
-        if (!key) {
-            r->fault = "map_lookup_elem: bad map or key";
-            return false;
-        }
-        value = ebpf_map_lookup(map, key);
-        if (value) {
-            if (r->n_regions >= r->max_regions) {
-                r->fault = "map_lookup_elem: too many lookups";
-                return false;
-            }
-            r->regions[r->n_regions].start = (uintptr_t) value;
-            r->regions[r->n_regions].size = ebpf_map_value_size(map);
-            r->n_regions++;
-        }
-        regs[0] = (uintptr_t) value;
-        return true;
-
+        regs[0] = bpf_interp_map_lookup(regs[1], regs[2], regs[3], regs[4],
+                                        regs[5], r);
+        break;
     case EBPF_FUNC_map_update_elem:
-        map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
-        value = (key
-                 ? mem_ptr(r, regs[3], ebpf_map_value_size(map), false)
-                 : NULL);
-        if (!key || !value) {
-            r->fault = "map_update_elem: bad map, key or value";
-            return false;
-        }
-        regs[0] = (int64_t) ebpf_map_update(map, key, value, regs[4]);
-        return true;
-
+        regs[0] = bpf_interp_map_update(regs[1], regs[2], regs[3], regs[4],
+                                        regs[5], r);
+        break;
     case EBPF_FUNC_map_delete_elem:
-        map = map_arg(r, regs[1]);
-        key = map ? mem_ptr(r, regs[2], ebpf_map_key_size(map), false) : NULL;
-        if (!key) {
-            r->fault = "map_delete_elem: bad map or key";
-            return false;
-        }
-        regs[0] = (int64_t) ebpf_map_delete(map, key);
-        return true;
-
-    case EBPF_FUNC_ktime_get_ns: {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        regs[0] = (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-        return true;
-    }
-
+        regs[0] = bpf_interp_map_delete(regs[1], regs[2], regs[3], regs[4],
+                                        regs[5], r);
+        break;
+    case EBPF_FUNC_ktime_get_ns:
+        regs[0] = bpf_interp_ktime_get_ns();
+        break;
     case EBPF_FUNC_get_prandom_u32:
-        regs[0] = random_uint32();
-        return true;
-
+        regs[0] = bpf_interp_get_prandom_u32();
+        break;
     default:
         r->fault = "unknown helper";
-        return false;
+        break;
     }
+    return !r->fault;
+}
+
+/* The checks, for the JIT. */
+
+void *
+bpf_interp_mem_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size,
+                   bool write)
+{
+    return mem_ptr(r, addr, size, write);
+}
+
+bool
+bpf_interp_load(struct bpf_interp_areas *r, uint64_t addr, size_t size,
+                uint64_t *valuep)
+{
+    return load(r, addr, size, valuep);
+}
+
+void *
+bpf_interp_atomic_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size)
+{
+    return atomic_ptr(r, addr, size);
 }
 
 /* Returns 'x' converted to little endian and truncated to 'width' bits. */
@@ -940,14 +973,14 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
 #endif
     uint64_t stack[EBPF_STACK_SIZE / sizeof(uint64_t)];
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];
-    struct region local_regions[16];
+    struct bpf_interp_region local_regions[16];
     uint64_t regs[EBPF_N_REGS];
     const struct bpf_interp_insn *insns = prog->code;
     const struct bpf_interp_insn *insn;
     uint64_t n_exec = 0;
     uint64_t *dst;
     size_t pc = 0;
-    struct run r = {
+    struct bpf_interp_areas r = {
         .prog = prog,
         .pkt = (uintptr_t) data,
         .pkt_size = data ? size : 0,
@@ -955,7 +988,6 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
         .ctx = (uintptr_t) ctx,
         .xdp = xdp,
         .regions = local_regions,
-        .max_regions = prog->n_lookups,
     };
 
     if (prog->n_lookups > ARRAY_SIZE(local_regions)) {

@@ -84,6 +84,95 @@ struct bpf_interp_fault {
     const char *reason;         /* Static string. */
 };
 
+/* A map value that map_lookup_elem returned during a run. */
+struct bpf_interp_region {
+    uintptr_t start;
+    size_t size;
+};
+
+/* The memory areas of one run, against which every access and helper
+ * argument is checked: the packet (and the enforced ranges of 'prog'), the
+ * 512-byte stack, the context and this run's map values.  The interpreter
+ * keeps one per run; the JIT's code calls the same checks through it for
+ * every access it does not prove safe. */
+struct bpf_interp_areas {
+    const struct bpf_interp_prog *prog;
+    uintptr_t pkt;              /* First byte of the packet. */
+    size_t pkt_size;
+    uintptr_t stack;            /* Lowest byte of the stack. */
+    uintptr_t ctx;              /* The context r1 points to. */
+    const struct bpf_interp_ctx *xdp;   /* NULL: zeros. */
+    struct bpf_interp_region *regions;  /* Room for 'prog->n_lookups'. */
+    size_t n_regions;
+    const char *fault;          /* Static string, nonnull after a fault. */
+};
+
+/* Returns the size in bytes of the load, store or atomic 'opcode'. */
+static inline size_t
+bpf_interp_access_size(uint8_t opcode)
+{
+    switch (EBPF_SIZE(opcode)) {
+    case EBPF_SIZE_B:
+        return 1;
+    case EBPF_SIZE_H:
+        return 2;
+    case EBPF_SIZE_W:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+/* Returns true if the 'size' bytes at packet offset 'ofs' lie within one of
+ * the 'n' 'ranges'. */
+static inline bool
+bpf_interp_in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs,
+                     size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if 'prog' may read (or write, if 'write') the 'size' bytes at
+ * packet offset 'ofs': always, unless its ranges are enforced. */
+static inline bool
+bpf_interp_pkt_allowed(const struct bpf_interp_prog *prog, uint64_t ofs,
+                       size_t size, bool write)
+{
+    return (!prog->enforce_ranges
+            || (write
+                ? bpf_interp_in_ranges(prog->writes, prog->n_writes, ofs, size)
+                : bpf_interp_in_ranges(prog->reads, prog->n_reads, ofs,
+                                       size)));
+}
+
+/* The interpreter's checks.  On a bad access each sets 'a->fault'. */
+void *bpf_interp_mem_ptr(struct bpf_interp_areas *a, uint64_t addr,
+                         size_t size, bool write);
+bool bpf_interp_load(struct bpf_interp_areas *a, uint64_t addr, size_t size,
+                     uint64_t *valuep);
+void *bpf_interp_atomic_ptr(struct bpf_interp_areas *a, uint64_t addr,
+                            size_t size);
+
+/* Helpers with checked arguments, r1..r5 as the program passes them.  The
+ * caller must test 'a->fault' afterwards.  The JIT's code calls them
+ * directly. */
+uint64_t bpf_interp_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3,
+                               uint64_t r4, uint64_t r5,
+                               struct bpf_interp_areas *a);
+uint64_t bpf_interp_map_update(uint64_t r1, uint64_t r2, uint64_t r3,
+                               uint64_t r4, uint64_t r5,
+                               struct bpf_interp_areas *a);
+uint64_t bpf_interp_map_delete(uint64_t r1, uint64_t r2, uint64_t r3,
+                               uint64_t r4, uint64_t r5,
+                               struct bpf_interp_areas *a);
+uint64_t bpf_interp_ktime_get_ns(void);
+uint64_t bpf_interp_get_prandom_u32(void);
+
 /* Largest program accepted by bpf_interp_prepare(). */
 #define BPF_INTERP_MAX_INSNS (1u << 20)
 

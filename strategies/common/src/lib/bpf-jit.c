@@ -62,33 +62,30 @@
 #define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
 #define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
 
-/* A map value handed out during a run (as in the interpreter). */
-struct jit_region {
-    uintptr_t start;
-    size_t size;
-};
-
 /* The state of one run, shared by the generated code and the C functions
  * it calls.  The generated code reads fields at their offsetof(). */
 struct jit_run {
-    uint64_t saved_rsp;         /* rsp in the body = lowest stack byte. */
+    /* The interpreter's areas, first, so that a pointer to the run is one
+     * to them: the checks and helpers of bpf-interp.c take it as is.  The
+     * prologue stores rsp in the body (the lowest stack byte) in
+     * 'areas.stack' and the unwinder restores rsp from there; 'areas.fault'
+     * is nonnull after a fault. */
+    struct bpf_interp_areas areas;
     uint64_t pkt;               /* First byte of the packet. */
     uint64_t pkt_end;           /* Byte after its last. */
     uint64_t win_base[2];       /* [0]: reads, [1]: writes. */
     uint64_t win_lim[2][4];     /* Per size 1, 2, 4, 8: number of offsets
                                  * from 'win_base' an access may start at. */
     uint64_t n_insns;           /* Instructions executed. */
-    const char *fault;          /* Nonnull after a fault. */
     uint64_t fault_pc;
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];  /* r1 points here. */
     uint32_t ingress_ifindex;
     uint32_t rx_queue_index;
-    size_t pkt_size;
-    const struct bpf_jit_prog *jit;
-    struct jit_region *regions;
-    size_t n_regions;
-    size_t max_regions;
 };
+BUILD_ASSERT_DECL(offsetof(struct jit_run, areas) == 0);
+
+#define RUN_STACK offsetof(struct jit_run, areas.stack)
+#define RUN_FAULT offsetof(struct jit_run, areas.fault)
 
 struct bpf_jit_prog {
     const struct bpf_interp_prog *interp;
@@ -97,10 +94,16 @@ struct bpf_jit_prog {
     size_t mem_size;
     size_t code_size;           /* Bytes of code. */
     size_t min_size;            /* Shorter packets run in the interpreter. */
-    bool uses_window;           /* Needs 'win_base' and 'win_lim'. */
+    uint8_t win_used;           /* Bit 4 * dir + k: the code tests accesses
+                                 * of 1 << k bytes in direction 'dir'
+                                 * against the window (see WIN_BIT). */
     uint64_t win_start[2];      /* Window of the inline checks, as packet */
     uint64_t win_end[2];        /* offsets, for reads [0] and writes [1]. */
 };
+
+/* The bit of 'win_used' for accesses of 1 << 'k' bytes in direction 'dir'
+ * (0: reads, 1: writes). */
+#define WIN_BIT(DIR, K) (1u << (4 * (DIR) + (K)))
 
 /* Frame layout (offsets from rsp in the body). */
 #define FRAME_RUN 512
@@ -137,6 +140,9 @@ enum aval_kind {
     AV_MAP,                     /* Map number 'map'. */
     AV_MAPVAL_OR_NULL,          /* Result 'id' of a lookup in 'map', or 0. */
     AV_MAPVAL,                  /* A value of 'map' + 'off'. */
+    AV_ZERO,                    /* The number 0. */
+    AV_PKT_END,                 /* The byte after the packet's last. */
+    AV_PKT_OR_NULL,             /* As AV_PKT, or 0 (a select of the two). */
 };
 
 struct aval {
@@ -148,6 +154,9 @@ struct aval {
 
 struct astate {
     bool reached;
+    int64_t pkt_len;            /* The packet has at least this many bytes
+                                 * on every path here: the program compared
+                                 * a packet pointer with 'data_end'. */
     struct aval r[EBPF_N_REGS];
 };
 
@@ -176,272 +185,55 @@ struct jit {
     size_t n_exit_jumps, max_exit_jumps;
     struct astate *states;
     size_t min_size;
-    bool uses_window;
+    uint8_t win_used;           /* As in struct bpf_jit_prog. */
     int stack_depth;            /* Lowest proven stack offset (<= 0). */
-    bool has_checked;           /* Some access goes through jit_slow(). */
+    bool has_checked;           /* Some access that may lie in the stack
+                                 * goes through jit_slow(). */
 };
 
 /* Run-time support, called from generated code. */
 
-static void *mem_ptr(struct jit_run *, uint64_t addr, size_t size,
-                     bool write);
-
-/* Returns true if the 'size' bytes at 'ofs' lie within one of 'ranges'. */
-static bool
-in_ranges(const struct bpf_range *ranges, size_t n, uint64_t ofs, size_t size)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (ofs >= ranges[i].start && ofs + size <= ranges[i].end) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* As the interpreter's mem_ptr(): returns 'addr' as a pointer if the 'size'
- * bytes there lie in the packet (within the enforced ranges), the stack or
- * a map value of this run, otherwise NULL with 'r->fault' set. */
-static void *
-mem_ptr(struct jit_run *r, uint64_t addr, size_t size, bool write)
-{
-    const struct bpf_interp_prog *prog = r->jit->interp;
-    uint64_t ofs = addr - r->pkt;
-
-    if (ofs < r->pkt_size && size <= r->pkt_size - ofs) {
-        if (prog->enforce_ranges
-            && !(write
-                 ? in_ranges(prog->writes, prog->n_writes, ofs, size)
-                 : in_ranges(prog->reads, prog->n_reads, ofs, size))) {
-            r->fault = (write
-                        ? "packet write outside the verifier's write ranges"
-                        : "packet read outside the verifier's read ranges");
-            return NULL;
-        }
-        return (void *) (uintptr_t) addr;
-    }
-    ofs = addr - r->saved_rsp;
-    if (ofs < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - ofs) {
-        return (void *) (uintptr_t) addr;
-    }
-    for (size_t i = 0; i < r->n_regions; i++) {
-        ofs = addr - r->regions[i].start;
-        if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
-            return (void *) (uintptr_t) addr;
-        }
-    }
-    r->fault = write ? "store out of bounds" : "load out of bounds";
-    return NULL;
-}
-
-/* Returns the size in bytes of the load or store 'opcode'. */
-static size_t
-size_of(uint8_t opcode)
-{
-    switch (EBPF_SIZE(opcode)) {
-    case EBPF_SIZE_B:
-        return 1;
-    case EBPF_SIZE_H:
-        return 2;
-    case EBPF_SIZE_W:
-        return 4;
-    default:
-        return 8;
-    }
-}
-
-/* Checks the memory access of instruction 'pc' at 'addr' as the interpreter
- * does.  For a load, performs it (translating context fields) and returns
- * the value; for a store or an atomic operation, only checks (the generated
- * code then performs it).  On a bad access, sets 'r->fault'. */
+/* Checks the memory access of instruction 'pc' at 'addr' with the
+ * interpreter's checks.  For a load, performs it (translating context
+ * fields) and returns the value; for a store or an atomic operation, only
+ * checks (the generated code then performs it).  On a bad access, sets
+ * 'r->areas.fault'. */
 static uint64_t
 jit_slow(struct jit_run *r, uint32_t pc, uint64_t addr)
 {
-    const struct bpf_interp_insn *insn = &r->jit->interp->code[pc];
-    size_t size = size_of(insn->opcode);
-    void *p;
+    uint8_t op = r->areas.prog->code[pc].opcode;
+    size_t size = bpf_interp_access_size(op);
+    uint64_t value = 0;
 
     r->fault_pc = pc;
-    switch (EBPF_CLASS(insn->opcode)) {
-    case EBPF_CLS_LDX:
-        p = mem_ptr(r, addr, size, false);
-        if (!p) {
-            uint64_t ofs = addr - (uintptr_t) r->ctx;
-
-            if (ofs < EBPF_XDP_MD_SIZE) {
-                r->fault = NULL;
-                if (size != 4 || ofs % 4) {
-                    r->fault = "bad context access";
-                    return 0;
-                }
-                switch (ofs) {
-                case EBPF_XDP_MD_DATA:
-                case EBPF_XDP_MD_DATA_META:
-                    return r->pkt;
-                case EBPF_XDP_MD_DATA_END:
-                    return r->pkt_end;
-                case EBPF_XDP_MD_INGRESS_IFINDEX:
-                    return r->ingress_ifindex;
-                case EBPF_XDP_MD_RX_QUEUE_INDEX:
-                    return r->rx_queue_index;
-                default:
-                    return 0;
-                }
-            }
-            return 0;
-        }
-        switch (size) {
-        case 1: {
-            uint8_t v;
-            memcpy(&v, p, 1);
-            return v;
-        }
-        case 2: {
-            uint16_t v;
-            memcpy(&v, p, 2);
-            return v;
-        }
-        case 4: {
-            uint32_t v;
-            memcpy(&v, p, 4);
-            return v;
-        }
-        default: {
-            uint64_t v;
-            memcpy(&v, p, 8);
-            return v;
-        }
-        }
-
-    case EBPF_CLS_ST:
-    case EBPF_CLS_STX:
-        if (EBPF_MODE(insn->opcode) == EBPF_MODE_ATOMIC) {
-            if (addr - r->pkt < r->pkt_size) {
-                r->fault = "atomic access to the packet";
-            } else if (!mem_ptr(r, addr, size, true)) {
-                r->fault = "atomic access out of bounds";
-            } else if (addr % size) {
-                r->fault = "misaligned atomic";
-            }
-        } else {
-            mem_ptr(r, addr, size, true);
-        }
-        return 0;
-
-    default:
-        OVS_NOT_REACHED();
+    if (EBPF_CLASS(op) == EBPF_CLS_LDX) {
+        bpf_interp_load(&r->areas, addr, size, &value);
+    } else if (EBPF_MODE(op) == EBPF_MODE_ATOMIC) {
+        bpf_interp_atomic_ptr(&r->areas, addr, size);
+    } else {
+        bpf_interp_mem_ptr(&r->areas, addr, size, true);
     }
-}
-
-/* Returns the map that 'ptr' designates, if it is one of the program's. */
-static struct ebpf_map *
-map_arg(const struct jit_run *r, uint64_t ptr)
-{
-    const struct bpf_interp_prog *prog = r->jit->interp;
-
-    for (size_t i = 0; i < prog->n_maps; i++) {
-        if ((uintptr_t) prog->maps[i] == ptr) {
-            return prog->maps[i];
-        }
-    }
-    return NULL;
-}
-
-/* Helpers, called from generated code with the run as sixth argument.
- * On a bad argument they set 'r->fault' (the code then unwinds). */
-
-static uint64_t
-jit_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
-               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-               struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-    void *value;
-
-    if (!key) {
-        r->fault = "map_lookup_elem: bad map or key";
-        return 0;
-    }
-    value = ebpf_map_lookup(map, key);
-    if (value) {
-        if (r->n_regions >= r->max_regions) {
-            r->fault = "map_lookup_elem: too many lookups";
-            return 0;
-        }
-        r->regions[r->n_regions].start = (uintptr_t) value;
-        r->regions[r->n_regions].size = ebpf_map_value_size(map);
-        r->n_regions++;
-    }
-    return (uintptr_t) value;
+    return value;
 }
 
 /* map_lookup_elem() when the JIT proved 'r1' one of the program's maps and
  * 'r2' a key within the stack.  Each call site runs at most once per run
- * (there are no loops), so 'r->regions' has room. */
+ * (there are no loops), so 'a->regions' has room.  Other helpers are the
+ * interpreter's, called with the run's areas as sixth argument. */
 static uint64_t
 jit_map_lookup_proven(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
                       uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-                      struct jit_run *r)
+                      struct bpf_interp_areas *a)
 {
     struct ebpf_map *map = (struct ebpf_map *) (uintptr_t) r1;
     void *value = ebpf_map_lookup(map, (const void *) (uintptr_t) r2);
 
     if (value) {
-        r->regions[r->n_regions].start = (uintptr_t) value;
-        r->regions[r->n_regions].size = ebpf_map_value_size(map);
-        r->n_regions++;
+        a->regions[a->n_regions].start = (uintptr_t) value;
+        a->regions[a->n_regions].size = ebpf_map_value_size(map);
+        a->n_regions++;
     }
     return (uintptr_t) value;
-}
-
-static uint64_t
-jit_map_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
-               uint64_t r5 OVS_UNUSED, struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-    const void *value = (key
-                         ? mem_ptr(r, r3, ebpf_map_value_size(map), false)
-                         : NULL);
-
-    if (!key || !value) {
-        r->fault = "map_update_elem: bad map, key or value";
-        return 0;
-    }
-    return (int64_t) ebpf_map_update(map, key, value, r4);
-}
-
-static uint64_t
-jit_map_delete(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
-               uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
-               struct jit_run *r)
-{
-    struct ebpf_map *map = map_arg(r, r1);
-    const void *key = map ? mem_ptr(r, r2, ebpf_map_key_size(map), false)
-                          : NULL;
-
-    if (!key) {
-        r->fault = "map_delete_elem: bad map or key";
-        return 0;
-    }
-    return (int64_t) ebpf_map_delete(map, key);
-}
-
-static uint64_t
-jit_ktime_get_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static uint64_t
-jit_get_prandom_u32(void)
-{
-    return random_uint32();
 }
 
 /* Code emission. */
@@ -641,9 +433,13 @@ emit_jmp_fault(struct jit *j)
              j->size - 4);
 }
 
-/* Calls the slow thunk (rel32) with r10d = 'pc' and r11 = the address. */
+/* Calls the slow thunk (rel32) with r10d = 'pc' and r11 = the address.
+ * 'stack' says whether the access may lie in the BPF stack, which the
+ * prologue must then zero whole, as the interpreter's starts zeroed: not an
+ * access through a null pointer, whose address is the instruction's 16-bit
+ * offset (in the first or the last 32 KiB of the address space). */
 static void
-emit_slow_call(struct jit *j, size_t pc, int base, int32_t off)
+emit_slow_call(struct jit *j, size_t pc, int base, int32_t off, bool stack)
 {
     emit_lea(j, R11, base, off);
     emit_rex(j, false, 0, R10, false);
@@ -653,7 +449,7 @@ emit_slow_call(struct jit *j, size_t pc, int base, int32_t off)
     emit4(j, 0);
     push_ofs(&j->slow_calls, &j->n_slow_calls, &j->max_slow_calls,
              j->size - 4);
-    j->has_checked = true;
+    j->has_checked |= stack;
 }
 
 /* Abstract interpretation: what the JIT proves itself. */
@@ -671,6 +467,33 @@ set_unknown(struct aval *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Merges 'b' into 'a': equal values stay, a packet pointer and 0 (or a
+ * packet pointer or 0 at the same offset) become "packet pointer or 0", and
+ * anything else becomes unknown. */
+static void
+merge_aval(struct aval *a, const struct aval *b)
+{
+    if (aval_equal(a, b)) {
+        return;
+    }
+
+    const struct aval *pkt = (a->kind == AV_PKT || a->kind == AV_PKT_OR_NULL
+                              ? a : b);
+    const struct aval *other = pkt == a ? b : a;
+    if ((pkt->kind == AV_PKT || pkt->kind == AV_PKT_OR_NULL)
+        && (other->kind == AV_ZERO
+            || ((other->kind == AV_PKT || other->kind == AV_PKT_OR_NULL)
+                && other->off == pkt->off))) {
+        int64_t off = pkt->off;
+
+        set_unknown(a);
+        a->kind = AV_PKT_OR_NULL;
+        a->off = off;
+    } else {
+        set_unknown(a);
+    }
+}
+
 /* Merges 'from' into the state of instruction 'to'. */
 static void
 merge_state(struct astate *states, size_t to, const struct astate *from)
@@ -682,10 +505,9 @@ merge_state(struct astate *states, size_t to, const struct astate *from)
         s->reached = true;
         return;
     }
+    s->pkt_len = MIN(s->pkt_len, from->pkt_len);
     for (int i = 0; i < EBPF_N_REGS; i++) {
-        if (!aval_equal(&s->r[i], &from->r[i])) {
-            set_unknown(&s->r[i]);
-        }
+        merge_aval(&s->r[i], &from->r[i]);
     }
 }
 
@@ -709,9 +531,84 @@ is_offset_ptr(uint8_t kind)
             || kind == AV_MAPVAL);
 }
 
+/* For the conditional jump 'insn' from state 's', raises the packet length
+ * known on the branch taken ('taken') and the one not taken ('s') if it
+ * compares a packet pointer with 'data_end' (64-bit, unsigned).  A packet
+ * pointer at offset 'off' >= 0 is at most 'data_end' if and only if the
+ * packet has at least 'off' bytes (no address wraps around). */
+static void
+learn_pkt_len(const struct bpf_interp_insn *insn, struct astate *s,
+              struct astate *taken)
+{
+    uint8_t op = insn->opcode;
+
+    if (EBPF_CLASS(op) != EBPF_CLS_JMP || EBPF_SRC(op) != EBPF_SRC_X) {
+        return;
+    }
+
+    const struct aval *a = &s->r[insn->dst];
+    const struct aval *b = &s->r[insn->src];
+    bool pkt_first;
+    int64_t off;
+    if (a->kind == AV_PKT && b->kind == AV_PKT_END) {
+        pkt_first = true;
+        off = a->off;
+    } else if (a->kind == AV_PKT_END && b->kind == AV_PKT) {
+        pkt_first = false;
+        off = b->off;
+    } else {
+        return;
+    }
+    if (off < 0) {
+        return;
+    }
+
+    /* With P the packet pointer and E 'data_end', the branch on which
+     * P <= E holds learns 'off' bytes ('le'), the one on which P < E holds
+     * 'off' + 1 ('lt'). */
+    struct astate *le = NULL, *lt = NULL;
+    switch (EBPF_OP(op)) {
+    case EBPF_JMP_JGT:
+        if (pkt_first) {
+            le = s;             /* Not P > E. */
+        } else {
+            lt = taken;         /* E > P. */
+        }
+        break;
+    case EBPF_JMP_JGE:
+        if (pkt_first) {
+            lt = s;             /* Not P >= E. */
+        } else {
+            le = taken;         /* E >= P. */
+        }
+        break;
+    case EBPF_JMP_JLT:
+        if (pkt_first) {
+            lt = taken;         /* P < E. */
+        } else {
+            le = s;             /* Not E < P. */
+        }
+        break;
+    case EBPF_JMP_JLE:
+        if (pkt_first) {
+            le = taken;         /* P <= E. */
+        } else {
+            lt = s;             /* Not E <= P. */
+        }
+        break;
+    default:
+        return;
+    }
+    if (le) {
+        le->pkt_len = MAX(le->pkt_len, off);
+    }
+    if (lt) {
+        lt->pkt_len = MAX(lt->pkt_len, off + 1);
+    }
+}
+
 /* Computes the state after instruction 'pc' from 's' (in place), and
- * propagates it to the successors.  'forced' marks instructions reached by
- * a backward jump, whose state is "unknown". */
+ * merges it into the states of its successors. */
 static void
 analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
              size_t pc, struct astate *s)
@@ -739,11 +636,18 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             }
         } else {
             set_unknown(dst);
+            if (op == (EBPF_CLS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_K)
+                && !insn->imm) {
+                dst->kind = AV_ZERO;
+            }
         }
         break;
 
     case EBPF_CLS_ALU:
         set_unknown(dst);
+        if (op == (EBPF_CLS_ALU | EBPF_ALU_MOV | EBPF_SRC_K) && !insn->imm) {
+            dst->kind = AV_ZERO;
+        }
         break;
 
     case EBPF_CLS_LD:
@@ -766,6 +670,10 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             && (f == EBPF_XDP_MD_DATA || f == EBPF_XDP_MD_DATA_META)) {
             set_unknown(dst);
             dst->kind = AV_PKT;
+        } else if (base->kind == AV_CTX && EBPF_SIZE(op) == EBPF_SIZE_W
+                   && f == EBPF_XDP_MD_DATA_END) {
+            set_unknown(dst);
+            dst->kind = AV_PKT_END;
         } else {
             set_unknown(dst);
         }
@@ -804,7 +712,7 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
         } else if (op == OP_JA) {
             size_t t = pc + 1 + insn->offset;
 
-            if (t > pc && t < n) {
+            if (t < n) {
                 merge_state(states, t, s);
             }
             return;
@@ -827,11 +735,26 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
                         && s->r[i].id == id) {
                         nonnull->r[i].kind = AV_MAPVAL;
                         nonnull->r[i].off = 0;
+                        nonnull->r[i].id = 0;
                         set_unknown(&null->r[i]);
                     }
                 }
             }
-            if (t > pc && t < n) {
+            if (dst->kind == AV_PKT_OR_NULL
+                && EBPF_CLASS(op) == EBPF_CLS_JMP
+                && EBPF_SRC(op) == EBPF_SRC_K && insn->imm == 0
+                && (EBPF_OP(op) == EBPF_JMP_JEQ
+                    || EBPF_OP(op) == EBPF_JMP_JNE)) {
+                bool jne = EBPF_OP(op) == EBPF_JMP_JNE;
+                struct aval *nonnull = jne ? &taken.r[insn->dst] : dst;
+                struct aval *null = jne ? dst : &taken.r[insn->dst];
+
+                nonnull->kind = AV_PKT;
+                set_unknown(null);
+                null->kind = AV_ZERO;
+            }
+            learn_pkt_len(insn, s, &taken);
+            if (t < n) {
                 merge_state(states, t, &taken);
             }
         }
@@ -847,48 +770,113 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
     }
 }
 
-/* Analyzes the whole program into 'j->states'. */
+/* Stores in 'succ' the successors of instruction 'pc' of 'prog' and returns
+ * their number (0 to 2). */
+static size_t
+insn_successors(const struct bpf_interp_prog *prog, size_t pc, size_t succ[2])
+{
+    const struct bpf_interp_insn *insn = &prog->code[pc];
+    uint8_t op = insn->opcode;
+    uint8_t cls = EBPF_CLASS(op);
+
+    if (op == OP_EXIT) {
+        return 0;
+    } else if (op == OP_JA) {
+        succ[0] = pc + 1 + insn->offset;
+        return 1;
+    } else if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
+               && op != OP_CALL) {
+        succ[0] = pc + 1;
+        succ[1] = pc + 1 + insn->offset;
+        return 2;
+    }
+    succ[0] = pc + (op == LD_IMM64 ? 2 : 1);
+    return 1;
+}
+
+/* Returns the instructions reachable from the first one in reverse
+ * postorder, and their number in '*n_orderp'.  bpf_interp_prepare() refused
+ * programs whose control-flow graph has a loop, so every instruction comes
+ * after all of its reachable predecessors. */
+static size_t *
+reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
+{
+    size_t n = prog->n_insns;
+    size_t *order = xmalloc(n * sizeof *order);
+    size_t *stack = xmalloc(n * sizeof *stack);
+    uint8_t *next_succ = xcalloc(n, sizeof *next_succ);
+    bool *seen = xcalloc(n, sizeof *seen);
+    size_t depth = 0, n_order = n;
+
+    stack[depth++] = 0;
+    seen[0] = true;
+    while (depth) {
+        size_t pc = stack[depth - 1];
+        size_t succ[2];
+        size_t n_succ = insn_successors(prog, pc, succ);
+
+        if (next_succ[pc] >= n_succ) {
+            order[--n_order] = pc;
+            depth--;
+            continue;
+        }
+        size_t t = succ[next_succ[pc]++];
+        if (t < n && !seen[t]) {
+            seen[t] = true;
+            stack[depth++] = t;
+        }
+    }
+    free(seen);
+    free(next_succ);
+    free(stack);
+
+    *n_orderp = n - n_order;
+    memmove(order, order + n_order, *n_orderp * sizeof *order);
+
+    /* The analysis is sound only if no instruction is reached from a later
+     * one: check it, whatever bpf_interp_prepare() may come to accept. */
+    size_t *index = xmalloc(n * sizeof *index);
+    for (size_t i = 0; i < *n_orderp; i++) {
+        index[order[i]] = i;
+    }
+    for (size_t i = 0; i < *n_orderp; i++) {
+        size_t succ[2];
+        size_t n_succ = insn_successors(prog, order[i], succ);
+
+        for (size_t k = 0; k < n_succ; k++) {
+            ovs_assert(succ[k] >= n || index[succ[k]] > i);
+        }
+    }
+    free(index);
+    return order;
+}
+
+/* Analyzes the whole program into 'j->states'.  Each instruction is
+ * analyzed after all of its predecessors, so that its state is the merge of
+ * every path into it.  Unreachable instructions get the "unknown" state. */
 static void
 analyze(struct jit *j)
 {
     const struct bpf_interp_prog *prog = j->prog;
     size_t n = prog->n_insns;
-    bool *forced = xcalloc(n, sizeof *forced);
-
-    /* An instruction that a later one jumps back to (without a loop) gets
-     * the "unknown" state: its predecessors are not all analyzed first. */
-    for (size_t pc = 0; pc < n; pc++) {
-        const struct bpf_interp_insn *insn = &prog->code[pc];
-        uint8_t cls = EBPF_CLASS(insn->opcode);
-
-        if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
-            && insn->opcode != OP_CALL && insn->opcode != OP_EXIT
-            && insn->offset < 0) {
-            forced[pc + 1 + insn->offset] = true;
-        }
-        if (insn->opcode == LD_IMM64) {
-            pc++;
-        }
-    }
+    size_t n_order;
+    size_t *order = reverse_postorder(prog, &n_order);
 
     j->states = xcalloc(n, sizeof *j->states);
     j->states[0].reached = true;
     j->states[0].r[1].kind = AV_CTX;
     j->states[0].r[10].kind = AV_STACK;
-    for (size_t pc = 0; pc < n; pc++) {
+    for (size_t i = 0; i < n_order; i++) {
+        size_t pc = order[i];
         struct astate s = j->states[pc];
 
-        if (forced[pc] || !s.reached) {
-            memset(&s, 0, sizeof s);
-            s.reached = true;
-            j->states[pc] = s;
-        }
+        ovs_assert(s.reached);
         analyze_insn(prog, j->states, pc, &s);
-        if (prog->code[pc].opcode == LD_IMM64) {
-            pc++;
-        }
     }
-    free(forced);
+    for (size_t pc = 0; pc < n; pc++) {
+        j->states[pc].reached = true;
+    }
+    free(order);
 }
 
 /* Memory accesses. */
@@ -897,12 +885,12 @@ analyze(struct jit *j)
  * instruction's offset) is proven safe; a proven packet access raises the
  * minimum packet size. */
 static bool
-access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
-              bool atomic)
+access_proven(struct jit *j, size_t pc, const struct astate *s,
+              const struct aval *base, bool write, bool atomic)
 {
     const struct bpf_interp_prog *prog = j->prog;
     const struct bpf_interp_insn *insn = &prog->code[pc];
-    int64_t size = size_of(insn->opcode);
+    int64_t size = bpf_interp_access_size(insn->opcode);
     int64_t a = base->off + insn->offset;
 
     if (j->all_checks) {
@@ -917,17 +905,16 @@ access_proven(struct jit *j, size_t pc, const struct aval *base, bool write,
         return false;
 
     case AV_PKT:
-        if (atomic || a < 0 || a + size > BPF_JIT_MAX_PROVEN) {
+    case AV_PKT_OR_NULL:
+        if (atomic || a < 0 || !bpf_interp_pkt_allowed(prog, a, size, write)) {
             return false;
+        } else if (a + size <= s->pkt_len) {
+            return true;
+        } else if (a + size <= BPF_JIT_MAX_PROVEN) {
+            j->min_size = MAX(j->min_size, a + size);
+            return true;
         }
-        if (prog->enforce_ranges
-            && !(write
-                 ? in_ranges(prog->writes, prog->n_writes, a, size)
-                 : in_ranges(prog->reads, prog->n_reads, a, size))) {
-            return false;
-        }
-        j->min_size = MAX(j->min_size, a + size);
-        return true;
+        return false;
 
     case AV_MAPVAL: {
         int64_t vsize = ebpf_map_value_size(prog->maps[base->map]);
@@ -946,7 +933,7 @@ static void
 emit_plain_access(struct jit *j, const struct bpf_interp_insn *insn)
 {
     uint8_t op = insn->opcode;
-    int size = size_of(op);
+    int size = bpf_interp_access_size(op);
     int dst = reg_map[insn->dst];
     int src = reg_map[insn->src];
 
@@ -1028,7 +1015,7 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
     uint8_t breg = load ? insn->src : insn->dst;
     const struct aval *base = &s->r[breg];
     int bx = reg_map[breg];
-    int size = size_of(insn->opcode);
+    int size = bpf_interp_access_size(insn->opcode);
     int dir = !load;
 
     if (load && base->kind == AV_CTX && !j->all_checks && size == 4) {
@@ -1059,22 +1046,31 @@ emit_mem(struct jit *j, size_t pc, const struct astate *s)
         }
     }
 
-    if (access_proven(j, pc, base, !load, false)) {
-        emit_plain_access(j, insn);
-        return;
+    size_t to_slow;
+    bool null_only = false;     /* Only a null 'bx' takes the slow path. */
+    if (access_proven(j, pc, s, base, !load, false)) {
+        if (base->kind != AV_PKT_OR_NULL) {
+            emit_plain_access(j, insn);
+            return;
+        }
+        /* Proven unless the pointer is 0: test it, else the slow path. */
+        emit_rr(j, true, 0x85, 1, bx, bx);              /* test bx, bx */
+        to_slow = emit_jcc8(j, CC_E);
+        null_only = true;
+    } else {
+        /* Inline test against the window, then the slow path. */
+        j->win_used |= WIN_BIT(dir, size_index(size));
+        emit_lea(j, R11, bx, insn->offset);
+        emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir,
+                false);
+        emit_rm(j, 0, true, 0x3b, 1, R11, RSP,
+                FRAME_WIN_LIM + 8 * (4 * dir + size_index(size)), false);
+        to_slow = emit_jcc8(j, CC_AE);
     }
-
-    /* Inline test against the window, then the slow path. */
-    j->uses_window = true;
-    emit_lea(j, R11, bx, insn->offset);
-    emit_rm(j, 0, true, 0x2b, 1, R11, RSP, FRAME_WIN_BASE + 8 * dir, false);
-    emit_rm(j, 0, true, 0x3b, 1, R11, RSP,
-            FRAME_WIN_LIM + 8 * (4 * dir + size_index(size)), false);
-    size_t to_slow = emit_jcc8(j, CC_AE);
     emit_plain_access(j, insn);
     size_t to_done = emit_jmp8(j);
     patch8_here(j, to_slow);
-    emit_slow_call(j, pc, bx, insn->offset);
+    emit_slow_call(j, pc, bx, insn->offset, !null_only);
     if (load) {
         emit_mov_rr(j, true, reg_map[insn->dst], R11);
     } else {
@@ -1094,8 +1090,8 @@ emit_atomic(struct jit *j, size_t pc, const struct astate *s)
     int32_t off = insn->offset;
     uint32_t alu_op;
 
-    if (!access_proven(j, pc, &s->r[insn->dst], true, true)) {
-        emit_slow_call(j, pc, bx, off);
+    if (!access_proven(j, pc, s, &s->r[insn->dst], true, true)) {
+        emit_slow_call(j, pc, bx, off, true);
     }
     /* The address in r9, so that rax may change. */
     emit_lea(j, R9, bx, off);
@@ -1420,44 +1416,94 @@ map_key_proven(const struct jit *j, const struct astate *s)
     return key->off >= -EBPF_STACK_SIZE && key->off + key_size <= 0;
 }
 
+/* Emits map_lookup_elem() of array map 'map', which the state before the
+ * call proved r1, with a key that it proved on the stack (r2), inline, as
+ * ebpf_map_lookup() does it: rax = the value at index *(u32 *) r2, or 0
+ * past the end.  The value is recorded as the run's map value, as the
+ * helper records it. */
+static void
+emit_array_lookup(struct jit *j, const struct ebpf_map *map)
+{
+    size_t stride;
+    uint8_t *values = ebpf_map_array(map, &stride);
+
+    BUILD_ASSERT(sizeof(struct bpf_interp_region) == 16);
+    emit_rm(j, 0, false, 0x8b, 1, R11, RSI, 0, false);  /* mov r11d, [rsi] */
+    emit_rr(j, false, 0x31, 1, RAX, RAX);               /* xor eax, eax */
+    emit_alu_imm(j, false, 7, R11, ebpf_map_max_entries(map));
+    size_t past_end = emit_jcc8(j, CC_AE);
+    emit_rr(j, true, 0x69, 1, R11, R11);                /* imul r11, imm */
+    emit4(j, stride);
+    emit_mov_imm64(j, RAX, (uintptr_t) values);
+    emit_rr(j, true, 0x01, 1, R11, RAX);                /* add rax, r11 */
+
+    /* regions[n_regions++] = { rax, value_size }. */
+    emit_rm(j, 0, true, 0x8b, 1, R10, RSP, FRAME_RUN, false);
+    emit_rm(j, 0, true, 0x8b, 1, R9, R10,
+            offsetof(struct jit_run, areas.n_regions), false);
+    emit_mov_rr(j, true, R11, R9);
+    emit_rr(j, true, 0xc1, 1, 4, R11);                  /* shl r11, 4 */
+    emit1(j, 4);
+    emit_rm(j, 0, true, 0x03, 1, R11, R10,
+            offsetof(struct jit_run, areas.regions), false);
+    emit_rm(j, 0, true, 0x89, 1, RAX, R11, 0, false);
+    emit_rm(j, 0, true, 0xc7, 1, 0, R11, 8, false);
+    emit4(j, ebpf_map_value_size(map));
+    emit_alu_imm(j, true, 0, R9, 1);
+    emit_rm(j, 0, true, 0x89, 1, R9, R10,
+            offsetof(struct jit_run, areas.n_regions), false);
+    patch8_here(j, past_end);
+}
+
 /* Emits a call to helper 'id', with 's' the state before it. */
 static void
 emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
 {
     uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-                   struct jit_run *) = NULL;
+                   struct bpf_interp_areas *) = NULL;
     uint64_t (*fn0)(void) = NULL;
     bool can_fault = true;
 
-    /* Helpers read keys and values that r2 and r3 may point to on the
-     * stack: the prologue zeroes the stack from there up. */
-    for (int i = 2; i <= 3; i++) {
+    /* Map helpers read the key that r2 points to (and update the value
+     * that r3 points to), maybe on the stack: the prologue zeroes the stack
+     * from there up, or all of it if the pointer is not known. */
+    int last = (id == EBPF_FUNC_map_update_elem ? 3
+                : id == EBPF_FUNC_map_lookup_elem
+                  || id == EBPF_FUNC_map_delete_elem ? 2 : 1);
+    for (int i = 2; i <= last; i++) {
         if (s->r[i].kind == AV_STACK) {
             j->stack_depth = MIN(j->stack_depth,
                                  MAX(s->r[i].off, -EBPF_STACK_SIZE));
+        } else {
+            j->has_checked = true;
         }
     }
 
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
-        if (map_key_proven(j, s)) {
+        if (map_key_proven(j, s)
+            && ebpf_map_type(j->prog->maps[s->r[1].map])
+               == EBPF_MAP_TYPE_ARRAY) {
+            emit_array_lookup(j, j->prog->maps[s->r[1].map]);
+            return;
+        } else if (map_key_proven(j, s)) {
             fn = jit_map_lookup_proven;
             can_fault = false;
         } else {
-            fn = jit_map_lookup;
+            fn = bpf_interp_map_lookup;
         }
         break;
     case EBPF_FUNC_map_update_elem:
-        fn = jit_map_update;
+        fn = bpf_interp_map_update;
         break;
     case EBPF_FUNC_map_delete_elem:
-        fn = jit_map_delete;
+        fn = bpf_interp_map_delete;
         break;
     case EBPF_FUNC_ktime_get_ns:
-        fn0 = jit_ktime_get_ns;
+        fn0 = bpf_interp_ktime_get_ns;
         break;
     case EBPF_FUNC_get_prandom_u32:
-        fn0 = jit_get_prandom_u32;
+        fn0 = bpf_interp_get_prandom_u32;
         break;
     default:
         OVS_NOT_REACHED();
@@ -1474,7 +1520,7 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
         /* mov r11, [rsp + FRAME_RUN]; cmp qword [r11 + fault], 0. */
         emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
         emit_rm(j, 0, true, 0x83, 1, 7, R11,
-                offsetof(struct jit_run, fault), false);
+                RUN_FAULT, false);
         emit1(j, 0);
         size_t ok = emit_jcc8(j, CC_E);
         emit_rm(j, 0, true, 0xc7, 1, 0, R11,
@@ -1506,7 +1552,7 @@ emit_pop(struct jit *j, int reg)
 /* Emits the prologue; returns where the stack zeroing goes (filled in
  * later, when the depth is known, as a byte count to patch). */
 static void
-emit_prologue(struct jit *j, bool uses_window, int depth)
+emit_prologue(struct jit *j, uint8_t win_used, int depth)
 {
     for (size_t i = 0; i < ARRAY_SIZE(callee_saved); i++) {
         emit_push(j, callee_saved[i]);
@@ -1514,14 +1560,26 @@ emit_prologue(struct jit *j, bool uses_window, int depth)
     emit_rr(j, true, 0x81, 1, 5, RSP);                  /* sub rsp, SIZE */
     emit4(j, FRAME_SIZE);
     emit_rm(j, 0, true, 0x89, 1, RSP, RDI,
-            offsetof(struct jit_run, saved_rsp), false);
+            RUN_STACK, false);
     emit_rm(j, 0, true, 0x89, 1, RDI, RSP, FRAME_RUN, false);
-    /* Copy the packet window into the frame. */
-    int n_words = uses_window ? 12 : 2;
-    for (int i = 0; i < n_words; i++) {
-        emit_rm(j, 0, true, 0x8b, 1, RAX, RDI,
-                offsetof(struct jit_run, pkt) + 8 * i, false);
-        emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
+    /* Copy the packet pointers, and the parts of the window that the code
+     * uses, into the frame: words 'pkt', 'pkt_end', 'win_base[2]',
+     * 'win_lim[2][4]' of the run. */
+    for (int i = 0; i < 12; i++) {
+        bool copy;
+
+        if (i < 2) {
+            copy = true;
+        } else if (i < 4) {
+            copy = (win_used >> (4 * (i - 2))) & 0xf;
+        } else {
+            copy = win_used & (1u << (i - 4));
+        }
+        if (copy) {
+            emit_rm(j, 0, true, 0x8b, 1, RAX, RDI,
+                    offsetof(struct jit_run, pkt) + 8 * i, false);
+            emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
+        }
     }
     /* Zero the part of the stack that the program may use. */
     if (depth < 0) {
@@ -1550,7 +1608,7 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     /* Unwinder: rax = BPF_RUN_FAULT, rsp as in the body. */
     *fault_at = j->size;
     emit_rm(j, 0, true, 0x8b, 1, RSP, R11,
-            offsetof(struct jit_run, saved_rsp), false);
+            RUN_STACK, false);
     emit_mov_imm64(j, RAX, UINT64_MAX);
 
     /* Epilogue: store the count, restore, return. */
@@ -1580,7 +1638,7 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     emit_mov_rr(j, true, R11, RAX);
     emit_rm(j, 0, true, 0x8b, 1, R10, RSP, 8 * (SLOW_PUSHES + 1) + FRAME_RUN,
             false);
-    emit_rm(j, 0, true, 0x83, 1, 7, R10, offsetof(struct jit_run, fault),
+    emit_rm(j, 0, true, 0x83, 1, 7, R10, RUN_FAULT,
             false);
     emit1(j, 0);
     size_t ok = emit_jcc8(j, CC_E);
@@ -1617,10 +1675,10 @@ find_leaders(const struct bpf_interp_prog *prog, bool *leader)
     }
 }
 
-/* Emits the body; returns its size.  'depth' and 'uses_window' are the
+/* Emits the body; returns its size.  'depth' and 'win_used' are the
  * values to assume for the prologue (see bpf_jit_compile()). */
 static void
-emit_program(struct jit *j, bool uses_window, int depth)
+emit_program(struct jit *j, uint8_t win_used, int depth)
 {
     const struct bpf_interp_prog *prog = j->prog;
     size_t n = prog->n_insns;
@@ -1629,12 +1687,12 @@ emit_program(struct jit *j, bool uses_window, int depth)
     j->size = 0;
     j->n_fixups = j->n_slow_calls = j->n_fault_jumps = j->n_exit_jumps = 0;
     j->min_size = 0;
-    j->uses_window = false;
+    j->win_used = 0;
     j->stack_depth = 0;
     j->has_checked = false;
 
     find_leaders(prog, leader);
-    emit_prologue(j, uses_window, depth);
+    emit_prologue(j, win_used, depth);
 
     for (size_t pc = 0; pc < n; pc++) {
         const struct bpf_interp_insn *insn = &prog->code[pc];
@@ -1765,11 +1823,11 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
 
     /* The prologue depends on what the body needs, which the first pass
      * finds out; the second pass emits the final code. */
-    emit_program(&j, true, -EBPF_STACK_SIZE);
-    bool uses_window = j.uses_window;
+    emit_program(&j, UINT8_MAX, -EBPF_STACK_SIZE);
+    uint8_t win_used = j.win_used;
     int depth = j.has_checked ? -EBPF_STACK_SIZE : j.stack_depth;
-    emit_program(&j, uses_window, depth);
-    ovs_assert(j.uses_window == uses_window);
+    emit_program(&j, win_used, depth);
+    ovs_assert(j.win_used == win_used);
 
     size_t page = getpagesize();
     size_t mem_size = ROUND_UP(j.size, page);
@@ -1796,7 +1854,7 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
     jit->code_size = j.size;
     jit->entry = (uint64_t (*)(struct jit_run *)) mem;
     jit->min_size = j.min_size;
-    jit->uses_window = uses_window;
+    jit->win_used = win_used;
     choose_window(jit, 0, prog);
     choose_window(jit, 1, prog);
     *jitp = jit;
@@ -1864,19 +1922,29 @@ choose_window(struct bpf_jit_prog *jit, int dir,
     jit->win_end[dir] = end;
 }
 
-/* Sets the packet window of direction 'dir' for the run 'r'. */
+/* Sets the parts of the packet window of direction 'dir' that the code of
+ * 'jit' uses, for the run 'r'. */
 static inline void
 set_window(struct jit_run *r, int dir, const struct bpf_jit_prog *jit)
 {
+    unsigned int used = (jit->win_used >> (4 * dir)) & 0xf;
+
+    if (!used) {
+        return;
+    }
+
     uint64_t start = jit->win_start[dir];
-    uint64_t end = MIN(jit->win_end[dir], r->pkt_size);
+    uint64_t end = MIN(jit->win_end[dir], r->areas.pkt_size);
     uint64_t span = end > start ? end - start : 0;
 
     r->win_base[dir] = r->pkt + start;
-    r->win_lim[dir][0] = span;
-    r->win_lim[dir][1] = span >= 2 ? span - 1 : 0;
-    r->win_lim[dir][2] = span >= 4 ? span - 3 : 0;
-    r->win_lim[dir][3] = span >= 8 ? span - 7 : 0;
+    for (int k = 0; k < 4; k++) {
+        if (used & (1u << k)) {
+            uint64_t size = UINT64_C(1) << k;
+
+            r->win_lim[dir][k] = span >= size ? span - size + 1 : 0;
+        }
+    }
 }
 
 /* Runs 'jit' as bpf_interp_run() runs its program (same arguments and
@@ -1893,21 +1961,23 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
         return bpf_interp_run(prog, data, size, xdp, n_insnsp, faultp);
     }
 
-    struct jit_region local_regions[16];
+    struct bpf_interp_region local_regions[16];
     struct jit_run r;
 
+    r.areas.prog = prog;
+    r.areas.pkt = (uintptr_t) data;
+    r.areas.pkt_size = size;
+    r.areas.ctx = (uintptr_t) r.ctx;
+    r.areas.xdp = xdp;
+    r.areas.n_regions = 0;
+    r.areas.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
+                       ? xmalloc(prog->n_lookups * sizeof *r.areas.regions)
+                       : local_regions);
+    r.areas.fault = NULL;
     r.pkt = (uintptr_t) data;
-    r.pkt_size = size;
     r.pkt_end = r.pkt + size;
-    r.fault = NULL;
     r.fault_pc = 0;
     r.n_insns = 0;
-    r.jit = jit;
-    r.n_regions = 0;
-    r.max_regions = prog->n_lookups;
-    r.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
-                 ? xmalloc(prog->n_lookups * sizeof *r.regions)
-                 : local_regions);
     /* The code uses the address of 'r.ctx', never its contents.  The fields
      * are read with one 4-byte load each, as callers store them: a compiler
      * merges two adjacent loads into one 8-byte load, which the processor
@@ -1920,20 +1990,20 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     } else {
         r.ingress_ifindex = r.rx_queue_index = 0;
     }
-    if (jit->uses_window) {
+    if (jit->win_used) {
         set_window(&r, 0, jit);
         set_window(&r, 1, jit);
     }
 
     uint64_t ret = jit->entry(&r);
 
-    if (r.regions != local_regions) {
-        free(r.regions);
+    if (r.areas.regions != local_regions) {
+        free(r.areas.regions);
     }
     *n_insnsp += r.n_insns;
     if (ret == BPF_RUN_FAULT && faultp) {
         faultp->pc = r.fault_pc;
-        faultp->reason = r.fault;
+        faultp->reason = r.areas.fault;
     }
     return ret;
 }

@@ -29,6 +29,7 @@
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
+#include "random.h"
 #include "util.h"
 
 /* An entry of a hash map: the key, padded to 8 bytes, then the value, so that
@@ -53,6 +54,7 @@ struct ebpf_map {
     struct ovs_mutex mutex;
     struct cmap htab OVS_GUARDED;
     size_t key_space;           /* 'key_size' rounded up to 8. */
+    uint64_t seed[2];           /* Random, for keys of up to 16 bytes. */
     atomic_count n_entries;     /* Number of entries in 'htab'. */
 };
 
@@ -143,6 +145,8 @@ ebpf_map_create(const char *name, uint32_t type, uint32_t key_size,
     map->max_entries = max_entries;
     map->elem_size = elem_size;
     map->key_space = key_space;
+    map->seed[0] = random_uint64();
+    map->seed[1] = random_uint64();
     ovs_mutex_init(&map->mutex);
     cmap_init(&map->htab);
     atomic_count_init(&map->n_entries, 0);
@@ -201,6 +205,15 @@ ebpf_map_value_size(const struct ebpf_map *map)
     return map->value_size;
 }
 
+/* Returns the values of array map 'map', value i at i * '*stridep' bytes
+ * (fixed for the map's lifetime), or NULL if 'map' is not an array. */
+uint8_t *
+ebpf_map_array(const struct ebpf_map *map, size_t *stridep)
+{
+    *stridep = map->elem_size;
+    return map->type == EBPF_MAP_TYPE_ARRAY ? map->array : NULL;
+}
+
 /* Returns the maximum number of entries of 'map'. */
 uint32_t
 ebpf_map_max_entries(const struct ebpf_map *map)
@@ -208,10 +221,64 @@ ebpf_map_max_entries(const struct ebpf_map *map)
     return map->max_entries;
 }
 
+/* Keys of up to HTAB_SMALL_KEY bytes (addresses, ports, 5-tuples) are
+ * hashed and compared as two 64-bit words, zero-padded as entries store
+ * them; longer keys with hash_bytes() and memcmp(). */
+#if defined(__SIZEOF_INT128__)
+#define HTAB_SMALL_KEY 16
+#else
+#define HTAB_SMALL_KEY 0
+#endif
+
+/* Loads the 'n' (at most 16) bytes at 'key' into 'w', zero-padded.  The
+ * common sizes get fixed-size copies, which compile to plain loads. */
+static inline void
+htab_load_small(const void *key, size_t n, uint64_t w[2])
+{
+    w[0] = w[1] = 0;
+    switch (n) {
+    case 4:
+        memcpy(w, key, 4);
+        break;
+    case 8:
+        memcpy(w, key, 8);
+        break;
+    case 16:
+        memcpy(w, key, 16);
+        break;
+    default:
+        memcpy(w, key, n);
+        break;
+    }
+}
+
+/* Returns the hash of the small key 'w' in 'map': one 64x64->128-bit
+ * multiplication of the words mixed with the map's random seeds (as wyhash
+ * mixes), folded to 32 bits.  cmap rehashes it with its own random basis. */
+static inline uint32_t
+htab_hash_small(const struct ebpf_map *map, const uint64_t w[2])
+{
+#if HTAB_SMALL_KEY
+    unsigned __int128 m = ((unsigned __int128) (w[0] ^ map->seed[0])
+                           * (w[1] ^ map->seed[1]));
+    uint64_t h = (uint64_t) (m >> 64) ^ (uint64_t) m;
+
+    return h ^ (h >> 32);
+#else
+    OVS_NOT_REACHED();
+#endif
+}
+
 /* Returns the hash of the key at 'key' in hash map 'map'. */
 static uint32_t
 htab_hash(const struct ebpf_map *map, const void *key)
 {
+    if (map->key_size <= HTAB_SMALL_KEY) {
+        uint64_t w[2];
+
+        htab_load_small(key, map->key_size, w);
+        return htab_hash_small(map, w);
+    }
     return hash_bytes(key, map->key_size, 0);
 }
 
@@ -224,6 +291,23 @@ htab_find(const struct ebpf_map *map, const void *key, uint32_t hash)
 
     CMAP_FOR_EACH_WITH_HASH (elem, node, hash, &map->htab) {
         if (!memcmp(htab_elem_key(elem), key, map->key_size)) {
+            return elem;
+        }
+    }
+    return NULL;
+}
+
+/* htab_find() for a key of at most HTAB_SMALL_KEY bytes, loaded into 'w':
+ * entries store keys zero-padded to 'key_space', so whole words compare. */
+static inline struct ebpf_htab_elem *
+htab_find_small(const struct ebpf_map *map, const uint64_t w[2])
+{
+    struct ebpf_htab_elem *elem;
+
+    CMAP_FOR_EACH_WITH_HASH (elem, node, htab_hash_small(map, w),
+                             &map->htab) {
+        if (elem->data[0] == w[0]
+            && (map->key_space == 8 || elem->data[1] == w[1])) {
             return elem;
         }
     }
@@ -244,8 +328,16 @@ ebpf_map_lookup(struct ebpf_map *map, const void *key)
                 ? map->array + (size_t) index * map->elem_size
                 : NULL);
     } else {
-        struct ebpf_htab_elem *elem = htab_find(map, key,
-                                                htab_hash(map, key));
+        struct ebpf_htab_elem *elem;
+
+        if (map->key_size <= HTAB_SMALL_KEY) {
+            uint64_t w[2];
+
+            htab_load_small(key, map->key_size, w);
+            elem = htab_find_small(map, w);
+        } else {
+            elem = htab_find(map, key, htab_hash(map, key));
+        }
         return elem ? htab_elem_value(map, elem) : NULL;
     }
 }

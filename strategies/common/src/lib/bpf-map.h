@@ -62,6 +62,7 @@ uint32_t ebpf_map_max_entries(const struct ebpf_map *);
 const char *ebpf_map_type_name(uint32_t type);
 
 void *ebpf_map_lookup(struct ebpf_map *, const void *key);
+uint8_t *ebpf_map_array(const struct ebpf_map *, size_t *stridep);
 int ebpf_map_update(struct ebpf_map *, const void *key, const void *value,
                     uint64_t flags);
 int ebpf_map_delete(struct ebpf_map *, const void *key);
