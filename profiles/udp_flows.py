@@ -93,12 +93,13 @@ class UdpFlows:
             write = STLVmWrFlowVar(fv_name="flow", pkt_offset="IP.src")
         return [var, write, fix or STLVmFixIpv4(offset="IP")]
 
-    def stream(self, a: argparse.Namespace, headers, vm: list, name: str | None = None
-               ) -> STLStream:
-        """A continuous stream of 'headers' padded to the frame size, with field engine 'vm'."""
+    def stream(self, a: argparse.Namespace, headers, vm: list, name: str | None = None,
+               pps: float | None = None) -> STLStream:
+        """A continuous stream of 'headers' padded to the frame size, with field engine 'vm',
+        at 'pps' (default the nominal PPS)."""
         pad = max(0, a.size - self.FCS - len(headers)) * b"x"
         return STLStream(name=name, packet=STLPktBuilder(pkt=headers / pad, vm=vm),
-                         mode=STLTXCont(pps=self.PPS))
+                         mode=STLTXCont(pps=self.PPS if pps is None else pps))
 
     def create_streams(self, a: argparse.Namespace) -> list[STLStream]:
         """The streams for parsed tunables 'a'."""
