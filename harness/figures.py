@@ -204,20 +204,26 @@ def _vanilla_like(df: pd.DataFrame, fast: pd.DataFrame) -> pd.DataFrame:
         fast[same].drop_duplicates(), on=same)
 
 
+def _passes_and_rate(data: pd.DataFrame, by: list[str],
+                     base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Passes per packet of every trial in 'data' and received rate of its trials at the
+    maximum rate, by 'by' (columns suffixed _passes and _rate; passes only without such
+    trials), with the rate's ratio to the median of 'base' (vs_vanilla) if given."""
+    passes = aggregate(data, "passes_per_pkt", by=by)
+    fast = _throughput(data)
+    if fast.empty:
+        return passes
+    rate = aggregate(fast, "rate", by=by)
+    if base is not None and len(base):
+        rate["vs_vanilla"] = rate["median"] / base["rate"].median()
+    return passes.merge(rate, on=by, how="left", suffixes=("_passes", "_rate"))
+
+
 def _passes_numbers(df: pd.DataFrame) -> pd.DataFrame:
     data = _passes_data(df)
     if data.empty:
         return pd.DataFrame()
-    passes = aggregate(data, "passes_per_pkt", by=["row", "variant"])
-    fast = _throughput(data)
-    if fast.empty:
-        return passes
-    rate = aggregate(fast, "rate", by=["row", "variant"])
-    base = _vanilla_like(df, fast)
-    if len(base):
-        rate["vs_vanilla"] = rate["median"] / base["rate"].median()
-    return passes.merge(rate, on=["row", "variant"], how="left",
-                        suffixes=("_passes", "_rate"))
+    return _passes_and_rate(data, ["row", "variant"], _vanilla_like(df, _throughput(data)))
 
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
@@ -561,13 +567,7 @@ def _rewrite_share_numbers(df: pd.DataFrame) -> pd.DataFrame:
     data = _rewrite_share_data(df)
     if data.empty:
         return pd.DataFrame()
-    passes = aggregate(data, "passes_per_pkt", by=["variant", "rewrite_share"])
-    fast = _throughput(data)
-    if fast.empty:
-        return passes
-    return passes.merge(aggregate(fast, "rate", by=["variant", "rewrite_share"]),
-                        on=["variant", "rewrite_share"], how="left",
-                        suffixes=("_passes", "_rate"))
+    return _passes_and_rate(data, ["variant", "rewrite_share"])
 
 
 def rewrite_share(df: pd.DataFrame, out: Path) -> None:
