@@ -23,7 +23,7 @@ def expected_cases(variant: str) -> int:
                for at in (layer.root / "src" / "tests").glob("*.at"))
 
 
-@pytest.mark.parametrize("variant", ["softflow", "verifier", "oko"])
+@pytest.mark.parametrize("variant", ["softflow", "verifier", "refined", "oko"])
 def test_ovs_testsuite_bpf_cases_pass(built_variant, variant):
     tree = paths.BUILD / "src" / built_variant(variant)
     p = subprocess.run(["make", "check", "TESTSUITEFLAGS=-j2 -k bpf"], cwd=tree,
