@@ -204,20 +204,26 @@ def _vanilla_like(df: pd.DataFrame, fast: pd.DataFrame) -> pd.DataFrame:
         fast[same].drop_duplicates(), on=same)
 
 
+def _passes_and_rate(data: pd.DataFrame, by: list[str],
+                     base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Passes per packet of every trial in 'data' and received rate of its trials at the
+    maximum rate, by 'by' (columns suffixed _passes and _rate; passes only without such
+    trials), with the rate's ratio to the median of 'base' (vs_vanilla) if given."""
+    passes = aggregate(data, "passes_per_pkt", by=by)
+    fast = _throughput(data)
+    if fast.empty:
+        return passes
+    rate = aggregate(fast, "rate", by=by)
+    if base is not None and len(base):
+        rate["vs_vanilla"] = rate["median"] / base["rate"].median()
+    return passes.merge(rate, on=by, how="left", suffixes=("_passes", "_rate"))
+
+
 def _passes_numbers(df: pd.DataFrame) -> pd.DataFrame:
     data = _passes_data(df)
     if data.empty:
         return pd.DataFrame()
-    passes = aggregate(data, "passes_per_pkt", by=["row", "variant"])
-    fast = _throughput(data)
-    if fast.empty:
-        return passes
-    rate = aggregate(fast, "rate", by=["row", "variant"])
-    base = _vanilla_like(df, fast)
-    if len(base):
-        rate["vs_vanilla"] = rate["median"] / base["rate"].median()
-    return passes.merge(rate, on=["row", "variant"], how="left",
-                        suffixes=("_passes", "_rate"))
+    return _passes_and_rate(data, ["row", "variant"], _vanilla_like(df, _throughput(data)))
 
 
 def passes_by_extension(df: pd.DataFrame, out: Path) -> None:
@@ -620,10 +626,60 @@ def rx_by_cache(df: pd.DataFrame, out: Path) -> None:
     plotting.save(fig, out)
 
 
+#: Share of the packets that dnat rewrites, by profile: vip_mix_NN sends NN % to its
+#: virtual IP, udp_flows everything (its destination is the virtual IP, h2).
+REWRITE_SHARES = {"vip_mix_10": 0.1, "vip_mix_50": 0.5, "vip_mix_90": 0.9, "udp_flows": 1.0}
+
+
+def _rewrite_share_data(df: pd.DataFrame) -> pd.DataFrame:
+    data = _default_caches(_measured(df))
+    data = data[(data["extension"] == "dnat") & data["profile"].isin(REWRITE_SHARES)]
+    data = data.assign(rewrite_share=data["profile"].map(REWRITE_SHARES))
+    return _sweeps(data, "rewrite_share")
+
+
+def _rewrite_share_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    data = _rewrite_share_data(df)
+    if data.empty:
+        return pd.DataFrame()
+    return _passes_and_rate(data, ["variant", "rewrite_share"])
+
+
+def rewrite_share(df: pd.DataFrame, out: Path) -> None:
+    """How do passes per packet and received rate follow the share of packets that an
+    extension rewrites? dnat with a share of the traffic to its virtual IP (profiles
+    vip_mix_NN; udp_flows: all of it), per variant: refined re-classifies only the
+    rewritten packets (1 + share passes), verifier and softflow every packet. Passes from
+    every trial, received Mpps from the trials at the engine's maximum rate."""
+    question = "Does re-classification follow the share of packets an extension rewrites?"
+    data = _rewrite_share_data(df)
+    if data.empty:
+        plotting.nothing(question, "dnat trials over rewrite shares", out)
+        return
+    panels = [("datapath passes per packet", data, "passes_per_pkt", 1),
+              ("received rate (Mpps)", _throughput(data), "rate", 1e6)]
+    fig, axes = plotting.grid(question, [(t, d) for t, d, _, _ in panels],
+                              note=plotting.note(data))
+    for ax, (title, panel, metric, scale) in zip(axes, panels, strict=False):
+        if panel.empty:
+            plotting.empty(ax, "no trial at the maximum rate")
+            continue
+        for variant, g in panel.groupby("variant", sort=True):
+            agg = aggregate(g, metric, by=["rewrite_share"]).sort_values("rewrite_share")
+            plotting.errorbar(ax, agg["rewrite_share"], agg, scale, marker="o",
+                              markersize=5, label=variant, color=variant_colour(variant))
+        ax.set(xlabel="share of packets rewritten", ylabel=title)
+        ax.set_xlim(0, 1.05)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+    plotting.legend_outside(fig)
+    plotting.save(fig, out)
+
+
 FIGURES = {f.__name__: f for f in (
     rx_vs_flows, rx_vs_flows_readonly, passes_by_extension, cache_breakdown, rx_vs_chain,
     megaflows_vs_flows, verifier_decisions, delivery_matrix, latency_percentiles,
-    rx_by_cache, fold_chain)}
+    rx_by_cache, fold_chain, rewrite_share)}
 
 
 #: Figure → the trials it draws (rows of the tidy table), selected as the figure selects
@@ -641,6 +697,7 @@ SOURCES = {
     "latency_percentiles": _latency_data,
     "rx_by_cache": _cache_sweep_data,
     "fold_chain": lambda df: (lambda d, base: pd.concat([d, base]))(*_fold_chain_data(df)),
+    "rewrite_share": _rewrite_share_data,
 }
 
 
@@ -661,6 +718,7 @@ NUMBERS = {
     "latency_percentiles": _latency_numbers,
     "rx_by_cache": _cache_sweep_numbers,
     "fold_chain": _fold_chain_numbers,
+    "rewrite_share": _rewrite_share_numbers,
 }
 
 

@@ -9,7 +9,7 @@ table i runs program i+1 and continues in table i+1; the last table forwards by
 destination address (``harness.flows``). A variant's ``variant.yaml`` says how it
 expresses a program (``extensions: action | filter | none``):
 
-- action (softflow, verifier): ``actions=bpf(prog=ID[,coalesce]),resubmit(,NEXT)``; a
+- action (softflow, verifier, refined): ``actions=bpf(prog=ID[,coalesce]),resubmit(,NEXT)``; a
   mirror placement becomes ``clone(bpf(prog=ID),output:MIRROR)``.
 - filter (oko): ``filter_prog=ID,actions=resubmit(,NEXT)`` and, one priority lower, what a
   failing filter means: drop, or continue without it (``on_fail: continue``); a mirror

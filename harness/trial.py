@@ -370,6 +370,7 @@ class Testbed:
         record = make_record(self.spec, result, pmd, megaflows, cpu, drops,
                              log_problems(ovs.vswitchd_log, allowed, self.setup_log_end))
         record.update(bpf)
+        record.update(stats.coverage_deltas(cov_before, cov_after, stats.BPF_CHECK_COUNTERS))
         record.update(port_drops, ovs_socket_drops=socket_drops)
         if self.spec.latency_pps:
             record.update(self.engine.latency if isinstance(self.engine, DpdkEngine)

@@ -99,7 +99,7 @@ class UdpFlows:
         at 'pps' (default PPS); other STLStream arguments in 'kwargs' (e.g. flow_stats)."""
         pad = max(0, a.size - self.FCS - len(headers)) * b"x"
         return STLStream(name=name, packet=STLPktBuilder(pkt=headers / pad, vm=vm),
-                         mode=STLTXCont(pps=pps or self.PPS), **kwargs)
+                         mode=STLTXCont(pps=self.PPS if pps is None else pps), **kwargs)
 
     def create_streams(self, a: argparse.Namespace) -> list[STLStream]:
         """The streams for parsed tunables 'a'."""

@@ -66,6 +66,16 @@ def parse_coverage(text: str) -> dict[str, int]:
             for m in re.finditer(r"^(\w+)\s+.*total:\s+(\d+)", text, re.M)}
 
 
+#: Coverage counters of the refined variant's run-time check after a bpf action.
+BPF_CHECK_COUNTERS = ("bpf_check_changed", "bpf_check_unchanged")
+
+
+def coverage_deltas(before: dict[str, int], after: dict[str, int],
+                    names: tuple[str, ...]) -> dict[str, int]:
+    """How much each counter in 'names' grew (0 for a counter neither side has)."""
+    return {name: after.get(name, 0) - before.get(name, 0) for name in names}
+
+
 _PORT_DIRECTION = re.compile(r"\b(rx|tx) pkts=\S+, bytes=\S+, drop=(\d+|\?), errs=(\d+|\?)")
 _TX_RETRIES = re.compile(r"\bovs_tx_retries=(\d+)")
 

@@ -28,7 +28,8 @@ def expected_cases(variant: str, own_only: bool = False) -> int:
 # (oko's port filter is folded, bpf/show gains a 'foldable' line: strategies/oko-fold
 # README, "Tests"); the oko tree runs those cases.
 @pytest.mark.parametrize("variant, keyword", [
-    ("softflow", "bpf"), ("verifier", "bpf"), ("oko", "bpf"), ("oko-fold", "oko-fold")])
+    ("softflow", "bpf"), ("verifier", "bpf"), ("refined", "bpf"), ("oko", "bpf"),
+    ("oko-fold", "oko-fold")])
 def test_ovs_testsuite_bpf_cases_pass(built_variant, variant, keyword):
     tree = paths.BUILD / "src" / built_variant(variant)
     p = subprocess.run(["make", "check", f"TESTSUITEFLAGS=-j2 -k {keyword}"], cwd=tree,

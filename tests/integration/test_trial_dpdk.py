@@ -35,12 +35,13 @@ def our_leftovers() -> list[str]:
 
 @pytest.fixture(scope="module")
 def variants(built_variant):
-    return {v: built_variant(v) for v in ("vanilla", "softflow", "oko", "verifier")}
+    return {v: built_variant(v) for v in ("vanilla", "softflow", "oko", "verifier", "refined")}
 
 
 @pytest.mark.parametrize("variant, extension, passes", [
     ("vanilla", None, 1.0), ("softflow", "noop", 2.0), ("oko", "noop", 1.0),
     ("verifier", "noop", 1.0), ("verifier", "ttl_dec", 2.0), ("verifier", "dnat", 2.0),
+    ("refined", "ttl_dec", 1.0), ("refined", "dnat", 2.0),
 ])
 def test_dpdk_trial_delivers_on_every_variant(variants, variant, extension, passes):
     pages_before = hugepages.total_pages()

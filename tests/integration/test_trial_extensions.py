@@ -23,13 +23,14 @@ def trial(variant: str, extension: str, topology: str = "p2p") -> dict:
 
 @pytest.fixture(scope="module")
 def variants(built_variant):
-    return {v: built_variant(v) for v in ("softflow", "verifier", "oko")}
+    return {v: built_variant(v) for v in ("softflow", "verifier", "oko", "refined")}
 
 
 @pytest.mark.parametrize("variant, extension, passes", [
     ("verifier", "noop", 1.0), ("softflow", "noop", 2.0), ("softflow", "noop-coalesce", 1.0),
     ("oko", "noop", 1.0), ("verifier", "flow_counter", 1.0), ("oko", "flow_counter", 1.0),
     ("verifier", "payload_xor", 1.0), ("verifier", "ttl_dec", 2.0),
+    ("refined", "payload_xor", 1.0), ("refined", "ttl_dec", 1.0),
 ])
 def test_passes_per_packet(variants, variant, extension, passes):
     r = trial(variant, extension)
@@ -58,7 +59,7 @@ def test_stateful_extensions_deliver_what_their_metadata_says_across_cache_state
 
 @pytest.mark.parametrize("variant, extension, delivery", [
     ("verifier", "dnat", "correct"), ("softflow", "dnat", "correct"),
-    ("softflow", "dnat-coalesce", "wrong"),
+    ("softflow", "dnat-coalesce", "wrong"), ("refined", "dnat", "correct"),
 ])
 def test_destination_rewrite_and_stale_classification(variants, variant, extension, delivery):
     r = trial(variant, extension, topology="fanout")
@@ -67,7 +68,21 @@ def test_destination_rewrite_and_stale_classification(variants, variant, extensi
     assert r["rx_by_host"][target] >= 0.98 * r["tx_pkts"]
 
 
-@pytest.mark.parametrize("variant", ["softflow", "verifier"])
+@pytest.mark.parametrize("profile, share", [("vip_mix_10", 0.1), ("vip_mix_50", 0.5)])
+def test_refined_reclassifies_only_the_rewritten_share(variants, profile, share):
+    # dnat rewrites the packets to its virtual IP only: refined's run-time check sends
+    # those around again, the others take one pass; all reach h3.
+    r = run_trial(TrialSpec(variant="refined", extension="dnat", profile=profile,
+                            topology="fanout", flows=100, duration_s=DURATION,
+                            rate_pps=RATE))
+    assert r["delivery"] == "correct", (r["tx_pkts"], r["rx_by_host"])
+    assert r["passes_per_pkt"] == pytest.approx(1 + share, abs=0.02)
+    assert r["bpf_check_changed"] == pytest.approx(share * r["ovs_pkts"], rel=0.05)
+    assert r["bpf_check_changed"] + r["bpf_check_unchanged"] == pytest.approx(
+        r["ovs_pkts"], rel=0.01)
+
+
+@pytest.mark.parametrize("variant", ["softflow", "verifier", "refined"])
 def test_every_action_extension_runs(variants, variant):
     for ext in metadata.load_all():
         if "action" not in ext.roles or ext.placement["mirror"]:

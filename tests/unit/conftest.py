@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from harness import paths, trial
+from harness.figures import REWRITE_SHARES
 from harness.ovs import stats
 from harness.trial import TrialSpec
 
@@ -48,13 +49,17 @@ def _model(spec: TrialSpec, ext, role: str | None, rng) -> dict:
     use, meta = ext or (None, None)
     chain = use.chain if use else 0
     key_write = bool(meta and meta.meta["changes_flow_key"])
+    # refined re-classifies only packets whose consulted bytes changed: dnat's rewritten
+    # share (harness.figures.REWRITE_SHARES), no TTL or DSCP write (L3 forwarding).
+    share = REWRITE_SHARES.get(spec.profile, 1.0) if use and use.name == "dnat" else 0.0
     recirc = (0 if not use else chain if spec.variant == "softflow" and not use.coalesce else
-              chain if spec.variant == "verifier" and key_write else 0)
+              chain if spec.variant == "verifier" and key_write else
+              chain * share if spec.variant == "refined" and key_write else 0)
     passes = 1.0 + recirc
     base = {"dpdk": 10.5e6, "afxdp": 0.36e6, "system": 0.2e6}[spec.port_type]
     base /= 1 + np.log10(spec.flows) ** 2 / 12
     cost = {"vanilla": 1.0, "softflow": 0.97, "oko": 0.96, "verifier": 0.98,
-            "oko-fold": 0.96}[spec.variant]
+            "oko-fold": 0.96, "refined": 0.97}[spec.variant]
     # oko-fold decides pure filters once per megaflow: no cost per chained filter.
     folded = spec.variant == "oko-fold" and meta is not None \
         and meta.name in ("noop", "port_filter")

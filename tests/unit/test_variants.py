@@ -10,8 +10,17 @@ from harness.ovs.variant import load_variant
 
 
 def test_known_variants():
-    assert {"vanilla", "softflow", "oko", "verifier"} <= set(paths.variant_names())
+    assert {"vanilla", "softflow", "oko", "verifier", "refined"} <= set(paths.variant_names())
     assert "common" not in paths.variant_names()
+    assert "flowkey" not in paths.variant_names()
+
+
+def test_verifier_and_refined_share_the_flow_key_rule():
+    for name in ("verifier", "refined"):
+        assert [layer.name for layer in load_variant(name).layers] == [
+            "common", "action", "flowkey", name]
+    assert load_variant("refined").extensions == "action"
+    assert load_variant("refined").action_options == ()
 
 
 def test_vanilla_has_no_layer_but_its_own_empty_one():
@@ -21,7 +30,7 @@ def test_vanilla_has_no_layer_but_its_own_empty_one():
 
 
 def test_extension_variants_use_the_common_runtime():
-    for name in ("softflow", "verifier", "oko"):
+    for name in ("softflow", "verifier", "refined", "oko"):
         assert load_variant(name).layers[0].name == "common"
 
 
