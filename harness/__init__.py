@@ -3,7 +3,8 @@
 Vocabulary, used everywhere in the package and nowhere with a second name:
 
 - variant: an OVS build, named after its folder in ``strategies/`` (``vanilla``,
-  ``softflow``, ``oko``, ``oko-fold``, ``verifier``, ``refined``). ``harness.ovs`` builds and runs it.
+  ``softflow``, ``oko``, ``oko-fold``, ``verifier``, ``refined``). ``harness.ovs`` builds and
+  runs it.
 - topology: a Mininet topology in ``topologies/<name>.py`` (``harness.net``).
 - profile: a TRex STL profile in ``profiles/<name>.py`` (``harness.traffic``).
 - extension: a BPF program in ``extensions/<name>.c`` with metadata (``harness.bpf``).
