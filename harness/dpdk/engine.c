@@ -118,7 +118,7 @@ struct counters {
 struct pg {
     uint16_t id;
     uint16_t kind;              /* 0: counted, 1: counted and timed. */
-    uint64_t tx, tx_bytes, tx_refused;
+    uint64_t tx, tx_bytes, tx_refused, tx_refused_bytes;
     uint64_t rx, rx_bytes;
     uint64_t lat_n, lat_sum, lat_min, lat_max;   /* TSC ticks. */
     double jitter;              /* RFC 3550, TSC ticks. */
@@ -503,6 +503,7 @@ count_sent(uint16_t n, const uint16_t *streams, const uint16_t *lens,
         if (g >= 0) {
             if (refused) {
                 pgs[g].tx_refused++;
+                pgs[g].tx_refused_bytes += lens[i];
             } else {
                 pgs[g].tx++;
                 pgs[g].tx_bytes += lens[i];
@@ -605,12 +606,12 @@ reply_counts(double elapsed_s, uint64_t rate, uint64_t duration_ticks)
 
         printf("%s{\"id\": %"PRIu16", \"kind\": %"PRIu16", \"tx\": %"PRIu64
                ", \"tx_bytes\": %"PRIu64", \"tx_refused\": %"PRIu64
-               ", \"rx\": %"PRIu64", \"rx_bytes\": %"PRIu64
+               ", \"tx_refused_bytes\": %"PRIu64", \"rx\": %"PRIu64", \"rx_bytes\": %"PRIu64
                ", \"lat_n\": %"PRIu64", \"lat_min_ns\": %.0f"
                ", \"lat_max_ns\": %.0f, \"lat_avg_ns\": %.1f"
                ", \"jitter_ns\": %.1f, \"hist_us\": {",
                i ? ", " : "", g->id, g->kind, g->tx, g->tx_bytes,
-               g->tx_refused, g->rx, g->rx_bytes, g->lat_n,
+               g->tx_refused, g->tx_refused_bytes, g->rx, g->rx_bytes, g->lat_n,
                g->lat_min * ns_per_tick, g->lat_max * ns_per_tick,
                g->lat_n ? g->lat_sum * ns_per_tick / g->lat_n : 0.0,
                g->jitter * ns_per_tick);

@@ -104,9 +104,11 @@ def from_engine(counts: Sequence[Mapping], port: str = "0") -> dict:
     packets and bytes ('total' and per port), 'latency' per timed pg_id."""
     flow, lat = {}, {}
     for g in counts:
-        tx = g["tx"] + g["tx_refused"]  # Refused by the switch's ring: sent and lost.
+        # Refused by the switch's ring (paced): sent, and lost there.
+        tx = g["tx"] + g["tx_refused"]
+        tx_bytes = g["tx_bytes"] + g["tx_refused_bytes"]
         flow[g["id"]] = {"tx_pkts": {port: tx, "total": tx},
-                         "tx_bytes": {port: g["tx_bytes"], "total": g["tx_bytes"]},
+                         "tx_bytes": {port: tx_bytes, "total": tx_bytes},
                          "rx_pkts": {port: g["rx"], "total": g["rx"]},
                          "rx_bytes": {port: g["rx_bytes"], "total": g["rx_bytes"]}}
         if g["kind"] == KINDS["latency"]:

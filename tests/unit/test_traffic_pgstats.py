@@ -52,10 +52,12 @@ def test_packets_without_room_for_the_signature_are_refused(streams):
 
 
 ENGINE_PGS = [
-    {"id": 5, "kind": 0, "tx": 8990, "tx_bytes": 8990 * 60, "tx_refused": 10, "rx": 8980,
+    {"id": 5, "kind": 0, "tx": 8990, "tx_bytes": 8990 * 60, "tx_refused": 10,
+     "tx_refused_bytes": 600, "rx": 8980,
      "rx_bytes": 8980 * 60, "lat_n": 0, "lat_min_ns": 0, "lat_max_ns": 0, "lat_avg_ns": 0.0,
      "jitter_ns": 0.0, "hist_us": {}},
-    {"id": 7, "kind": 1, "tx": 1000, "tx_bytes": 60000, "tx_refused": 0, "rx": 1000,
+    {"id": 7, "kind": 1, "tx": 1000, "tx_bytes": 60000, "tx_refused": 0,
+     "tx_refused_bytes": 0, "rx": 1000,
      "rx_bytes": 60000, "lat_n": 1000, "lat_min_ns": 4100, "lat_max_ns": 95000,
      "lat_avg_ns": 8250.5, "jitter_ns": 1500.0, "hist_us": {"4": 600, "5": 390, "90": 10}}]
 
@@ -63,7 +65,7 @@ ENGINE_PGS = [
 def test_engine_counts_become_the_record_as_trex_reports_them(streams):
     rec = pgstats.record(pgstats.from_engine(ENGINE_PGS), pgstats.groups(streams))
     # Refused by the switch's ring counts as sent (and lost), as paced packets do.
-    assert rec["5"] == {"tx_pkts": 9000, "tx_bytes": 8990 * 60, "rx_pkts": 8980,
+    assert rec["5"] == {"tx_pkts": 9000, "tx_bytes": 9000 * 60, "rx_pkts": 8980,
                         "rx_bytes": 8980 * 60, "lost_pkts": 20}
     assert rec["7"]["min_us"] == 4.1 and rec["7"]["max_us"] == 95.0
     assert rec["7"]["avg_us"] == pytest.approx(8.2505) and rec["7"]["jitter_us"] == 1.5
