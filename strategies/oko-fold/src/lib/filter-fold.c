@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bpf.h"
+#include "dp-packet.h"
 #include "bpf-insn.h"
 #include "coverage.h"
 #include "flow.h"
@@ -60,10 +61,9 @@ static const struct fold_bytes ipv6_bytes[] = {
     { 0, 4, FOLD_IPV6_TC_LABEL }, FB(6, 7, nw_proto), FB(7, 8, nw_ttl),
     FB(8, 24, ipv6_src), FB(24, 40, ipv6_dst),
 };
-static const struct fold_bytes arp_bytes[] = {
-    FB(8, 14, arp_sha), FB(14, 18, nw_src), FB(18, 24, arp_tha),
-    FB(24, 28, nw_dst),
-};
+/* No ARP table: flow extraction leaves the ARP fields 0 unless the hardware
+ * and protocol types and lengths are Ethernet's and IPv4's, and no flow field
+ * holds those bytes, so ARP packets fold Ethernet bytes only. */
 static const struct fold_bytes tcp_bytes[] = {
     FB(0, 2, tp_src), FB(2, 4, tp_dst), FB_LOW(13, tcp_flags),
 };
@@ -80,6 +80,8 @@ static const struct fold_bytes igmp_bytes[] = {
 /* The headers of one layout: each table at its offset in the packet. */
 struct fold_layout {
     size_t n;
+    uint32_t l4_base;           /* Offset of the L4 header, if any. */
+    uint8_t l4_hdr;             /* Its enum filter_fold_l4hdr. */
     struct {
         uint32_t base;
         const struct fold_bytes *bytes;
@@ -103,20 +105,30 @@ fold_layout_add(struct fold_layout *fl, uint32_t base,
 static void
 fold_layout_add_l4(struct fold_layout *fl, uint32_t l4, uint8_t nw_proto)
 {
+    /* Flow extraction fills the L4 fields only if the L4 header is whole
+     * (miniflow_extract()): the guard records which one. */
+    fl->l4_base = l4;
     switch (nw_proto) {
     case IPPROTO_TCP:
         FOLD_LAYOUT_ADD(fl, l4, tcp_bytes);
+        fl->l4_hdr = FILTER_FOLD_L4HDR_TCP;
         break;
     case IPPROTO_UDP:
+        FOLD_LAYOUT_ADD(fl, l4, ports_bytes);
+        fl->l4_hdr = FILTER_FOLD_L4HDR_8;
+        break;
     case IPPROTO_SCTP:
         FOLD_LAYOUT_ADD(fl, l4, ports_bytes);
+        fl->l4_hdr = FILTER_FOLD_L4HDR_SCTP;
         break;
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6:
         FOLD_LAYOUT_ADD(fl, l4, icmp_bytes);
+        fl->l4_hdr = FILTER_FOLD_L4HDR_8;
         break;
     case IPPROTO_IGMP:
         FOLD_LAYOUT_ADD(fl, l4, igmp_bytes);
+        fl->l4_hdr = FILTER_FOLD_L4HDR_8;
         break;
     default:
         break;
@@ -126,13 +138,16 @@ fold_layout_add_l4(struct fold_layout *fl, uint32_t l4, uint8_t nw_proto)
 /* Fills 'fl' with the headers of a packet with flow 'flow' and layout
  * 'layout', if that is a usual layout: untagged Ethernet II, then IPv4
  * without options, IPv6 without extension headers, ARP or another
- * Ethertype's payload (not MPLS or NSH), and not a fragment.  Otherwise
+ * Ethertype's payload (not MPLS or NSH; for ARP, only the Ethernet header
+ * is held by fields), and not a fragment.  Otherwise
  * returns false and says why in 'why'. */
 static bool
 fold_layout_init(struct fold_layout *fl, const struct flow *flow,
                  const struct filter_fold_layout *layout, struct ds *why)
 {
     fl->n = 0;
+    fl->l4_base = UINT32_MAX;
+    fl->l4_hdr = FILTER_FOLD_L4HDR_ANY;
     if (flow->packet_type != htonl(PT_ETH)) {
         ds_put_cstr(why, "not an Ethernet packet");
         return false;
@@ -164,9 +179,6 @@ fold_layout_init(struct fold_layout *fl, const struct flow *flow,
             FOLD_LAYOUT_ADD(fl, l2, ipv6_bytes);
         }
         fold_layout_add_l4(fl, l4, flow->nw_proto);
-    } else if (flow->dl_type == htons(ETH_TYPE_ARP)
-               || flow->dl_type == htons(ETH_TYPE_RARP)) {
-        FOLD_LAYOUT_ADD(fl, l2, arp_bytes);
     }
     return true;
 }
@@ -192,13 +204,18 @@ fold_layout_find(const struct fold_layout *fl, uint32_t b, uint32_t *basep)
 }
 
 /* Returns true if every byte that 'verdict' may read is held by a flow field
- * in 'fl', and then, if 'wc' is nonnull, makes those bytes exact in 'wc'.
- * Otherwise says which byte is not in 'why'. */
+ * in 'fl', and then, if 'wc' is nonnull, makes those bytes exact in 'wc',
+ * and, if 'l4_hdr' is nonnull, stores in it the L4 header that must be whole
+ * for flow extraction to fill the fields (FILTER_FOLD_L4HDR_ANY if no byte
+ * read is in the L4 header).  Otherwise says which byte is not in 'why'. */
 static bool
 fold_layout_map(const struct fold_layout *fl,
                 const struct bpf_verdict *verdict, struct flow_wildcards *wc,
-                struct ds *why)
+                uint8_t *l4_hdr, struct ds *why)
 {
+    if (l4_hdr) {
+        *l4_hdr = FILTER_FOLD_L4HDR_ANY;
+    }
     for (size_t i = 0; i < verdict->n_reads; i++) {
         const struct bpf_range *r = &verdict->reads[i];
 
@@ -211,7 +228,11 @@ fold_layout_map(const struct fold_layout *fl,
                 ds_put_format(why, "it reads byte %"PRIu32", which no flow "
                               "field holds", b);
                 return false;
-            } else if (!wc || fb->flow_ofs == FOLD_BY_GUARD) {
+            }
+            if (l4_hdr && base == fl->l4_base) {
+                *l4_hdr = fl->l4_hdr;
+            }
+            if (!wc || fb->flow_ofs == FOLD_BY_GUARD) {
                 continue;
             } else if (fb->flow_ofs == FOLD_IPV6_TC_LABEL) {
                 WC_MASK_FIELD(wc, nw_tos);
@@ -350,7 +371,7 @@ filter_fold_classify(const struct bpf_verdict *verdict, struct ds *why)
         struct fold_layout fl;
 
         if (fold_layout_init(&fl, &flow, &layout, &scratch)
-            && fold_layout_map(&fl, verdict, NULL, &scratch)) {
+            && fold_layout_map(&fl, verdict, NULL, NULL, &scratch)) {
             ds_put_format(&names, " %s", layouts[i].name);
             n_ok++;
         }
@@ -372,25 +393,36 @@ filter_fold_classify(const struct bpf_verdict *verdict, struct ds *why)
 /* Folds a filter with 'verdict' (foldable, see filter_fold_classify()) for
  * packets with flow 'flow' and header layout 'layout': if 'layout' is a
  * usual one and every byte the filter reads is held by a flow field there,
- * makes those bytes exact in 'wc' (and nw_proto, which chose the L4 header)
- * and returns true.  Otherwise returns false and says why in 'why'.
- * 'layout' may be NULL (unknown) for a filter that needs no guard. */
+ * makes those bytes exact in 'wc' (and nw_proto, which chose the L4 header),
+ * stores in '*l4_hdr' the L4 header that the guard must require whole
+ * (FILTER_FOLD_L4HDR_ANY if the filter reads no L4 byte) and returns true.
+ * If 'packet' is nonnull (the packet being translated), its L4 header must be
+ * whole too: otherwise flow extraction left the L4 fields 0 and they do not
+ * hold the bytes the filter reads.  Otherwise returns false and says why in
+ * 'why'.  'layout' may be NULL (unknown) for a filter that needs no guard. */
 bool
 filter_fold_mask(const struct bpf_verdict *verdict, const struct flow *flow,
                  const struct filter_fold_layout *layout,
-                 struct flow_wildcards *wc, struct ds *why)
+                 const struct dp_packet *packet,
+                 struct flow_wildcards *wc, uint8_t *l4_hdr, struct ds *why)
 {
     struct fold_layout fl;
 
+    *l4_hdr = FILTER_FOLD_L4HDR_ANY;
     if (!filter_fold_needs_guard(verdict)) {
         return true;
     } else if (!layout) {
         ds_put_cstr(why, "no header layout recorded");
         return false;
     } else if (!fold_layout_init(&fl, flow, layout, why)
-               || !fold_layout_map(&fl, verdict, wc, why)) {
+               || !fold_layout_map(&fl, verdict, NULL, l4_hdr, why)) {
+        return false;
+    } else if (packet && !filter_fold_l4_complete(packet, *l4_hdr)) {
+        ds_put_cstr(why, "its L4 header is truncated (flow extraction left "
+                    "the L4 fields 0)");
         return false;
     }
+    fold_layout_map(&fl, verdict, wc, NULL, why);
     if (verdict->n_reads && is_ip_any(flow)) {
         WC_MASK_FIELD(wc, nw_proto);
     }
@@ -406,8 +438,10 @@ filter_fold_guard_encode(const struct filter_fold_layout *layout,
     uint32_t l4 = (layout->l4_ofs < FILTER_FOLD_L4_NONE
                    ? layout->l4_ofs : FILTER_FOLD_L4_NONE);
 
-    ovs_assert(layout->l3_ofs < 256 && min_len <= UINT16_MAX);
-    return ((uint32_t) layout->l3_ofs << 24) | (l4 << 16) | min_len;
+    ovs_assert(layout->l3_ofs < 64 && layout->l4_hdr <= FILTER_FOLD_L4HDR_TCP
+               && min_len <= UINT16_MAX);
+    return (((uint32_t) layout->l3_ofs << 26)
+            | ((uint32_t) layout->l4_hdr << 24) | (l4 << 16) | min_len);
 }
 
 void
@@ -416,20 +450,55 @@ filter_fold_guard_decode(uint32_t guard, struct filter_fold_layout *layout,
 {
     uint16_t l4 = (guard >> 16) & 0xff;
 
-    layout->l3_ofs = guard >> 24;
+    layout->l3_ofs = guard >> 26;
+    layout->l4_hdr = (guard >> 24) & 3;
     layout->l4_ofs = l4 == FILTER_FOLD_L4_NONE ? UINT16_MAX : l4;
     *min_len = guard & 0xffff;
 }
 
-/* Returns true if 'packet' has the layout and length that 'guard' needs. */
+/* Returns true if flow extraction parsed the L4 header 'l4_hdr' (enum
+ * filter_fold_l4hdr) of 'packet', that is, filled its flow fields: as in
+ * miniflow_extract(), the L4 size (trimmed to the IP total or payload length,
+ * dp_packet_l4_size()) holds the whole header, and for TCP the data offset
+ * is at least 5 words and within the L4 size. */
+bool
+filter_fold_l4_complete(const struct dp_packet *packet, uint8_t l4_hdr)
+{
+    size_t size;
+
+    if (l4_hdr == FILTER_FOLD_L4HDR_ANY) {
+        return true;
+    }
+    size = dp_packet_l4_size(packet);
+    switch (l4_hdr) {
+    case FILTER_FOLD_L4HDR_8:
+        return size >= 8;
+    case FILTER_FOLD_L4HDR_SCTP:
+        return size >= SCTP_HEADER_LEN;
+    case FILTER_FOLD_L4HDR_TCP:
+        if (size >= TCP_HEADER_LEN) {
+            const struct tcp_header *tcp = dp_packet_l4(packet);
+            size_t hdr_len = TCP_OFFSET(tcp->tcp_ctl) * 4;
+
+            return hdr_len >= TCP_HEADER_LEN && size >= hdr_len;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* Returns true if 'packet' has the layout, length and whole L4 header that
+ * 'guard' needs. */
 static inline bool
 guard_matches(uint32_t guard, const struct dp_packet *packet)
 {
     uint16_t l4 = (guard >> 16) & 0xff;
 
-    return (packet->l3_ofs == guard >> 24
+    return (packet->l3_ofs == guard >> 26
             && packet->l4_ofs == (l4 == FILTER_FOLD_L4_NONE ? UINT16_MAX : l4)
-            && dp_packet_size(packet) >= (guard & 0xffff));
+            && dp_packet_size(packet) >= (guard & 0xffff)
+            && filter_fold_l4_complete(packet, (guard >> 24) & 3));
 }
 
 /* Chains. */
@@ -557,8 +626,9 @@ filter_fold_chain_is_valid(const struct nlattr *chain)
     return n_progs && n_progs <= FILTER_CHAIN_MAX;
 }
 
-/* Appends "filter_progs(guard(l3=L3,l4=L4,len=N),H=R,...,folded(H=R,...))"
- * for 'chain' to 's'. */
+/* Appends
+ * "filter_progs(guard(l3=L3,l4=L4,len=N[,l4len=8|12|tcp]),H=R,...,
+ * folded(H=R,...))" for 'chain' to 's'. */
 void
 filter_fold_chain_format(struct ds *s, const struct nlattr *chain)
 {
@@ -586,7 +656,16 @@ filter_fold_chain_format(struct ds *s, const struct nlattr *chain)
             } else {
                 ds_put_format(s, "%"PRIu16, layout.l4_ofs);
             }
-            ds_put_format(s, ",len=%"PRIu32")", len);
+            ds_put_format(s, ",len=%"PRIu32, len);
+            if (layout.l4_hdr == FILTER_FOLD_L4HDR_TCP) {
+                ds_put_cstr(s, ",l4len=tcp");
+            } else if (layout.l4_hdr != FILTER_FOLD_L4HDR_ANY) {
+                int l4_len = (layout.l4_hdr == FILTER_FOLD_L4HDR_SCTP
+                              ? SCTP_HEADER_LEN : UDP_HEADER_LEN);
+
+                ds_put_format(s, ",l4len=%d", l4_len);
+            }
+            ds_put_char(s, ')');
             sep = ",";
             continue;
         }
@@ -655,12 +734,26 @@ filter_fold_chain_parse(const char *s, struct ofpbuf *actions)
             } else {
                 p += n2;
             }
-            if (!ovs_scan(p, ",len=%u)%n", &len, &n2) || l3 > 255
+            if (!ovs_scan(p, ",len=%u%n", &len, &n2) || l3 > 63
                 || (l4 != UINT16_MAX && l4 >= FILTER_FOLD_L4_NONE)
                 || len > UINT16_MAX) {
                 return -EINVAL;
             }
             p += n2;
+            layout.l4_hdr = FILTER_FOLD_L4HDR_ANY;
+            if (!strncmp(p, ",l4len=tcp", 10)) {
+                layout.l4_hdr = FILTER_FOLD_L4HDR_TCP;
+                p += 10;
+            } else if (!strncmp(p, ",l4len=8", 8)) {
+                layout.l4_hdr = FILTER_FOLD_L4HDR_8;
+                p += 8;
+            } else if (!strncmp(p, ",l4len=12", 9)) {
+                layout.l4_hdr = FILTER_FOLD_L4HDR_SCTP;
+                p += 9;
+            }
+            if (*p++ != ')') {
+                return -EINVAL;
+            }
             layout.l3_ofs = l3;
             layout.l4_ofs = l4;
             entries[n].handle = FILTER_FOLD_GUARD;

@@ -35,15 +35,22 @@
  * decided once, and the datapath flow's chain records it as "folded", which
  * the caches never run.  The flow key cannot tell a usual layout from one
  * that shifts the headers (VLAN tags, LLC/SNAP, IPv4 options, IPv6
- * extension headers), nor a long packet from a short one, so the chain
- * starts with a guard entry that checks the packet's L3 and L4 offsets and
- * its minimum length: a packet that fails it misses the flow.
+ * extension headers), nor a long packet from a short one, nor a packet whose
+ * L4 header is complete from one whose L4 header is truncated (flow
+ * extraction then leaves the L4 fields 0 although bytes may follow, e.g.
+ * Ethernet padding), so the chain starts with a guard entry that checks the
+ * packet's L3 and L4 offsets, its minimum length and, if a folded filter
+ * reads L4 bytes, that flow extraction parsed the L4 header (its L4 size,
+ * trimmed to the IP length, holds the whole header; for TCP, a data offset
+ * of at least 5 words within it): a packet that fails it misses the flow.
  *
  * Encoding, in the OVS_ACTION_ATTR_FILTER_PROGS payload (struct
  * filter_chain_entry[]): a guard entry has handle FILTER_FOLD_GUARD and
- * 'result' = l3 << 24 | l4 << 16 | min_len (l4 0xff: none); a folded entry
- * has FILTER_FOLD_FOLDED set in 'result'.  Folded entries come last.  Text:
- * "filter_progs(guard(l3=14,l4=34,len=42),H=R,...,folded(H=R,...))". */
+ * 'result' = l3 << 26 | l4_hdr << 24 | l4 << 16 | min_len (l3 < 64, l4 0xff:
+ * none, l4_hdr one of FILTER_FOLD_L4HDR_*); a folded entry has
+ * FILTER_FOLD_FOLDED set in 'result'.  Folded entries come last.  Text:
+ * "filter_progs(guard(l3=14,l4=34,len=42[,l4len=8]),H=R,...,folded(H=R,...))"
+ * with l4len 8, 12 or tcp (20 and the data offset). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,10 +67,20 @@ struct ofpbuf;
 #define FILTER_FOLD_FOLDED 2        /* Flag in a folded entry's result. */
 #define FILTER_FOLD_L4_NONE 0xff    /* A guard's l4 when there is none. */
 
-/* A packet's header layout, as flow extraction found it. */
+/* The L4 header that a guard requires flow extraction to have parsed. */
+enum filter_fold_l4hdr {
+    FILTER_FOLD_L4HDR_ANY = 0,  /* Nothing required. */
+    FILTER_FOLD_L4HDR_8 = 1,    /* 8 bytes: UDP, ICMP, ICMPv6, IGMP. */
+    FILTER_FOLD_L4HDR_SCTP = 2, /* 12 bytes. */
+    FILTER_FOLD_L4HDR_TCP = 3,  /* 20 bytes, data offset >= 5 and within. */
+};
+
+/* A packet's header layout, as flow extraction found it, and the L4 header
+ * that a guard requires. */
 struct filter_fold_layout {
     uint16_t l3_ofs;
     uint16_t l4_ofs;            /* UINT16_MAX: none. */
+    uint8_t l4_hdr;             /* enum filter_fold_l4hdr. */
 };
 
 void filter_fold_init(void);
@@ -71,7 +88,10 @@ bool filter_fold_classify(const struct bpf_verdict *, struct ds *why);
 bool filter_fold_needs_guard(const struct bpf_verdict *);
 bool filter_fold_mask(const struct bpf_verdict *, const struct flow *,
                       const struct filter_fold_layout *,
-                      struct flow_wildcards *, struct ds *why);
+                      const struct dp_packet *,
+                      struct flow_wildcards *, uint8_t *l4_hdr,
+                      struct ds *why);
+bool filter_fold_l4_complete(const struct dp_packet *, uint8_t l4_hdr);
 
 uint32_t filter_fold_guard_encode(const struct filter_fold_layout *,
                                   uint32_t min_len);
