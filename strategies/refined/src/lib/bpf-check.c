@@ -57,14 +57,20 @@ bpf_check_put(struct ofpbuf *odp_actions, uint32_t handle,
 }
 
 /* Returns true if 'len' is a valid length for OVS_ACTION_ATTR_BPF_CHECK's
- * argument. */
+ * argument: the fixed part and 1 to BPF_CHECK_MAX_BYTES ranges (each range
+ * holds at least one byte, so more ranges than that would check more than
+ * BPF_CHECK_MAX_BYTES bytes). */
 bool
 bpf_check_valid_len(size_t len)
 {
     size_t fixed = sizeof(struct ovs_action_bpf_check);
     size_t range = sizeof(struct ovs_action_bpf_check_range);
 
-    return len > fixed && (len - fixed) % range == 0;
+    if (len < fixed + range) {
+        return false;
+    }
+    len -= fixed;
+    return len % range == 0 && len / range <= BPF_CHECK_MAX_BYTES;
 }
 
 /* Returns the ranges of OVS_ACTION_ATTR_BPF_CHECK 'a' and their number in
@@ -73,9 +79,10 @@ static const struct ovs_action_bpf_check_range *
 bpf_check_ranges(const struct nlattr *a, size_t *n)
 {
     const struct ovs_action_bpf_check *check = nl_attr_get(a);
+    size_t len = nl_attr_get_size(a);
 
-    *n = ((nl_attr_get_size(a) - sizeof *check)
-          / sizeof(struct ovs_action_bpf_check_range));
+    *n = (len < sizeof *check ? 0
+          : (len - sizeof *check) / sizeof(struct ovs_action_bpf_check_range));
     return (const void *) (check + 1);
 }
 
@@ -98,13 +105,15 @@ bpf_check_format(const struct nlattr *a, struct ds *s)
 
 /* Parses "bpf_check(H,recirc=R,bytes=[A,B)...)" at the start of 's' into
  * 'odp_actions'.  Returns the number of bytes parsed, or 0 if 's' is not
- * such an action. */
+ * such an action (or its ranges hold more than BPF_CHECK_MAX_BYTES
+ * bytes). */
 int
 bpf_check_parse(const char *s, struct ofpbuf *odp_actions)
 {
-    struct bpf_range ranges[16];
+    struct bpf_range ranges[BPF_CHECK_MAX_BYTES];
     uint32_t handle, recirc_id;
     size_t n_ranges = 0;
+    uint32_t bytes = 0;
     int n;
 
     if (!ovs_scan(s, "bpf_check(%"SCNu32",recirc=%"SCNi32",bytes=%n",
@@ -117,8 +126,10 @@ bpf_check_parse(const char *s, struct ofpbuf *odp_actions)
 
         if (n_ranges < ARRAY_SIZE(ranges)
             && ovs_scan(s + n, "[%"SCNu16",%"SCNu16")%n", &start, &end, &m)
-            && start < end) {
+            && start < end
+            && bytes + (end - start) <= BPF_CHECK_MAX_BYTES) {
             ranges[n_ranges++] = (struct bpf_range) { start, end };
+            bytes += end - start;
             n += m;
         } else if (s[n] == ')' && n_ranges) {
             bpf_check_put(odp_actions, handle, recirc_id, ranges, n_ranges);
@@ -172,10 +183,28 @@ bpf_check_changed(const struct dp_packet *packet,
     return diff != 0;
 }
 
+/* Returns how many bytes the 'n' ranges 'r' hold. */
+static uint32_t
+bpf_check_bytes(const struct ovs_action_bpf_check_range *r, size_t n)
+{
+    uint32_t bytes = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].end > r[i].start) {
+            bytes += r[i].end - r[i].start;
+        }
+    }
+    return bytes;
+}
+
 /* Runs the program of OVS_ACTION_ATTR_BPF_CHECK 'a' on 'packet' and compares
  * the checked bytes before and after.  Returns -1 if the program did not
  * pass the packet (already counted; the caller drops it), 1 if a checked
- * byte changed value, 0 if none did. */
+ * byte changed value, 0 if none did.  Ranges that hold more than
+ * BPF_CHECK_MAX_BYTES bytes cannot all be compared: such a check (or one
+ * with no range or a truncated one) counts as changed (a new lookup),
+ * whatever the program did.  An action too short to name a program drops
+ * the packet (-1). */
 int
 bpf_check_execute(const struct nlattr *a, struct dp_packet *packet)
 {
@@ -185,12 +214,19 @@ bpf_check_execute(const struct nlattr *a, struct dp_packet *packet)
     uint32_t size = dp_packet_size(packet);
     size_t n;
 
+    if (nl_attr_get_size(a) < sizeof *check) {
+        return -1;
+    }
     r = bpf_check_ranges(a, &n);
-    bpf_check_save(packet, r, n, before);
+    bool uncomparable = (!bpf_check_valid_len(nl_attr_get_size(a))
+                     || bpf_check_bytes(r, n) > BPF_CHECK_MAX_BYTES);
+    if (!uncomparable) {
+        bpf_check_save(packet, r, n, before);
+    }
     if (!bpf_action_execute(check->handle, packet)) {
         return -1;
     }
-    if (size != dp_packet_size(packet)
+    if (uncomparable || size != dp_packet_size(packet)
         || bpf_check_changed(packet, r, n, before)) {
         COVERAGE_INC(bpf_check_changed);
         return 1;
