@@ -85,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
     from harness.bpf.ovs import verify
     from harness.errors import CommandError
     try:
-        verdict = verify(args.variant, args.object)
+        verdict = verify(args.variant, args.object, args.program)
     except CommandError as e:
         # Exit status 1 means "rejected": a failure to run OVS is bad input or setup.
         raise ExtbenchError(str(e)) from e
@@ -184,6 +184,8 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="load a BPF object into a throwaway instance of a "
                        "variant; print the verdict as JSON (exit 1 if rejected)")
     v.add_argument("--variant", default="runtime", help="variant (default runtime)")
+    v.add_argument("--program", help="the program to load, by function name (needed if the "
+                   "object holds several)")
     v.add_argument("object", help="ELF object from clang -target bpf")
 
     c = sub.add_parser("compare", help="B/A per configuration with a bootstrap CI; flag "

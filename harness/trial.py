@@ -295,7 +295,7 @@ class Testbed:
                 flows = render(role, use, extension.placement, routes, ips, mirror)
                 obj = compile_extension(extension.name, role)
                 for prog in range(1, use.chain + 1):
-                    self.bpf.load(switch, prog, obj)
+                    self.bpf.load(switch, prog, obj, extension.program)
             self.ovs.ofctl("add-flows", switch, "-", input_lines=flows)
         self.streams = compile_streams(self.spec.profile,
                                        self.spec.tunables(sender.IP(), receivers[0].IP()))

@@ -8,13 +8,13 @@
  *
  * Every extension is one XDP-shaped program, SEC("xdp"), that must run both
  * in the Linux kernel and in the OVS runtime of strategies/common.  The OVS
- * runtime imposes: BTF-defined maps of type HASH or ARRAY only; no global
- * variables (no .data, .bss or .rodata: constants must be immediates, and
- * struct initialisers with nonzero constants must be written as field
- * assignments, or clang puts them in .rodata); no bpf-to-bpf calls (every
- * function here is static __always_inline); no loops unless fully unrolled;
- * no tail calls; helpers 1, 2, 3, 5 and 7 only; the packet length never
- * changes.  harness/bpf/compile.py checks the sections of each object.
+ * runtime imposes: BTF-defined maps of type HASH, ARRAY, PERCPU_HASH,
+ * PERCPU_ARRAY or LRU_HASH; global variables (.data, .bss, .rodata) are
+ * fine; no bpf-to-bpf calls (every function here is static __always_inline);
+ * no loops unless fully unrolled; no tail calls; helpers 1, 2, 3, 5, 6, 7,
+ * 8, 28, 44, 65 and 125 only (see strategies/common/README.md).  An
+ * extension here never changes the packet's length (its metadata's byte
+ * ranges would not hold).  harness/bpf/compile.py checks each object.
  *
  * Packets are parsed only in the shape the traffic profiles send: Ethernet
  * without VLAN tag, IPv4 without options (IHL 5), then TCP, UDP or ICMP.  So

@@ -9,8 +9,17 @@ return and leave, and ``run_timed`` is the baseline for the interpreter's speed:
         ns = kp.run_timed(pkt_bytes, repeat=100_000)
         entries = kp.dump_map("flows")
 
-Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program) and ``xb-maps-<...>`` (its
-maps) and are removed on exit, even on error. Needs root.
+An object with several programs is loaded whole (``bpftool prog loadall``: the kernel
+verifies every program) and ``KernelProgram(obj, program="name")`` runs the one named.
+Every test run runs on the same CPU (the first this process may use), so that maps whose
+behaviour depends on the CPU (per-CPU free lists of LRU maps) behave the same from run to
+run. Maps are named as the OVS runtime names them: the name in ``.maps``, or the section of
+global data (``.data``, ``.bss``; ``.rodata`` is frozen, so bpftool cannot open it and it is
+left out). Per-CPU maps are dumped as the OVS runtime dumps them: each value is the sum
+of every CPU's value (``percpu_sum``).
+
+Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program, or a folder of programs)
+and ``xb-maps-<...>`` (its maps) and are removed on exit, even on error. Needs root.
 """
 
 import itertools
@@ -42,9 +51,11 @@ def ensure_bpffs() -> None:
         run_checked(["mount", "-t", "bpf", "bpf", str(BPFFS)])
 
 
-def _bpftool_json(args: list[str]) -> Any:
-    """Run 'bpftool -j ARGS' and return its parsed JSON; raise ExtbenchError on failure."""
-    out, err, rc = run([BPFTOOL, "-j", *args])
+def _bpftool_json(args: list[str], cpu: int | None = None) -> Any:
+    """Run 'bpftool -j ARGS' (on CPU 'cpu' if given) and return its parsed JSON; raise
+    ExtbenchError on failure."""
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
+    out, err, rc = run([*pin, BPFTOOL, "-j", *args])
     try:
         data = json.loads(out) if out.strip() else None
     except json.JSONDecodeError:
@@ -60,17 +71,42 @@ def _hex_bytes(items: list[str]) -> bytes:
     return bytes(int(x, 16) for x in items)
 
 
+def percpu_sum(values: list[bytes]) -> bytes:
+    """The sum of per-CPU values as the OVS runtime's bpf/map-dump adds them: as
+    little-endian words of the widest size (8, 4, 2 or 1 bytes) that divides the value,
+    each wrapping around."""
+    if not values:
+        return b""
+    size = len(values[0])
+    width = next(w for w in (8, 4, 2, 1) if size % w == 0)
+    out = bytearray(size)
+    for pos in range(0, size, width):
+        total = sum(int.from_bytes(v[pos:pos + width], "little") for v in values)
+        out[pos:pos + width] = (total % (1 << (8 * width))).to_bytes(width, "little")
+    return bytes(out)
+
+
+def ovs_map_name(kernel_name: str) -> str:
+    """The OVS runtime's name of a map the kernel calls 'kernel_name': global data maps
+    ("obj.data", ".rodata.str1.1") are named after their section, others as declared."""
+    return kernel_name[kernel_name.index("."):] if "." in kernel_name else kernel_name
+
+
 class KernelProgram:
     """A BPF object loaded into the kernel as XDP and pinned; use it as a context manager."""
 
-    def __init__(self, obj: Path | str, name: str | None = None):
-        """obj: the ELF object; name: label in the pin names (default: the object's name)."""
+    def __init__(self, obj: Path | str, name: str | None = None, program: str | None = None):
+        """obj: the ELF object; name: label in the pin names (default: the object's name);
+        program: the program to run, if the object holds several (its function's name)."""
         self.obj = Path(obj)
+        self.program = program
         label = re.sub(r"[^A-Za-z0-9_-]", "-", name or self.obj.stem)
         tag = f"{label}-{os.getpid()}-{next(_seq)}"
-        self.pin = BPFFS / f"{PREFIX}-{tag}"
+        self.prog_dir = BPFFS / f"{PREFIX}-{tag}"
+        self.pin = self.prog_dir / program if program else self.prog_dir
         self.map_dir = BPFFS / f"{PREFIX}-maps-{tag}"
         self._tmp: Path | None = None
+        self._pins: dict[str, Path] = {}
 
     def __enter__(self) -> "KernelProgram":
         self.load()
@@ -85,11 +121,16 @@ class KernelProgram:
             raise ExtbenchError(f"{self.obj}: no such BPF object")
         ensure_bpffs()
         self._tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-kprog-"))
-        cmd = ["prog", "load", str(self.obj), str(self.pin), "type", "xdp",
-               "pinmaps", str(self.map_dir)]
+        cmd = ["prog", "loadall" if self.program else "load", str(self.obj),
+               str(self.prog_dir), "type", "xdp", "pinmaps", str(self.map_dir)]
         _, err, rc = run([BPFTOOL, *cmd])
-        if rc == 0:
+        if rc == 0 and self.pin.exists():
             return
+        if rc == 0:
+            names = sorted(p.name for p in self.prog_dir.iterdir())
+            self.close()
+            raise ExtbenchError(f"{self.obj}: no program '{self.program}' (programs: "
+                                f"{', '.join(names)})")
         # Load again with libbpf's debug output, which includes the verifier log.
         self.close()
         _, log, _ = run([BPFTOOL, "-d", *cmd])
@@ -99,11 +140,13 @@ class KernelProgram:
 
     def close(self) -> None:
         """Unpin the program and its maps and remove the scratch files (idempotent)."""
-        self.pin.unlink(missing_ok=True)
-        if self.map_dir.exists():
-            for p in self.map_dir.iterdir():
-                p.unlink(missing_ok=True)
-            self.map_dir.rmdir()
+        for pins in (self.prog_dir, self.map_dir):
+            if pins.is_dir():
+                for p in pins.iterdir():
+                    p.unlink(missing_ok=True)
+                pins.rmdir()
+            else:
+                pins.unlink(missing_ok=True)
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -118,7 +161,8 @@ class KernelProgram:
         data_in.write_bytes(pkt)
         data_out.unlink(missing_ok=True)
         res = _bpftool_json(["prog", "run", "pinned", str(self.pin), "data_in", str(data_in),
-                             "data_out", str(data_out), "repeat", str(repeat)])
+                             "data_out", str(data_out), "repeat", str(repeat)],
+                            cpu=min(os.sched_getaffinity(0)))
         return res, data_out.read_bytes()
 
     def run(self, pkt: bytes, repeat: int = 1) -> tuple[int, bytes]:
@@ -144,23 +188,36 @@ class KernelProgram:
         return _bpftool_json(["prog", "show", "pinned", str(self.pin)])
 
     def maps(self) -> dict[str, dict[str, Any]]:
-        """The program's maps by name: bpftool's description (type, bytes_key, max_entries...)."""
+        """The object's maps by OVS's name (see the module's docstring): bpftool's
+        description (type, bytes_key, max_entries...)."""
+        maps, self._pins = {}, {}
         if not self.map_dir.exists():
-            return {}
-        return {p.name: _bpftool_json(["map", "show", "pinned", str(p)])
-                for p in sorted(self.map_dir.iterdir())}
+            return maps
+        for p in sorted(self.map_dir.iterdir()):
+            try:
+                info = _bpftool_json(["map", "show", "pinned", str(p)])
+            except ExtbenchError:
+                continue  # A frozen map (.rodata): bpftool cannot open it.
+            name = ovs_map_name(info["name"]) if "." in info["name"] else p.name
+            maps[name] = info
+            self._pins[name] = p
+        return maps
 
     def _map_pin(self, name: str) -> Path:
-        path = self.map_dir / name
-        if not path.exists():
-            known = sorted(p.name for p in self.map_dir.iterdir()) if self.map_dir.exists() else []
-            raise ExtbenchError(f"{self.obj}: no map '{name}' (maps: {', '.join(known) or 'none'})")
-        return path
+        if name not in self._pins:
+            self.maps()
+        if name not in self._pins:
+            raise ExtbenchError(f"{self.obj}: no map '{name}' (maps: "
+                                f"{', '.join(sorted(self._pins)) or 'none'})")
+        return self._pins[name]
 
     def dump_map(self, name: str) -> list[tuple[bytes, bytes]]:
-        """Every (key, value) of map 'name', as raw bytes."""
+        """Every (key, value) of map 'name', as raw bytes (per-CPU values summed)."""
         entries = _bpftool_json(["map", "dump", "pinned", str(self._map_pin(name))]) or []
-        return [(_hex_bytes(e["key"]), _hex_bytes(e["value"])) for e in entries]
+        return [(_hex_bytes(e["key"]),
+                 percpu_sum([_hex_bytes(v["value"]) for v in e["values"]])
+                 if "values" in e else _hex_bytes(e["value"]))
+                for e in entries]
 
     def update_map(self, name: str, key: bytes, value: bytes) -> None:
         """Set 'key' to 'value' in map 'name' (create or replace)."""

@@ -192,6 +192,11 @@ class Extension:
         return self.meta["kind"]
 
     @property
+    def program(self) -> str | None:
+        """The program of its object to load (a function name), or None for the only one."""
+        return self.meta.get("program")
+
+    @property
     def roles(self) -> tuple[str, ...]:
         """The roles its objects are built for (action and/or filter)."""
         return ROLES[self.kind]

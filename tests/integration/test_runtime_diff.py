@@ -1,6 +1,8 @@
 """Differential tests: OVS's BPF interpreter and JIT against the Linux kernel (BPF_PROG_TEST_RUN).
 
-Every extension object, three semantic programs (runtime_progs/: ALU, atomics, map helpers),
+Every extension object, four semantic objects (runtime_progs/: ALU, atomics, map helpers, and
+xdp_objects: several programs per object, global data, per-CPU and LRU maps, bpf_csum_diff,
+length changes and bpf_trace_printk),
 the verifier suite's programs that both verifiers accept, and seeded random instruction
 streams run on the same packets, in the same order, in ``ovstest test-bpf serve`` of the
 ``runtime`` variant, once per JIT mode (the interpreter, the JIT with proofs, the JIT with
@@ -29,8 +31,9 @@ PROGS = Path(__file__).with_name("runtime_progs")
 KERNEL_MAX_LINEAR = 3520
 """Largest frame the kernel's XDP test run puts in the linear buffer (4096 - 256 - 320)."""
 
-TIME_OR_RANDOM_HELPERS = {5, 7}
-"""ktime_get_ns and get_prandom_u32: map values that store them differ between executors."""
+TIME_OR_RANDOM_HELPERS = {5, 7, 8, 125}
+"""ktime_get_ns, get_prandom_u32, get_smp_processor_id and ktime_get_boot_ns: map values that
+store them differ between executors."""
 
 EDGE = [0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
         0x100000000, 0x7fffffffffffffff, 0x8000000000000000, 0xfffffffffffffffd,
@@ -66,47 +69,52 @@ def operand_packets(n: int, size: int, seed: int) -> list[bytes]:
 
 
 def uses_time_or_random(obj: Path) -> bool:
-    """Whether the program calls ktime_get_ns or get_prandom_u32."""
+    """Whether a program of the object calls a helper of TIME_OR_RANDOM_HELPERS."""
+    from elftools.elf.constants import SH_FLAGS
     from elftools.elf.elffile import ELFFile
     with open(obj, "rb") as f:
-        code = ELFFile(f).get_section_by_name("xdp").data()
+        code = b"".join(s.data() for s in ELFFile(f).iter_sections()
+                        if s["sh_flags"] & SH_FLAGS.SHF_EXECINSTR)
     return any(code[i] == 0x85 and struct.unpack_from("<i", code, i + 4)[0]
                in TIME_OR_RANDOM_HELPERS for i in range(0, len(code), 8))
 
 
-def compare(obj: Path, pkts: list[bytes], reference: str = "kernel") -> list[str]:
+def compare(obj: Path, pkts: list[bytes], reference: str = "kernel",
+            program: str | None = None) -> list[str]:
     """Run 'pkts' through 'obj' in the kernel and in OVS in every JIT mode; the differences.
 
     reference: "kernel", or "interpreter" to compare the JIT modes with OVS's interpreter
     only (for programs whose results depend on the context's ingress_ifindex or on
-    uninitialised stack)
+    uninitialised stack); program: the program of 'obj' to run, if it holds several
     """
     problems = []
+    name = f"{obj.name}{':' + program if program else ''}"
     if reference == "kernel":
-        with KernelProgram(obj) as kp:
+        with KernelProgram(obj, program=program) as kp:
             want = [kp.run(pkt) for pkt in pkts]
             k_maps = ({} if uses_time_or_random(obj)
                       else {n: sorted(kp.dump_map(n)) for n in kp.maps()})
     else:
-        with OvstestProgram(obj, jit="false") as op:
+        with OvstestProgram(obj, jit="false", program=program) as op:
             want = [op.run(pkt) for pkt in pkts]
         k_maps = {}
     for mode in JIT_MODES if reference == "kernel" else JIT_MODES[1:]:
-        with OvstestProgram(obj, jit=mode) as op:
+        with OvstestProgram(obj, jit=mode, program=program) as op:
             if mode != "false" and not op.set_jit(mode):
-                problems.append(f"{obj.name}: not JIT-compiled")
+                problems.append(f"{name}: not JIT-compiled")
             for i, pkt in enumerate(pkts):
                 k_ret, k_out = want[i]
                 o_ret, o_out = op.run(pkt)
                 if (k_ret, k_out) != (o_ret, o_out):
                     bytes_differ = [j for j in range(len(k_out))
                                     if k_out[j:j + 1] != o_out[j:j + 1]]
-                    problems.append(f"{obj.name} packet {i} ({len(pkt)} bytes), jit={mode}: "
-                                    f"kernel returned {k_ret}, OVS {o_ret}; bytes differ at "
+                    problems.append(f"{name} packet {i} ({len(pkt)} bytes), jit={mode}: "
+                                    f"kernel returned {k_ret} ({len(k_out)} bytes), OVS "
+                                    f"{o_ret} ({len(o_out)} bytes); bytes differ at "
                                     f"{bytes_differ[:16]}")
-            for name, entries in k_maps.items():
-                if entries != op.dump_map(name):
-                    problems.append(f"{obj.name}, jit={mode}: map {name} differs")
+            for map_name, entries in k_maps.items():
+                if entries != op.dump_map(map_name):
+                    problems.append(f"{name}, jit={mode}: map {map_name} differs")
     return problems
 
 
@@ -145,6 +153,55 @@ def test_semantic_programs_match_the_kernel(runtime, tmp_path, name):
     else:
         pkts = operand_packets(60, 512, seed=len(name))
     assert compare(obj, pkts) == []
+
+
+def xdp_object_packets(program: str) -> list[bytes]:
+    """Packets for a program of runtime_progs/xdp_objects.c (see its comments)."""
+    rnd = random.Random(sum(map(ord, program)))
+    edge = [0, 1, 2, 3, 4, 5, 13, 14, 20, 40, 48, 49, 50, 64, 200, 215, 216, 217, 300, 3455,
+            3456, 3457, 3506, 3507, 0x7fffffff]
+    pkts = []
+    for _ in range(200):
+        if program == "csum":
+            head = struct.pack("<IIIB", rnd.choice([0, 1, 2, 3, 4, 20, 256, 599, 600,
+                                                    rnd.randrange(601)]),
+                               rnd.choice([0, 2, 5, 8, 40, 512, 600, 1023, rnd.randrange(601)]),
+                               rnd.choice([0, 0xffff, 0xffffffff, rnd.getrandbits(32)]),
+                               rnd.randrange(4))
+            fill = rnd.choice([0x00, 0xff, None])
+            body = (bytes([fill]) * 1200 if fill is not None
+                    else bytes(rnd.getrandbits(8) for _ in range(1200)))
+            pkts.append(head + bytes(64 - len(head)) + body)
+            continue
+        pkt = bytearray(rnd.getrandbits(8) for _ in range(rnd.choice([64, 100, 1500])))
+        if program == "adjust":
+            pkt[0] = rnd.randrange(4)
+            struct.pack_into("<ii", pkt, 4, rnd.choice(edge) * rnd.choice([1, -1]),
+                             rnd.choice(edge) * rnd.choice([1, -1]))
+        elif program == "maps":
+            pkt[0] = rnd.randrange(3) | rnd.randrange(3) << 2
+            pkt[8] = rnd.choice([0, 0, 1, 2, 3, 4])
+        pkts.append(bytes(pkt))
+    if program == "adjust":
+        # The largest frame: no room to grow at the end.
+        big = bytearray(KERNEL_MAX_LINEAR)
+        big[0] = 2
+        struct.pack_into("<ii", big, 4, 0, 1)
+        pkts.append(bytes(big))
+    return pkts
+
+
+@pytest.mark.parametrize("program", ["globals", "legacy", "maps", "csum", "adjust", "printk"])
+def test_xdp_object_programs_match_the_kernel(runtime, tmp_path, program):
+    """Several programs of one object, chosen by name: global data, per-CPU and LRU maps,
+    bpf_csum_diff, length changes and bpf_trace_printk (its return value)."""
+    obj = tmp_path / "xdp_objects.o"
+    run_checked(["clang", *bpf_compile.cflags("action"), "-c", str(PROGS / "xdp_objects.c"),
+                 "-o", str(obj)])
+    verdict = ovstest_verify(obj, runtime, program=program)
+    assert verdict.accepted, verdict.reason
+    assert verdict.changes_length == (program == "adjust")
+    assert compare(obj, xdp_object_packets(program), program=program) == []
 
 
 def map_op_packets() -> list[bytes]:

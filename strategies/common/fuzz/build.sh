@@ -38,7 +38,8 @@ tmp=$(mktemp "$out.XXXXXX")
 tmp2=$(mktemp "$stress.XXXXXX")
 trap 'rm -f "$tmp" "$tmp2"' EXIT
 clang "${common[@]}" -fsanitize=fuzzer,address,undefined \
-    "$here/fuzz-bpf.c" "$tree"/lib/bpf.c "$tree"/lib/bpf-interp.c "$tree"/lib/bpf-jit.c \
+    "$here/fuzz-bpf.c" "$tree"/lib/bpf.c "$tree"/lib/bpf-helpers.c \
+    "$tree"/lib/bpf-interp.c "$tree"/lib/bpf-jit.c \
     "$tree"/lib/bpf-loader.c "$tree"/lib/bpf-map.c "$tree"/lib/bpf-verifier.c \
     "${ovs[@]}" -o "$tmp"
 clang "${common[@]}" -fsanitize=address,undefined \

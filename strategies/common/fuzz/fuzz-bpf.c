@@ -547,8 +547,8 @@ insns_recheck(void *aux_, const struct exec_results *res, size_t n)
                                         aux->infos[i].type,
                                         aux->infos[i].key_size,
                                         aux->infos[i].value_size,
-                                        aux->infos[i].max_entries, &maps[i],
-                                        &error));
+                                        aux->infos[i].max_entries, 0,
+                                        &maps[i], &error));
         }
         ovs_assert(!bpf_interp_prepare(&interp, aux->insns, aux->n_insns,
                                        maps, aux->n_maps, &error));
@@ -627,8 +627,8 @@ fuzz_insns(const uint8_t *data, size_t size)
             ovs_assert(!ebpf_map_create(i ? "array" : "hash", infos[i].type,
                                         infos[i].key_size,
                                         infos[i].value_size,
-                                        infos[i].max_entries, &maps[e][i],
-                                        &error));
+                                        infos[i].max_entries, 0,
+                                        &maps[e][i], &error));
         }
         if (bpf_interp_prepare(&interp[e], insns, n_insns, maps[e],
                                ARRAY_SIZE(infos), &error)) {

@@ -107,9 +107,9 @@ main(int argc, char *argv[])
     if (!n_threads || n_threads > 64) {
         ovs_fatal(0, "THREADS must be 1 to 64");
     }
-    if (ebpf_map_create("hash", EBPF_MAP_TYPE_HASH, 4, 16, 32, &hash,
+    if (ebpf_map_create("hash", EBPF_MAP_TYPE_HASH, 4, 16, 32, 0, &hash,
                         &error)
-        || ebpf_map_create("array", EBPF_MAP_TYPE_ARRAY, 4, 8, 64, &array,
+        || ebpf_map_create("array", EBPF_MAP_TYPE_ARRAY, 4, 8, 64, 0, &array,
                            &error)) {
         ovs_fatal(0, "%s", error);
     }

@@ -98,6 +98,10 @@ struct ebpf_insn {
 
 /* "ld_imm64" pseudo source registers. */
 #define EBPF_PSEUDO_MAP_FD 1    /* 'imm' is an index into the map table. */
+#define EBPF_PSEUDO_MAP_VALUE 2 /* 'imm' is an index into the map table of
+                                 * a single-entry array (global data), the
+                                 * second half's 'imm' an offset into its
+                                 * value: the address of that byte. */
 
 #define EBPF_N_REGS 11          /* r0..r10; r10: read-only frame pointer. */
 #define EBPF_STACK_SIZE 512
@@ -107,11 +111,28 @@ struct ebpf_insn {
 #define EBPF_FUNC_map_update_elem 2
 #define EBPF_FUNC_map_delete_elem 3
 #define EBPF_FUNC_ktime_get_ns 5
+#define EBPF_FUNC_trace_printk 6
 #define EBPF_FUNC_get_prandom_u32 7
+#define EBPF_FUNC_get_smp_processor_id 8
+#define EBPF_FUNC_redirect 23
+#define EBPF_FUNC_csum_diff 28
+#define EBPF_FUNC_xdp_adjust_head 44
+#define EBPF_FUNC_redirect_map 51
+#define EBPF_FUNC_xdp_adjust_tail 65
+#define EBPF_FUNC_ktime_get_boot_ns 125
+#define EBPF_FUNC_trace_vprintk 177
 
 /* Map types, with the Linux kernel's numbers. */
 #define EBPF_MAP_TYPE_HASH 1
 #define EBPF_MAP_TYPE_ARRAY 2
+#define EBPF_MAP_TYPE_PERCPU_HASH 5
+#define EBPF_MAP_TYPE_PERCPU_ARRAY 6
+#define EBPF_MAP_TYPE_LRU_HASH 9
+
+/* Map flags, with the Linux kernel's values.  EBPF_MAP_F_RDONLY_PROG: the
+ * program may only read the map's values (libbpf's ".rodata"). */
+#define EBPF_MAP_F_NO_COMMON_LRU (1u << 1)
+#define EBPF_MAP_F_RDONLY_PROG (1u << 7)
 
 /* The XDP context (struct xdp_md): every field is a 32-bit word. */
 #define EBPF_XDP_MD_DATA 0

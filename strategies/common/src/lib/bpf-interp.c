@@ -50,6 +50,13 @@ is_helper(int32_t imm)
     case EBPF_FUNC_map_delete_elem:
     case EBPF_FUNC_ktime_get_ns:
     case EBPF_FUNC_get_prandom_u32:
+    case EBPF_FUNC_trace_printk:
+    case EBPF_FUNC_get_smp_processor_id:
+    case EBPF_FUNC_csum_diff:
+    case EBPF_FUNC_xdp_adjust_head:
+    case EBPF_FUNC_xdp_adjust_tail:
+    case EBPF_FUNC_ktime_get_boot_ns:
+    case EBPF_FUNC_trace_vprintk:
         return true;
     default:
         return false;
@@ -204,7 +211,8 @@ check_insn(const struct ebpf_insn *insns, const bool *second_half, size_t n,
             || insns[pc + 1].src || insns[pc + 1].offset) {
             return "incomplete ld_imm64";
         }
-        if (insn->src == EBPF_PSEUDO_MAP_FD) {
+        if (insn->src == EBPF_PSEUDO_MAP_FD
+            || insn->src == EBPF_PSEUDO_MAP_VALUE) {
             if (insn->imm < 0 || (size_t) insn->imm >= n_maps) {
                 return "ld_imm64 refers to an unknown map";
             }
@@ -245,6 +253,38 @@ check_insn(const struct ebpf_insn *insns, const bool *second_half, size_t n,
     default:
         OVS_NOT_REACHED();
     }
+}
+
+/* Makes the value of 'map' an area of every run of 'prog', if 'map' is
+ * global data (an array of one entry; writable unless the program may only
+ * read it), and stores in '*addrp' the address of byte 'off' of the value.
+ * Returns false if 'map' is not such an array or 'off' is outside the
+ * value. */
+static bool
+add_global(struct bpf_interp_prog *prog, struct ebpf_map *map, uint32_t off,
+           uint64_t *addrp)
+{
+    size_t stride;
+    uint8_t *value = ebpf_map_array(map, &stride);
+
+    if (!value || ebpf_map_max_entries(map) != 1
+        || off >= ebpf_map_value_size(map)) {
+        return false;
+    }
+    *addrp = (uintptr_t) value + off;
+    for (size_t i = 0; i < prog->n_globals; i++) {
+        if (prog->globals[i].start == (uintptr_t) value) {
+            return true;
+        }
+    }
+    prog->globals = xrealloc(prog->globals,
+                             (prog->n_globals + 1) * sizeof *prog->globals);
+    prog->globals[prog->n_globals++] = (struct bpf_interp_global) {
+        .start = (uintptr_t) value,
+        .size = ebpf_map_value_size(map),
+        .writable = !(ebpf_map_flags(map) & EBPF_MAP_F_RDONLY_PROG),
+    };
+    return true;
 }
 
 /* Prepares 'prog' to run the 'n_insns' instructions at 'insns' with the
@@ -320,7 +360,17 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
         code->src = insn->src;
         code->offset = insn->offset;
         code->imm = (int64_t) insn->imm;
-        if (insn->opcode == LD_IMM64) {
+        if (insn->opcode == LD_IMM64 && insn->src == EBPF_PSEUDO_MAP_VALUE) {
+            if (!add_global(prog, maps[insn->imm], (uint32_t) insn[1].imm,
+                            &code->imm)) {
+                *errorp = xasprintf("insn %"PRIuSIZE": ld_imm64 refers to "
+                                    "byte %"PRIu32" of map %"PRId32", which "
+                                    "is not global data", i,
+                                    (uint32_t) insn[1].imm, insn->imm);
+                bpf_interp_destroy(prog);
+                return EINVAL;
+            }
+        } else if (insn->opcode == LD_IMM64) {
             code->imm = (insn->src == EBPF_PSEUDO_MAP_FD
                          ? (uintptr_t) maps[insn->imm]
                          : ((uint64_t) (uint32_t) insn->imm
@@ -340,6 +390,9 @@ bpf_interp_destroy(struct bpf_interp_prog *prog)
     if (prog) {
         free(prog->code);
         prog->code = NULL;
+        free(prog->globals);
+        prog->globals = NULL;
+        prog->n_globals = 0;
     }
 }
 
@@ -385,6 +438,18 @@ mem_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size, bool write)
     for (size_t i = 0; i < r->n_regions; i++) {
         ofs = addr - r->regions[i].start;
         if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
+            return (void *) (uintptr_t) addr;
+        }
+    }
+    for (size_t i = 0; i < prog->n_globals; i++) {
+        const struct bpf_interp_global *g = &prog->globals[i];
+
+        ofs = addr - g->start;
+        if (ofs < g->size && size <= g->size - ofs) {
+            if (write && !g->writable) {
+                r->fault = "store to read-only global data";
+                return NULL;
+            }
             return (void *) (uintptr_t) addr;
         }
     }
@@ -734,6 +799,32 @@ call_helper(struct bpf_interp_areas *r, int32_t id, uint64_t *regs)
     case EBPF_FUNC_get_prandom_u32:
         regs[0] = bpf_interp_get_prandom_u32();
         break;
+    case EBPF_FUNC_trace_printk:
+        regs[0] = bpf_interp_trace_printk(regs[1], regs[2], regs[3], regs[4],
+                                          regs[5], r);
+        break;
+    case EBPF_FUNC_get_smp_processor_id:
+        regs[0] = bpf_interp_get_smp_processor_id();
+        break;
+    case EBPF_FUNC_csum_diff:
+        regs[0] = bpf_interp_csum_diff(regs[1], regs[2], regs[3], regs[4],
+                                       regs[5], r);
+        break;
+    case EBPF_FUNC_xdp_adjust_head:
+        regs[0] = bpf_interp_xdp_adjust_head(regs[1], regs[2], regs[3],
+                                             regs[4], regs[5], r);
+        break;
+    case EBPF_FUNC_xdp_adjust_tail:
+        regs[0] = bpf_interp_xdp_adjust_tail(regs[1], regs[2], regs[3],
+                                             regs[4], regs[5], r);
+        break;
+    case EBPF_FUNC_ktime_get_boot_ns:
+        regs[0] = bpf_interp_ktime_get_boot_ns();
+        break;
+    case EBPF_FUNC_trace_vprintk:
+        regs[0] = bpf_interp_trace_vprintk(regs[1], regs[2], regs[3], regs[4],
+                                           regs[5], r);
+        break;
     default:
         r->fault = "unknown helper";
         break;
@@ -957,8 +1048,9 @@ opcode_supported(uint8_t opcode)
     DISPATCH()
 
 /* Runs 'prog' on the 'size' bytes of packet at 'data', which it may modify in
- * place.  'xdp' supplies the context fields other than the packet pointers
- * (NULL: zeros).  Adds the number of instructions executed to '*n_insnsp'.
+ * place (but not change the length of).  'xdp' supplies the context fields
+ * other than the packet pointers (NULL: zeros).  Adds the number of
+ * instructions executed to '*n_insnsp'.
  *
  * Returns the program's return value (r0, truncated to 32 bits as the kernel
  * does for XDP programs) or BPF_RUN_FAULT, in which case, if 'faultp' is
@@ -968,6 +1060,22 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
                const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
                struct bpf_interp_fault *faultp)
 {
+    struct bpf_packet_buf buf = { .data = data, .size = size };
+
+    return bpf_interp_run_buf(prog, &buf, false, xdp, n_insnsp, faultp);
+}
+
+/* As bpf_interp_run(), on the packet in 'buf', whose length the program may
+ * change within the room of 'buf' if 'resizable': 'buf' then says where the
+ * packet is after the run (also after a fault). */
+uint64_t
+bpf_interp_run_buf(const struct bpf_interp_prog *prog,
+                   struct bpf_packet_buf *buf, bool resizable,
+                   const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
+                   struct bpf_interp_fault *faultp)
+{
+    void *data = buf->data;
+    size_t size = buf->size;
 #if defined(__GNUC__)
     static const void *const dispatch[256] = { OPCODES(LABEL_ADDRESS) };
 #endif
@@ -984,6 +1092,9 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
         .prog = prog,
         .pkt = (uintptr_t) data,
         .pkt_size = data ? size : 0,
+        .headroom = data ? buf->headroom : 0,
+        .tailroom = data ? buf->tailroom : 0,
+        .resizable = resizable && data,
         .stack = (uintptr_t) stack,
         .ctx = (uintptr_t) ctx,
         .xdp = xdp,
@@ -1090,6 +1201,7 @@ op_exit:
         free(r.regions);
     }
     *n_insnsp += n_exec;
+    bpf_interp_buf_update(buf, &r);
     return (uint32_t) regs[0];
 
 fault:
@@ -1097,6 +1209,7 @@ fault:
         free(r.regions);
     }
     *n_insnsp += n_exec;
+    bpf_interp_buf_update(buf, &r);
     if (faultp) {
         faultp->pc = insn - insns;
         faultp->reason = r.fault;

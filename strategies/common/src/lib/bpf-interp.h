@@ -34,7 +34,13 @@
  *
  * Helpers (Linux numbers, see bpf-insn.h): map_lookup_elem (1),
  * map_update_elem (2), map_delete_elem (3), ktime_get_ns (5, CLOCK_MONOTONIC)
- * and get_prandom_u32 (7). */
+ * and get_prandom_u32 (7) here, and those of bpf-helpers.c: trace_printk
+ * (6), get_smp_processor_id (8), csum_diff (28), xdp_adjust_head (44),
+ * xdp_adjust_tail (65), ktime_get_boot_ns (125) and trace_vprintk (177).
+ *
+ * Global data (ld_imm64 with EBPF_PSEUDO_MAP_VALUE) is an area of every run:
+ * the value of each single-entry array that such an instruction refers to,
+ * writable unless the map is EBPF_MAP_F_RDONLY_PROG. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,6 +62,13 @@ struct bpf_interp_insn {
     uint64_t imm;
 };
 
+/* A map value that is an area of every run (global data). */
+struct bpf_interp_global {
+    uintptr_t start;
+    size_t size;
+    bool writable;
+};
+
 /* A program, prepared with bpf_interp_prepare(). */
 struct bpf_interp_prog {
     struct bpf_interp_insn *code;   /* One per instruction. */
@@ -63,6 +76,10 @@ struct bpf_interp_prog {
     struct ebpf_map **maps;     /* ld_imm64 with EBPF_PSEUDO_MAP_FD: index. */
     size_t n_maps;
     size_t n_lookups;           /* Number of map_lookup_elem call sites. */
+    struct bpf_interp_global *globals;  /* Global data areas. */
+    size_t n_globals;
+    const char *file;           /* For messages (bpf_trace_printk()), or */
+    const char *name;           /* NULL: the object and program names. */
 
     /* With 'enforce_ranges', packet accesses must lie in these ranges. */
     bool enforce_ranges;
@@ -99,6 +116,9 @@ struct bpf_interp_areas {
     const struct bpf_interp_prog *prog;
     uintptr_t pkt;              /* First byte of the packet. */
     size_t pkt_size;
+    size_t headroom;            /* Bytes in front of and after the packet */
+    size_t tailroom;            /* that it may grow into, if */
+    bool resizable;             /* its length may change at all. */
     uintptr_t stack;            /* Lowest byte of the stack. */
     uintptr_t ctx;              /* The context r1 points to. */
     const struct bpf_interp_ctx *xdp;   /* NULL: zeros. */
@@ -173,6 +193,40 @@ uint64_t bpf_interp_map_delete(uint64_t r1, uint64_t r2, uint64_t r3,
 uint64_t bpf_interp_ktime_get_ns(void);
 uint64_t bpf_interp_get_prandom_u32(void);
 
+/* The helpers of bpf-helpers.c.  The two that change the packet's length
+ * update 'a->pkt', 'a->pkt_size', 'a->headroom' and 'a->tailroom'. */
+uint64_t bpf_interp_trace_printk(uint64_t r1, uint64_t r2, uint64_t r3,
+                                 uint64_t r4, uint64_t r5,
+                                 struct bpf_interp_areas *a);
+uint64_t bpf_interp_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3,
+                              uint64_t r4, uint64_t r5,
+                              struct bpf_interp_areas *a);
+uint64_t bpf_interp_xdp_adjust_head(uint64_t r1, uint64_t r2, uint64_t r3,
+                                    uint64_t r4, uint64_t r5,
+                                    struct bpf_interp_areas *a);
+uint64_t bpf_interp_xdp_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3,
+                                    uint64_t r4, uint64_t r5,
+                                    struct bpf_interp_areas *a);
+uint64_t bpf_interp_trace_vprintk(uint64_t r1, uint64_t r2, uint64_t r3,
+                                  uint64_t r4, uint64_t r5,
+                                  struct bpf_interp_areas *a);
+uint64_t bpf_interp_get_smp_processor_id(void);
+uint64_t bpf_interp_ktime_get_boot_ns(void);
+
+/* Stores in 'buf' where the packet of the run with areas 'a' is now (the
+ * program may have changed its length). */
+static inline void
+bpf_interp_buf_update(struct bpf_packet_buf *buf,
+                      const struct bpf_interp_areas *a)
+{
+    if (buf->data) {
+        buf->data = (void *) a->pkt;
+        buf->size = a->pkt_size;
+        buf->headroom = a->headroom;
+        buf->tailroom = a->tailroom;
+    }
+}
+
 /* Largest program accepted by bpf_interp_prepare(). */
 #define BPF_INTERP_MAX_INSNS (1u << 20)
 
@@ -185,5 +239,9 @@ void bpf_interp_enforce_ranges(struct bpf_interp_prog *,
 uint64_t bpf_interp_run(const struct bpf_interp_prog *, void *data,
                         size_t size, const struct bpf_interp_ctx *,
                         uint64_t *n_insnsp, struct bpf_interp_fault *);
+uint64_t bpf_interp_run_buf(const struct bpf_interp_prog *,
+                            struct bpf_packet_buf *, bool resizable,
+                            const struct bpf_interp_ctx *,
+                            uint64_t *n_insnsp, struct bpf_interp_fault *);
 
 #endif /* bpf-interp.h */

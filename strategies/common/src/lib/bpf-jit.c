@@ -81,6 +81,7 @@ struct jit_run {
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];  /* r1 points here. */
     uint32_t ingress_ifindex;
     uint32_t rx_queue_index;
+    const struct bpf_jit_prog *jit;     /* The code that runs. */
 };
 BUILD_ASSERT_DECL(offsetof(struct jit_run, areas) == 0);
 
@@ -154,9 +155,12 @@ struct aval {
 
 struct astate {
     bool reached;
+    bool len_changed;           /* On some path here, the program may have
+                                 * changed the packet's length. */
     int64_t pkt_len;            /* The packet has at least this many bytes
                                  * on every path here: the program compared
-                                 * a packet pointer with 'data_end'. */
+                                 * a packet pointer with 'data_end' (since
+                                 * the last change of its length). */
     struct aval r[EBPF_N_REGS];
 };
 
@@ -234,6 +238,44 @@ jit_map_lookup_proven(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
         a->n_regions++;
     }
     return (uintptr_t) value;
+}
+
+static void set_window(struct jit_run *, int dir,
+                       const struct bpf_jit_prog *);
+
+/* After the packet of run 'r' moved or changed length: updates the run's
+ * packet pointers and windows, and their copies in the frame of the code
+ * (see emit_prologue()), which starts at the lowest stack byte. */
+static void
+jit_packet_changed(struct jit_run *r)
+{
+    r->pkt = r->areas.pkt;
+    r->pkt_end = r->pkt + r->areas.pkt_size;
+    set_window(r, 0, r->jit);
+    set_window(r, 1, r->jit);
+    memcpy((uint8_t *) r->areas.stack + FRAME_PKT, &r->pkt, 12 * 8);
+}
+
+/* bpf_xdp_adjust_head() and bpf_xdp_adjust_tail() for JIT code: the
+ * interpreter's, then the packet's new place for the code. */
+static uint64_t
+jit_xdp_adjust_head(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                    uint64_t r5, struct bpf_interp_areas *a)
+{
+    uint64_t ret = bpf_interp_xdp_adjust_head(r1, r2, r3, r4, r5, a);
+
+    jit_packet_changed(CONTAINER_OF(a, struct jit_run, areas));
+    return ret;
+}
+
+static uint64_t
+jit_xdp_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                    uint64_t r5, struct bpf_interp_areas *a)
+{
+    uint64_t ret = bpf_interp_xdp_adjust_tail(r1, r2, r3, r4, r5, a);
+
+    jit_packet_changed(CONTAINER_OF(a, struct jit_run, areas));
+    return ret;
 }
 
 /* Code emission. */
@@ -506,6 +548,7 @@ merge_state(struct astate *states, size_t to, const struct astate *from)
         return;
     }
     s->pkt_len = MIN(s->pkt_len, from->pkt_len);
+    s->len_changed |= from->len_changed;
     for (int i = 0; i < EBPF_N_REGS; i++) {
         merge_aval(&s->r[i], &from->r[i]);
     }
@@ -521,6 +564,35 @@ map_index(const struct bpf_interp_prog *prog, uint64_t ptr)
         }
     }
     return SIZE_MAX;
+}
+
+/* Returns the index of the global data map of 'prog' whose value holds the
+ * address 'addr', with the offset of 'addr' in the value in '*offp', or
+ * SIZE_MAX. */
+static size_t
+global_index(const struct bpf_interp_prog *prog, uint64_t addr,
+             int64_t *offp)
+{
+    for (size_t i = 0; i < prog->n_maps; i++) {
+        size_t stride;
+        const uint8_t *value = ebpf_map_array(prog->maps[i], &stride);
+
+        if (value && ebpf_map_max_entries(prog->maps[i]) == 1
+            && addr - (uintptr_t) value
+               < ebpf_map_value_size(prog->maps[i])) {
+            *offp = addr - (uintptr_t) value;
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Returns true if helper 'id' may change the packet's length. */
+static bool
+changes_len(int32_t id)
+{
+    return (id == EBPF_FUNC_xdp_adjust_head
+            || id == EBPF_FUNC_xdp_adjust_tail);
 }
 
 /* Returns true if 'kind' is a pointer with a tracked offset. */
@@ -659,6 +731,15 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
                 dst->kind = AV_MAP;
                 dst->map = idx;
             }
+        } else if (insn->src == EBPF_PSEUDO_MAP_VALUE) {
+            int64_t off;
+            size_t idx = global_index(prog, insn->imm, &off);
+
+            if (idx != SIZE_MAX) {
+                dst->kind = AV_MAPVAL;
+                dst->map = idx;
+                dst->off = off;
+            }
         }
         break;
 
@@ -707,6 +788,19 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
                 s->r[0].kind = AV_MAPVAL_OR_NULL;
                 s->r[0].map = r1.map;
                 s->r[0].id = pc + 1;
+            } else if (changes_len(insn->imm)) {
+                /* Packet pointers and what was learned of the length are
+                 * stale (r6..r9 keep their values). */
+                for (int i = 0; i < EBPF_N_REGS; i++) {
+                    uint8_t kind = s->r[i].kind;
+
+                    if (kind == AV_PKT || kind == AV_PKT_OR_NULL
+                        || kind == AV_PKT_END) {
+                        set_unknown(&s->r[i]);
+                    }
+                }
+                s->pkt_len = 0;
+                s->len_changed = true;
             }
             break;
         } else if (op == OP_JA) {
@@ -910,16 +1004,20 @@ access_proven(struct jit *j, size_t pc, const struct astate *s,
             return false;
         } else if (a + size <= s->pkt_len) {
             return true;
-        } else if (a + size <= BPF_JIT_MAX_PROVEN) {
+        } else if (a + size <= BPF_JIT_MAX_PROVEN && !s->len_changed) {
+            /* The length test before the run holds until the length
+             * changes. */
             j->min_size = MAX(j->min_size, a + size);
             return true;
         }
         return false;
 
     case AV_MAPVAL: {
-        int64_t vsize = ebpf_map_value_size(prog->maps[base->map]);
+        const struct ebpf_map *map = prog->maps[base->map];
+        int64_t vsize = ebpf_map_value_size(map);
 
-        return a >= 0 && a + size <= vsize && !(atomic && a % size);
+        return (a >= 0 && a + size <= vsize && !(atomic && a % size)
+                && !(write && ebpf_map_flags(map) & EBPF_MAP_F_RDONLY_PROG));
     }
 
     default:
@@ -1455,6 +1553,27 @@ emit_array_lookup(struct jit *j, const struct ebpf_map *map)
     patch8_here(j, past_end);
 }
 
+/* Returns the registers (bit i: ri) that helper 'id' may read memory
+ * through (bpf_trace_printk's r3..r5 only for "%s" and the like). */
+static unsigned int
+helper_mem_args(int32_t id)
+{
+    switch (id) {
+    case EBPF_FUNC_map_lookup_elem:
+    case EBPF_FUNC_map_delete_elem:
+        return 1u << 2;
+    case EBPF_FUNC_map_update_elem:
+        return 1u << 2 | 1u << 3;
+    case EBPF_FUNC_csum_diff:
+        return 1u << 1 | 1u << 3;
+    case EBPF_FUNC_trace_printk:
+    case EBPF_FUNC_trace_vprintk:
+        return 0x3e;
+    default:
+        return 0;
+    }
+}
+
 /* Emits a call to helper 'id', with 's' the state before it. */
 static void
 emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
@@ -1464,17 +1583,22 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
     uint64_t (*fn0)(void) = NULL;
     bool can_fault = true;
 
-    /* Map helpers read the key that r2 points to (and update the value
-     * that r3 points to), maybe on the stack: the prologue zeroes the stack
-     * from there up, or all of it if the pointer is not known. */
-    int last = (id == EBPF_FUNC_map_update_elem ? 3
-                : id == EBPF_FUNC_map_lookup_elem
-                  || id == EBPF_FUNC_map_delete_elem ? 2 : 1);
-    for (int i = 2; i <= last; i++) {
-        if (s->r[i].kind == AV_STACK) {
+    /* Helpers read memory that their arguments point to, maybe on the
+     * stack, which the interpreter's run starts zeroed: the prologue zeroes
+     * the stack from there up, or all of it if the pointer may be anywhere
+     * in it (a null, packet or map value pointer cannot be). */
+    unsigned int mem_args = helper_mem_args(id);
+    for (int i = 1; i <= 5; i++) {
+        uint8_t kind = s->r[i].kind;
+
+        if (!(mem_args & (1u << i))) {
+            continue;
+        } else if (kind == AV_STACK && id != EBPF_FUNC_trace_printk
+                   && id != EBPF_FUNC_trace_vprintk) {
             j->stack_depth = MIN(j->stack_depth,
                                  MAX(s->r[i].off, -EBPF_STACK_SIZE));
-        } else {
+        } else if (kind != AV_ZERO && kind != AV_PKT
+                   && kind != AV_PKT_OR_NULL && kind != AV_MAPVAL) {
             j->has_checked = true;
         }
     }
@@ -1504,6 +1628,27 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
         break;
     case EBPF_FUNC_get_prandom_u32:
         fn0 = bpf_interp_get_prandom_u32;
+        break;
+    case EBPF_FUNC_trace_printk:
+        fn = bpf_interp_trace_printk;
+        break;
+    case EBPF_FUNC_get_smp_processor_id:
+        fn0 = bpf_interp_get_smp_processor_id;
+        break;
+    case EBPF_FUNC_csum_diff:
+        fn = bpf_interp_csum_diff;
+        break;
+    case EBPF_FUNC_xdp_adjust_head:
+        fn = jit_xdp_adjust_head;
+        break;
+    case EBPF_FUNC_xdp_adjust_tail:
+        fn = jit_xdp_adjust_tail;
+        break;
+    case EBPF_FUNC_ktime_get_boot_ns:
+        fn0 = bpf_interp_ktime_get_boot_ns;
+        break;
+    case EBPF_FUNC_trace_vprintk:
+        fn = bpf_interp_trace_vprintk;
         break;
     default:
         OVS_NOT_REACHED();
@@ -1955,10 +2100,24 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
             const struct bpf_interp_ctx *xdp, uint64_t *n_insnsp,
             struct bpf_interp_fault *faultp)
 {
+    struct bpf_packet_buf buf = { .data = data, .size = size };
+
+    return bpf_jit_run_buf(jit, &buf, false, xdp, n_insnsp, faultp);
+}
+
+/* As bpf_interp_run_buf(), for 'jit'. */
+uint64_t
+bpf_jit_run_buf(const struct bpf_jit_prog *jit, struct bpf_packet_buf *buf,
+                bool resizable, const struct bpf_interp_ctx *xdp,
+                uint64_t *n_insnsp, struct bpf_interp_fault *faultp)
+{
     const struct bpf_interp_prog *prog = jit->interp;
+    void *data = buf->data;
+    size_t size = buf->size;
 
     if (size < jit->min_size || !data) {
-        return bpf_interp_run(prog, data, size, xdp, n_insnsp, faultp);
+        return bpf_interp_run_buf(prog, buf, resizable, xdp, n_insnsp,
+                                  faultp);
     }
 
     struct bpf_interp_region local_regions[16];
@@ -1967,6 +2126,9 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     r.areas.prog = prog;
     r.areas.pkt = (uintptr_t) data;
     r.areas.pkt_size = size;
+    r.areas.headroom = buf->headroom;
+    r.areas.tailroom = buf->tailroom;
+    r.areas.resizable = resizable;
     r.areas.ctx = (uintptr_t) r.ctx;
     r.areas.xdp = xdp;
     r.areas.n_regions = 0;
@@ -1978,6 +2140,7 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
     r.pkt_end = r.pkt + size;
     r.fault_pc = 0;
     r.n_insns = 0;
+    r.jit = jit;
     /* The code uses the address of 'r.ctx', never its contents.  The fields
      * are read with one 4-byte load each, as callers store them: a compiler
      * merges two adjacent loads into one 8-byte load, which the processor
@@ -2001,6 +2164,7 @@ bpf_jit_run(const struct bpf_jit_prog *jit, void *data, size_t size,
         free(r.areas.regions);
     }
     *n_insnsp += r.n_insns;
+    bpf_interp_buf_update(buf, &r.areas);
     if (ret == BPF_RUN_FAULT && faultp) {
         faultp->pc = r.fault_pc;
         faultp->reason = r.areas.fault;

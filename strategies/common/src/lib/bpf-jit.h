@@ -26,12 +26,16 @@
  *
  *   - stack accesses at a constant offset from the frame pointer,
  *   - map value accesses at a constant offset from a non-null
- *     map_lookup_elem result, within the value,
+ *     map_lookup_elem result or from global data, within the value (writes
+ *     only to maps that the program may write),
  *   - context loads of a known field,
  *   - packet accesses at a constant offset from ctx->data that end within
  *     BPF_JIT_MAX_PROVEN bytes and lie within the verdict's read (or write)
  *     ranges: one length test before the run (a shorter packet runs in the
- *     interpreter) covers all of them.
+ *     interpreter) covers all of them, until the program may have changed
+ *     the packet's length (bpf_xdp_adjust_head(), bpf_xdp_adjust_tail());
+ *     after that, only accesses that a comparison with the new 'data_end'
+ *     proves.
  *
  * The JIT trusts nothing else the verifier computed: every other access
  * keeps a check (an inline test against the packet window that the
@@ -67,5 +71,8 @@ size_t bpf_jit_min_size(const struct bpf_jit_prog *);
 uint64_t bpf_jit_run(const struct bpf_jit_prog *, void *data, size_t size,
                      const struct bpf_interp_ctx *, uint64_t *n_insnsp,
                      struct bpf_interp_fault *);
+uint64_t bpf_jit_run_buf(const struct bpf_jit_prog *, struct bpf_packet_buf *,
+                         bool resizable, const struct bpf_interp_ctx *,
+                         uint64_t *n_insnsp, struct bpf_interp_fault *);
 
 #endif /* bpf-jit.h */

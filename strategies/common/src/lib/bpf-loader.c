@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bpf-helpers.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
@@ -75,6 +76,28 @@ capture_print(enum libbpf_print_level level, const char *format,
     return 0;
 }
 
+/* Linux's helper names, indexed by number, from <linux/bpf.h> (whose list
+ * is in the helpers' order: FN(name) in Linux 6.1's form, FN(name, number)
+ * in later ones). */
+#ifdef ___BPF_FUNC_MAPPER
+#define HELPER_NAME(NAME, NUMBER, ...) [NUMBER] = #NAME,
+#else
+#define HELPER_NAME(NAME) #NAME
+#endif
+static const char *const helper_names[] = {
+    __BPF_FUNC_MAPPER(HELPER_NAME)
+};
+#undef HELPER_NAME
+
+/* Returns the Linux name of helper number 'id', or NULL (see
+ * bpf-helpers.h). */
+const char *
+bpf_helper_name(int32_t id)
+{
+    return (id > 0 && id < ARRAY_SIZE(helper_names)
+            ? helper_names[id] : NULL);
+}
+
 /* Frees what 'elf' holds (not 'elf' itself) and clears it. */
 void
 bpf_elf_destroy(struct bpf_elf *elf)
@@ -84,6 +107,7 @@ bpf_elf_destroy(struct bpf_elf *elf)
     }
     for (size_t i = 0; i < elf->n_maps; i++) {
         free(elf->maps[i].name);
+        free(elf->maps[i].data);
     }
     free(elf->maps);
     free(elf->insns);
@@ -313,24 +337,42 @@ find_map(const struct bpf_elf *elf, const char *name)
     return SIZE_MAX;
 }
 
-/* Applies one relocation 'rel' of the program's section to 'elf->insns'.
- * 'maps_index' is the index of the ".maps" section (0 if none).  Marks the
- * relocated instruction in 'relocated'.  Returns 0 or a positive errno with a
- * message in '*errorp'. */
+/* Where the program is in the object: its section and, within it, the byte
+ * offset of its function; and which map each data section became. */
+struct prog_place {
+    size_t sec_index;           /* ELF index of the program's section. */
+    uint64_t func_off;          /* Offset of its function, in bytes. */
+    size_t maps_index;          /* ELF index of ".maps" (0 if none). */
+    size_t *sec_map;            /* ELF section index -> index in
+                                 * 'elf->maps', or SIZE_MAX. */
+    size_t n_secs;
+};
+
+/* Applies one relocation 'rel' of the program's section to 'elf->insns', if
+ * it lies in the program's function (the section may hold others).  Marks
+ * the relocated instruction in 'relocated'.  Returns 0 or a positive errno
+ * with a message in '*errorp'. */
 static int
 apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
-                 size_t maps_index, const GElf_Rel *rel, struct bpf_elf *elf,
-                 bool *relocated, char **errorp)
+                 const struct prog_place *place, const GElf_Rel *rel,
+                 struct bpf_elf *elf, bool *relocated, char **errorp)
 {
     size_t sym_index = GELF_R_SYM(rel->r_info);
     unsigned int type = GELF_R_TYPE(rel->r_info);
-    size_t idx = rel->r_offset / sizeof(struct ebpf_insn);
+    size_t idx;
     GElf_Sym sym;
     const char *name;
 
-    if (rel->r_offset % sizeof(struct ebpf_insn) || idx >= elf->n_insns) {
-        *errorp = xasprintf("relocation at offset %"PRIu64" is outside the "
-                            "program", (uint64_t) rel->r_offset);
+    if (rel->r_offset < place->func_off
+        || rel->r_offset - place->func_off
+           >= elf->n_insns * sizeof(struct ebpf_insn)) {
+        /* Another function's. */
+        return 0;
+    }
+    idx = (rel->r_offset - place->func_off) / sizeof(struct ebpf_insn);
+    if ((rel->r_offset - place->func_off) % sizeof(struct ebpf_insn)) {
+        *errorp = xasprintf("relocation at offset %"PRIu64" is not at an "
+                            "instruction", (uint64_t) rel->r_offset);
         return EINVAL;
     }
     if (!gelf_getsym(symbols, sym_index, &sym)
@@ -364,10 +406,33 @@ apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
                             "supported)", idx, name);
         return EOPNOTSUPP;
     }
-    if (!maps_index || sym.st_shndx != maps_index) {
+
+    /* Global data: the address of a byte of a data section's map value, as
+     * libbpf relocates it (the offset in the instruction plus the
+     * variable's). */
+    if (sym.st_shndx < place->n_secs
+        && place->sec_map[sym.st_shndx] != SIZE_MAX) {
+        size_t map = place->sec_map[sym.st_shndx];
+        int64_t off = (int64_t) insn->imm + (int64_t) sym.st_value;
+
+        if (insn[1].imm || off < 0 || off >= elf->maps[map].value_size) {
+            *errorp = xasprintf("insn %"PRIuSIZE": reference to offset "
+                                "%"PRId64" of '%s', outside its %"PRIu32" "
+                                "bytes", idx, off, elf->maps[map].name,
+                                elf->maps[map].value_size);
+            return EINVAL;
+        }
+        insn->src = EBPF_PSEUDO_MAP_VALUE;
+        insn->imm = map;
+        insn[1].imm = off;
+        relocated[idx] = true;
+        return 0;
+    }
+
+    if (!place->maps_index || sym.st_shndx != place->maps_index) {
         *errorp = xasprintf("insn %"PRIuSIZE": reference to '%s', which is "
-                            "not a map in '.maps' (global variables and "
-                            ".data/.rodata/.bss are not supported)",
+                            "neither a map in '.maps' nor global data in "
+                            "'.data', '.rodata' or '.bss'",
                             idx, name[0] ? name : "a section");
         return EOPNOTSUPP;
     }
@@ -385,32 +450,29 @@ apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
     return 0;
 }
 
-/* Applies the relocations of the program's section 'prog_index' in 'e' to
+/* Applies the relocations of the program at 'place' in 'e' to
  * 'elf->insns'.  Returns 0 or a positive errno with a message in
  * '*errorp'. */
 static int
-relocate(Elf *e, size_t prog_index, struct bpf_elf *elf, char **errorp)
+relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
+         char **errorp)
 {
-    size_t maps_index = 0;
     Elf_Scn *scn = NULL;
     bool *relocated = xcalloc(elf->n_insns, sizeof *relocated);
     int error = 0;
 
-    if (!find_section(e, ".maps", false, &maps_index)) {
-        maps_index = 0;
-    }
     while (!error && (scn = elf_nextscn(e, scn)) != NULL) {
         GElf_Shdr shdr;
 
         if (!gelf_getshdr(scn, &shdr)) {
             continue;
         }
-        if (shdr.sh_type == SHT_RELA && shdr.sh_info == prog_index) {
+        if (shdr.sh_type == SHT_RELA && shdr.sh_info == place->sec_index) {
             *errorp = xstrdup("RELA relocations are not supported");
             error = EOPNOTSUPP;
             break;
         }
-        if (shdr.sh_type != SHT_REL || shdr.sh_info != prog_index) {
+        if (shdr.sh_type != SHT_REL || shdr.sh_info != place->sec_index) {
             continue;
         }
 
@@ -435,9 +497,8 @@ relocate(Elf *e, size_t prog_index, struct bpf_elf *elf, char **errorp)
                                     elf_errmsg(-1));
                 error = EINVAL;
             } else {
-                error = apply_relocation(e, symbols, symshdr.sh_link,
-                                         maps_index, &rel, elf, relocated,
-                                         errorp);
+                error = apply_relocation(e, symbols, symshdr.sh_link, place,
+                                         &rel, elf, relocated, errorp);
             }
         }
     }
@@ -457,21 +518,105 @@ relocate(Elf *e, size_t prog_index, struct bpf_elf *elf, char **errorp)
     return error;
 }
 
-/* Copies the maps that 'obj' declares in ".maps" into 'elf'. */
+/* Returns true if 'name' is a section that libbpf makes a global data map
+ * of, of 'type' (SHT_PROGBITS or SHT_NOBITS), and stores in '*rodata'
+ * whether it is read-only data. */
+static bool
+is_data_section(const char *name, GElf_Word type, bool *rodata)
+{
+    *rodata = false;
+    if (type == SHT_NOBITS) {
+        return !strcmp(name, ".bss");
+    } else if (type != SHT_PROGBITS) {
+        return false;
+    } else if (!strcmp(name, ".data") || !strncmp(name, ".data.", 6)) {
+        return true;
+    } else if (!strcmp(name, ".rodata") || !strncmp(name, ".rodata.", 8)) {
+        *rodata = true;
+        return true;
+    }
+    return false;
+}
+
+/* Adds to 'elf' a map for each global data section of 'e' (see bpf-loader.h)
+ * and records in 'place' which section became which map.  Returns 0 or a
+ * positive errno with a message in '*errorp'. */
+static int
+collect_global_data(Elf *e, struct bpf_elf *elf, struct prog_place *place,
+                    char **errorp)
+{
+    size_t shstrndx, n_secs;
+    Elf_Scn *scn = NULL;
+
+    if (elf_getshdrstrndx(e, &shstrndx) || elf_getshdrnum(e, &n_secs)) {
+        *errorp = xasprintf("bad ELF section headers (%s)", elf_errmsg(-1));
+        return EINVAL;
+    }
+    place->n_secs = n_secs;
+    place->sec_map = xmalloc((n_secs ? n_secs : 1) * sizeof *place->sec_map);
+    for (size_t i = 0; i < n_secs; i++) {
+        place->sec_map[i] = SIZE_MAX;
+    }
+
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+        const char *name;
+        bool rodata;
+
+        if (!gelf_getshdr(scn, &shdr)
+            || !(name = elf_strptr(e, shstrndx, shdr.sh_name))
+            || shdr.sh_flags & SHF_EXECINSTR || !shdr.sh_size
+            || !is_data_section(name, shdr.sh_type, &rodata)) {
+            continue;
+        }
+        if (shdr.sh_size > UINT32_MAX) {
+            *errorp = xasprintf("section '%s' is too large", name);
+            return E2BIG;
+        }
+
+        uint8_t *data = NULL;
+        if (shdr.sh_type == SHT_PROGBITS) {
+            Elf_Data *d = elf_getdata(scn, NULL);
+
+            if (!d || !d->d_buf || d->d_size != shdr.sh_size) {
+                *errorp = xasprintf("section '%s' cannot be read", name);
+                return EINVAL;
+            }
+            data = xmemdup(d->d_buf, d->d_size);
+        }
+
+        struct bpf_elf_map *m = &elf->maps[elf->n_maps];
+        place->sec_map[elf_ndxscn(scn)] = elf->n_maps++;
+        m->name = xstrdup(name);
+        m->type = EBPF_MAP_TYPE_ARRAY;
+        m->key_size = sizeof(uint32_t);
+        m->value_size = shdr.sh_size;
+        m->max_entries = 1;
+        m->flags = rodata ? EBPF_MAP_F_RDONLY_PROG : 0;
+        m->data = data;
+        m->frozen = rodata;
+    }
+    return 0;
+}
+
+/* Copies the maps that 'obj' declares in ".maps" into 'elf', leaving room
+ * for as many global data maps as 'e' has sections. */
 static void
-collect_maps(struct bpf_object *obj, struct bpf_elf *elf)
+collect_maps(struct bpf_object *obj, Elf *e, struct bpf_elf *elf)
 {
     struct bpf_map *map;
-    size_t n = 0;
+    size_t n = 0, n_secs = 0;
 
     bpf_object__for_each_map (map, obj) {
         n++;
     }
-    elf->maps = xcalloc(n ? n : 1, sizeof *elf->maps);
+    elf_getshdrnum(e, &n_secs);
+    elf->maps = xcalloc(n + n_secs + 1, sizeof *elf->maps);
     bpf_object__for_each_map (map, obj) {
         if (bpf_map__is_internal(map)) {
-            /* .data, .rodata, .bss, .kconfig: references are rejected by
-             * relocate(). */
+            /* .data, .rodata, .bss: collect_global_data() makes them from
+             * the sections.  .kconfig: references to externs are rejected
+             * by relocate(). */
             continue;
         }
 
@@ -485,59 +630,145 @@ collect_maps(struct bpf_object *obj, struct bpf_elf *elf)
     }
 }
 
-/* Extracts the single program of 'obj' into 'elf', with its instructions as
- * they are in the file.  Returns 0 or a positive errno with a message in
+/* Returns NULL if a program in section 'section' is an XDP program that this
+ * runtime runs, otherwise why not.  The names are libbpf's: "xdp", "xdp/..."
+ * and "xdp.frags" (OVS's packets are linear, so a multi-buffer program sees
+ * one buffer), and libbpf 0.x's legacy "xdp_..."; not the programs that run
+ * on redirected frames (devmap and cpumap), whose context differs. */
+static const char *
+xdp_section_refusal(const char *section)
+{
+    static const char *const redirect_prefixes[] = {
+        "xdp/devmap", "xdp/cpumap", "xdp.frags/devmap", "xdp.frags/cpumap",
+        "xdp_devmap", "xdp_cpumap",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(redirect_prefixes); i++) {
+        if (!strncmp(section, redirect_prefixes[i],
+                     strlen(redirect_prefixes[i]))) {
+            return ("devmap and cpumap programs run on redirected frames, "
+                    "which OVS does not have");
+        }
+    }
+    if (!strcmp(section, "xdp") || !strncmp(section, "xdp/", 4)
+        || !strcmp(section, "xdp.frags") || !strncmp(section, "xdp_", 4)) {
+        return NULL;
+    }
+    return ("not an XDP program (sections: \"xdp\", \"xdp/NAME\", "
+            "\"xdp.frags\", \"xdp_NAME\")");
+}
+
+/* Stores in '*offp' the byte offset of function 'name' in section
+ * 'sec_index' of 'e'.  Returns false if there is no such function. */
+static bool
+find_function(Elf *e, size_t sec_index, const char *name, uint64_t *offp)
+{
+    Elf_Scn *scn = NULL;
+
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+        Elf_Data *symbols;
+
+        if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_SYMTAB
+            || !shdr.sh_entsize || !(symbols = elf_getdata(scn, NULL))) {
+            continue;
+        }
+        for (size_t i = 0; i < shdr.sh_size / shdr.sh_entsize; i++) {
+            const char *s;
+            GElf_Sym sym;
+
+            if (gelf_getsym(symbols, i, &sym)
+                && GELF_ST_TYPE(sym.st_info) == STT_FUNC
+                && sym.st_shndx == sec_index
+                && (s = elf_strptr(e, shdr.sh_link, sym.st_name))
+                && !strcmp(s, name)) {
+                *offp = sym.st_value;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Extracts program 'program' of 'obj' (NULL: its only program) into 'elf',
+ * with its instructions as they are in the file, and stores in 'place'
+ * where it is in 'e'.  Returns 0 or a positive errno with a message in
  * '*errorp'. */
 static int
-collect_program(struct bpf_object *obj, struct bpf_elf *elf, char **errorp)
+collect_program(struct bpf_object *obj, Elf *e, const char *program,
+                struct bpf_elf *elf, struct prog_place *place, char **errorp)
 {
     struct bpf_program *prog, *the_prog = NULL;
+    struct ds names = DS_EMPTY_INITIALIZER;
     size_t n = 0;
 
     bpf_object__for_each_program (prog, obj) {
-        the_prog = prog;
+        const char *name = bpf_program__name(prog);
+
+        if (program ? !strcmp(name, program) : !n) {
+            the_prog = prog;
+        }
+        ds_put_format(&names, "%s%s (section %s)", n ? ", " : "", name,
+                      bpf_program__section_name(prog));
         n++;
     }
-    if (n != 1) {
-        *errorp = xasprintf("the object holds %"PRIuSIZE" programs; exactly "
-                            "one (in section \"xdp\") is required", n);
+    if (!n) {
+        *errorp = xstrdup("the object holds no program (put an XDP program "
+                          "in section \"xdp\": SEC(\"xdp\"))");
+    } else if (program && !the_prog) {
+        *errorp = xasprintf("the object has no program '%s' (programs: %s)",
+                            program, ds_cstr(&names));
+    } else if (!program && n > 1) {
+        *errorp = xasprintf("the object holds %"PRIuSIZE" programs: name the "
+                            "one to load (programs: %s)", n,
+                            ds_cstr(&names));
+    }
+    ds_destroy(&names);
+    if (*errorp) {
         return EINVAL;
     }
 
     const char *section = bpf_program__section_name(the_prog);
-    if (bpf_program__type(the_prog) != BPF_PROG_TYPE_XDP) {
-        *errorp = xasprintf("program '%s' in section '%s' is not an XDP "
-                            "program (use SEC(\"xdp\"))",
-                            bpf_program__name(the_prog), section);
+    const char *name = bpf_program__name(the_prog);
+    const char *refusal = xdp_section_refusal(section);
+    if (refusal) {
+        *errorp = xasprintf("program '%s' in section '%s': %s", name,
+                            section, refusal);
         return EINVAL;
     }
 
     size_t n_insns = bpf_program__insn_cnt(the_prog);
     const struct bpf_insn *insns = bpf_program__insns(the_prog);
     if (!n_insns || !insns) {
-        *errorp = xasprintf("program '%s' is empty",
-                            bpf_program__name(the_prog));
+        *errorp = xasprintf("program '%s' is empty", name);
+        return EINVAL;
+    }
+    if (!find_section(e, section, true, &place->sec_index)
+        || !find_function(e, place->sec_index, name, &place->func_off)) {
+        *errorp = xasprintf("program '%s' not found in section '%s'", name,
+                            section);
         return EINVAL;
     }
 
     BUILD_ASSERT(sizeof(struct bpf_insn) == sizeof(struct ebpf_insn));
-    elf->prog_name = xstrdup(bpf_program__name(the_prog));
+    elf->prog_name = xstrdup(name);
     elf->section = xstrdup(section);
     elf->n_insns = n_insns;
     elf->insns = xmemdup(insns, n_insns * sizeof *elf->insns);
     return 0;
 }
 
-/* Loads the BPF object in the 'size' bytes at 'data'.  'name' names the
- * object in messages (e.g. its file name).  Fills 'elf' (free it with
- * bpf_elf_destroy()).
+/* Loads program 'program' (NULL: the only one) of the BPF object in the
+ * 'size' bytes at 'data'.  'name' names the object in messages (e.g. its
+ * file name).  Fills 'elf' (free it with bpf_elf_destroy()).
  *
  * Returns 0 or a positive errno, storing in '*errorp' a malloc'd message that
  * names 'name'; in that case 'elf' is left empty. */
 int
 bpf_elf_load_mem(const void *data, size_t size, const char *name,
-                 struct bpf_elf *elf, char **errorp)
+                 const char *program, struct bpf_elf *elf, char **errorp)
 {
+    struct prog_place place = { .sec_map = NULL };
     struct bpf_object *obj = NULL;
     char *error_msg = NULL;
     Elf *e = NULL;
@@ -587,33 +818,25 @@ bpf_elf_load_mem(const void *data, size_t size, const char *name,
     }
     ds_destroy(&messages);
 
-    error = collect_program(obj, elf, &error_msg);
+    error = collect_program(obj, e, program, elf, &place, &error_msg);
     if (error) {
         goto out;
     }
-    collect_maps(obj, elf);
-
-    size_t prog_index;
-    Elf_Scn *scn = find_section(e, elf->section, true, &prog_index);
-    GElf_Shdr shdr;
-    if (!scn || !gelf_getshdr(scn, &shdr)) {
-        error_msg = xasprintf("section '%s' not found", elf->section);
-        error = EINVAL;
+    collect_maps(obj, e, elf);
+    error = collect_global_data(e, elf, &place, &error_msg);
+    if (error) {
         goto out;
     }
-    if (shdr.sh_size != elf->n_insns * sizeof *elf->insns) {
-        error_msg = xasprintf("section '%s' holds more than the program '%s' "
-                              "(one function per section is supported)",
-                              elf->section, elf->prog_name);
-        error = EINVAL;
-        goto out;
+    if (!find_section(e, ".maps", false, &place.maps_index)) {
+        place.maps_index = 0;
     }
-    error = relocate(e, prog_index, elf, &error_msg);
+    error = relocate(e, &place, elf, &error_msg);
 
 out:
     if (obj) {
         bpf_object__close(obj);
     }
+    free(place.sec_map);
     elf_end(e);
     if (error) {
         bpf_elf_destroy(elf);
@@ -623,9 +846,11 @@ out:
     return error;
 }
 
-/* Loads the BPF object in 'file' as bpf_elf_load_mem() does. */
+/* Loads program 'program' of the BPF object in 'file' as bpf_elf_load_mem()
+ * does. */
 int
-bpf_elf_load_file(const char *file, struct bpf_elf *elf, char **errorp)
+bpf_elf_load_file(const char *file, const char *program,
+                  struct bpf_elf *elf, char **errorp)
 {
     struct stat st;
     FILE *stream;
@@ -661,7 +886,7 @@ bpf_elf_load_file(const char *file, struct bpf_elf *elf, char **errorp)
     }
     fclose(stream);
 
-    int error = bpf_elf_load_mem(data, size, file, elf, errorp);
+    int error = bpf_elf_load_mem(data, size, file, program, elf, errorp);
     free(data);
     return error;
 }

@@ -73,6 +73,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bpf-helpers.h"
 #include "util.h"
 
 /* Largest absolute fixed or variable offset of a pointer (as the kernel's
@@ -236,6 +237,8 @@ struct verifier {
     uint32_t ctx_reads;
     uint32_t len_compared;
     bool uses_len;
+    size_t first_len;           /* Lowest 'pc' that may change the packet's
+                                 * length, or SIZE_MAX. */
 
     struct id_pair *idmap;      /* Used while comparing states. */
     size_t n_idmap;
@@ -999,14 +1002,18 @@ check_pkt_access(struct verifier *v, const struct state *st, int regno,
 }
 
 /* Checks an access of 'size' bytes at 'off' from map value pointer 'r'
- * (register 'regno'). */
+ * (register 'regno'), a write if 'write'. */
 static int
 check_map_access(struct verifier *v, int regno, const struct reg *r,
-                 int off, int size)
+                 int off, int size, bool write)
 {
     uint32_t value_size = v->maps[r->map].value_size;
     int64_t rel = (int64_t) r->off + off;
 
+    if (write && v->maps[r->map].flags & EBPF_MAP_F_RDONLY_PROG) {
+        return verr(v, EACCES, "write into map forbidden, value_size=%"PRIu32
+                    " off=%"PRId64" size=%d", value_size, rel, size);
+    }
     if (r->s.smin < 0) {
         return verr(v, EACCES, "R%d min value is negative, either use "
                     "unsigned index or do a if (index >=0) check.", regno);
@@ -1294,7 +1301,7 @@ mem_read(struct verifier *v, struct state *st, int regno, int off,
         return err;
 
     case REG_MAP_VALUE:
-        err = check_map_access(v, regno, r, off, size);
+        err = check_map_access(v, regno, r, off, size, false);
         if (!err) {
             reg_unknown_sized(out, size);
         }
@@ -1346,7 +1353,7 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
         if (reg_is_ptr(val)) {
             return verr(v, EACCES, "R%d leaks addr into map", valno);
         }
-        return check_map_access(v, regno, r, off, size);
+        return check_map_access(v, regno, r, off, size, true);
 
     default:
         return verr(v, EACCES, "R%d invalid mem access '%s'", regno,
@@ -1408,7 +1415,8 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
             err = verr(v, EACCES, "misaligned value access off %"PRId32"+%d "
                        "size %d", r->off, insn->offset, size);
         } else {
-            err = check_map_access(v, insn->dst, r, insn->offset, size);
+            err = check_map_access(v, insn->dst, r, insn->offset, size,
+                                   true);
         }
         break;
 
@@ -1638,10 +1646,12 @@ do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 /* Helper calls. */
 
 /* Checks that register 'regno' of 'st' points to 'size' readable bytes,
- * as a key or value argument of a map helper. */
+ * as a helper's memory argument (a map helper's key or value).  Spilled
+ * pointers on the stack may be read only if 'ptrs_ok' (for a helper that
+ * only prints them). */
 static int
-check_helper_mem(struct verifier *v, struct state *st, int regno,
-                 uint32_t size)
+check_helper_mem__(struct verifier *v, struct state *st, int regno,
+                   uint32_t size, bool ptrs_ok)
 {
     const struct reg *r = &st->regs[regno];
     int abs, span, err;
@@ -1650,20 +1660,92 @@ check_helper_mem(struct verifier *v, struct state *st, int regno,
     case REG_STACK:
         err = check_stack_bounds(v, regno, r, 0, size, false, "read from",
                                  &abs, &span);
-        return err ? err : check_stack_init(v, st, regno, abs, span, size,
-                                            true);
+        return (err ? err
+                : ptrs_ok ? 0
+                : check_stack_init(v, st, regno, abs, span, size, true));
 
     case REG_PKT:
     case REG_PKT_META:
         return check_pkt_access(v, st, regno, r, 0, size, false);
 
     case REG_MAP_VALUE:
-        return check_map_access(v, regno, r, 0, size);
+        return check_map_access(v, regno, r, 0, size, false);
 
     default:
         return verr(v, EACCES, "R%d type=%s expected=fp, pkt, map_value",
                     regno, reg_type_names[r->type]);
     }
+}
+
+/* check_helper_mem__() for a helper that reads what it is given as data. */
+static int
+check_helper_mem(struct verifier *v, struct state *st, int regno,
+                 uint32_t size)
+{
+    return check_helper_mem__(v, st, regno, size, false);
+}
+
+/* Checks that register 'regno' of 'st' points to as many readable bytes as
+ * register 'size_regno' may say (a helper's memory argument and its size),
+ * with a size of 0 allowed if 'zero_ok' (and then a NULL pointer too), and
+ * spilled pointers if 'ptrs_ok' (see check_helper_mem__()). */
+static int
+check_helper_mem_sized(struct verifier *v, struct state *st, int regno,
+                       int size_regno, bool zero_ok, bool ptrs_ok)
+{
+    const struct reg *size = &st->regs[size_regno];
+    const struct reg *ptr = &st->regs[regno];
+
+    if (size->type != REG_SCALAR) {
+        return verr(v, EACCES, "R%d type=%s expected=scalar", size_regno,
+                    reg_type_names[size->type]);
+    }
+    if (size->s.smin < 0) {
+        return verr(v, EACCES, "R%d min value is negative, either use "
+                    "unsigned or 'var &= const'", size_regno);
+    }
+    if (size->s.umax >= MAX_VAR_OFF) {
+        return verr(v, EACCES, "R%d unbounded memory access, use 'var &= "
+                    "const' or 'if (var < const)'", size_regno);
+    }
+    if (!size->s.umin && !zero_ok) {
+        return verr(v, EACCES, "R%d invalid zero-sized read: u64=[%"PRIu64
+                    ",%"PRIu64"]", size_regno, size->s.umin, size->s.umax);
+    }
+    if (!size->s.umax) {
+        /* Nothing is read: any pointer, or NULL. */
+        return (reg_is_ptr(ptr) || reg_is_const(ptr, 0) ? 0
+                : verr(v, EACCES, "R%d type=%s expected=fp, pkt, map_value",
+                       regno, reg_type_names[ptr->type]));
+    }
+    return check_helper_mem__(v, st, regno, size->s.umax, ptrs_ok);
+}
+
+/* Checks that register 'regno' of 'st' holds a scalar, for a helper
+ * argument that may be anything (the kernel lets a privileged program pass
+ * a pointer there; OVS does not). */
+static int
+check_helper_scalar(struct verifier *v, const struct state *st, int regno)
+{
+    if (reg_is_ptr(&st->regs[regno])) {
+        return verr(v, EACCES, "R%d leaks addr into helper function", regno);
+    }
+    return 0;
+}
+
+/* Marks every packet pointer of 'st', in registers and spilled, as never
+ * written, and forgets what is known of the packet's length, after a helper
+ * that may change the packet (as the kernel's clear_all_pkt_pointers()). */
+static void
+invalidate_pkt_pointers(struct state *st)
+{
+    FOR_EACH_REG (st, r, {
+        if (is_pkt_family(r)) {
+            reg_not_init(r);
+        }
+    });
+    st->len_min = 0;
+    st->len_max = UINT32_MAX;
 }
 
 /* Returns the number of arguments of helper 'func'. */
@@ -1674,8 +1756,79 @@ helper_n_args(int32_t func)
     case EBPF_FUNC_map_lookup_elem: return 2;
     case EBPF_FUNC_map_update_elem: return 4;
     case EBPF_FUNC_map_delete_elem: return 2;
+    case EBPF_FUNC_trace_printk: return 2;
+    case EBPF_FUNC_csum_diff: return 5;
+    case EBPF_FUNC_xdp_adjust_head: return 2;
+    case EBPF_FUNC_xdp_adjust_tail: return 2;
+    case EBPF_FUNC_trace_vprintk: return 4;
     default: return 0;
     }
+}
+
+/* Returns true if helper 'func' takes a map (r1) and a key (r2). */
+static bool
+is_map_helper(int32_t func)
+{
+    return (func == EBPF_FUNC_map_lookup_elem
+            || func == EBPF_FUNC_map_update_elem
+            || func == EBPF_FUNC_map_delete_elem);
+}
+
+/* Checks the arguments of a call of helper 'func' other than a map helper
+ * in 'st'. */
+static int
+check_other_helper_args(struct verifier *v, struct state *st, int32_t func)
+{
+    const struct reg *r1 = &st->regs[1];
+    int err;
+
+    switch (func) {
+    case EBPF_FUNC_trace_printk:
+        /* fmt, fmt_size; the kernel does not check r3..r5. */
+        return check_helper_mem_sized(v, st, 1, 2, false, false);
+
+    case EBPF_FUNC_trace_vprintk:
+        /* fmt, fmt_size, data (the arguments, which may be pointers for
+         * "%s" and "%p") or NULL, data_len. */
+        err = check_helper_mem_sized(v, st, 1, 2, false, false);
+        return err ? err : check_helper_mem_sized(v, st, 3, 4, true, true);
+
+    case EBPF_FUNC_csum_diff:
+        err = check_helper_mem_sized(v, st, 1, 2, true, false);
+        if (!err) {
+            err = check_helper_mem_sized(v, st, 3, 4, true, false);
+        }
+        return err ? err : check_helper_scalar(v, st, 5);
+
+    case EBPF_FUNC_xdp_adjust_head:
+    case EBPF_FUNC_xdp_adjust_tail:
+        if (r1->type != REG_CTX) {
+            return verr(v, EACCES, "R1 type=%s expected=ctx",
+                        reg_type_names[r1->type]);
+        }
+        if (r1->off || !sc_is_const(&r1->s) || r1->s.umin) {
+            return verr(v, EACCES, "dereference of modified ctx ptr R1 "
+                        "off=%"PRId32" disallowed", r1->off);
+        }
+        return check_helper_scalar(v, st, 2);
+
+    default:
+        return 0;
+    }
+}
+
+/* Records in 'v' that the program may change the packet's length at
+ * instruction 'v->pc': it may then read and write every byte, and its
+ * length matters. */
+static void
+note_len_change(struct verifier *v)
+{
+    ranges_add(&v->reads, 0, BPF_RANGE_UNBOUNDED);
+    ranges_add(&v->writes, 0, BPF_RANGE_UNBOUNDED);
+    v->first_write = MIN(v->first_write, v->pc);
+    v->first_len = MIN(v->first_len, v->pc);
+    v->uses_len = true;
+    v->len_compared = BPF_RANGE_UNBOUNDED;
 }
 
 /* Checks the helper call 'insn' in 'st'. */
@@ -1695,7 +1848,7 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
             return err;
         }
     }
-    if (n_args >= 2) {
+    if (is_map_helper(func)) {
         const struct reg *r1 = &st->regs[1];
 
         if (r1->type != REG_MAP_PTR) {
@@ -1703,7 +1856,16 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
                         reg_type_names[r1->type]);
         }
         map = &v->maps[r1->map];
+        if (func != EBPF_FUNC_map_lookup_elem
+            && map->flags & EBPF_MAP_F_RDONLY_PROG) {
+            return verr(v, EACCES, "write into map forbidden");
+        }
         err = check_helper_mem(v, st, 2, map->key_size);
+        if (err) {
+            return err;
+        }
+    } else {
+        err = check_other_helper_args(v, st, func);
         if (err) {
             return err;
         }
@@ -1729,7 +1891,14 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
         st->regs[0].id = ++v->id_gen;
         break;
     case EBPF_FUNC_get_prandom_u32:
+    case EBPF_FUNC_get_smp_processor_id:
         reg_unknown_sized(&st->regs[0], 4);
+        break;
+    case EBPF_FUNC_xdp_adjust_head:
+    case EBPF_FUNC_xdp_adjust_tail:
+        invalidate_pkt_pointers(st);
+        note_len_change(v);
+        reg_unknown(&st->regs[0]);
         break;
     default:
         reg_unknown(&st->regs[0]);
@@ -2442,11 +2611,44 @@ prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
 static bool
 is_known_helper(int32_t func)
 {
-    return (func == EBPF_FUNC_map_lookup_elem
-            || func == EBPF_FUNC_map_update_elem
-            || func == EBPF_FUNC_map_delete_elem
-            || func == EBPF_FUNC_ktime_get_ns
-            || func == EBPF_FUNC_get_prandom_u32);
+    switch (func) {
+    case EBPF_FUNC_map_lookup_elem:
+    case EBPF_FUNC_map_update_elem:
+    case EBPF_FUNC_map_delete_elem:
+    case EBPF_FUNC_ktime_get_ns:
+    case EBPF_FUNC_trace_printk:
+    case EBPF_FUNC_get_prandom_u32:
+    case EBPF_FUNC_get_smp_processor_id:
+    case EBPF_FUNC_csum_diff:
+    case EBPF_FUNC_xdp_adjust_head:
+    case EBPF_FUNC_xdp_adjust_tail:
+    case EBPF_FUNC_ktime_get_boot_ns:
+    case EBPF_FUNC_trace_vprintk:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Records the error of a call of helper 'func', which OVS does not
+ * provide, and returns EINVAL: the kernel's message for a number that names
+ * no helper, otherwise one that names it. */
+static int
+unsupported_helper(struct verifier *v, int32_t func)
+{
+    const char *name = bpf_helper_name(func);
+
+    if (!name) {
+        return verr(v, EINVAL, "invalid func unknown#%"PRId32, func);
+    } else if (func == EBPF_FUNC_redirect
+               || func == EBPF_FUNC_redirect_map) {
+        return verr(v, EINVAL, "helper bpf_%s (%"PRId32") is not supported "
+                    "by the OVS runtime: OVS forwards by its flow tables "
+                    "(return XDP_PASS and forward with OpenFlow actions)",
+                    name, func);
+    }
+    return verr(v, EINVAL, "helper bpf_%s (%"PRId32") is not supported by "
+                "the OVS runtime", name, func);
 }
 
 /* Checks the register fields used by 'insn': 'use_dst' and 'use_src' say
@@ -2488,8 +2690,9 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
             if (insn->offset) {
                 return verr(v, EINVAL, "BPF_LD_IMM64 uses reserved fields");
             }
-            if (insn->src == EBPF_PSEUDO_MAP_FD) {
-                if (next->imm) {
+            if (insn->src == EBPF_PSEUDO_MAP_FD
+                || insn->src == EBPF_PSEUDO_MAP_VALUE) {
+                if (insn->src == EBPF_PSEUDO_MAP_FD && next->imm) {
                     return verr(v, EINVAL, "unrecognized bpf_ld_imm64 insn");
                 }
                 if (insn->imm < 0 || insn->imm >= v->n_maps) {
@@ -2503,6 +2706,20 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
                     return verr(v, EINVAL, "map %"PRId32" has an invalid key "
                                 "size (%"PRIu32") or value size (%"PRIu32")",
                                 insn->imm, map->key_size, map->value_size);
+                }
+                if (insn->src == EBPF_PSEUDO_MAP_VALUE) {
+                    uint32_t off = next->imm;
+
+                    if (map->type != EBPF_MAP_TYPE_ARRAY
+                        || map->max_entries != 1) {
+                        return verr(v, EINVAL, "no direct value access "
+                                    "support for this map type");
+                    }
+                    if (off >= map->value_size) {
+                        return verr(v, EINVAL, "invalid access to map value "
+                                    "pointer, value_size=%"PRIu32" off=%"
+                                    PRIu32, map->value_size, off);
+                    }
                 }
             } else if (insn->src) {
                 return verr(v, EINVAL, "unrecognized bpf_ld_imm64 insn");
@@ -2610,8 +2827,7 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
                 return verr(v, EINVAL, "BPF_CALL uses reserved fields");
             }
             if (!is_known_helper(insn->imm)) {
-                return verr(v, EINVAL, "invalid func unknown#%"PRId32,
-                            insn->imm);
+                return unsupported_helper(v, insn->imm);
             }
             return 0;
         }
@@ -2978,6 +3194,9 @@ do_insn(struct verifier *v, struct state **stp)
     case EBPF_CLS_LD:
         if (insn->src == EBPF_PSEUDO_MAP_FD) {
             reg_ptr(&st->regs[insn->dst], REG_MAP_PTR, insn->imm);
+        } else if (insn->src == EBPF_PSEUDO_MAP_VALUE) {
+            reg_ptr(&st->regs[insn->dst], REG_MAP_VALUE, insn->imm);
+            st->regs[insn->dst].off = (uint32_t) insn[1].imm;
         } else {
             reg_const(&st->regs[insn->dst],
                       (uint32_t) insn->imm
@@ -3140,6 +3359,7 @@ explore_reset(struct verifier *v)
     v->compared = 0;
     v->reads.n = v->writes.n = 0;
     v->first_write = SIZE_MAX;
+    v->first_len = SIZE_MAX;
     free(v->error);
     v->error = NULL;
 }
@@ -3194,6 +3414,7 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
 
     memset(&v, 0, sizeof v);
     v.first_write = SIZE_MAX;
+    v.first_len = SIZE_MAX;
     v.insns = insns;
     v.n_insns = n_insns;
     v.maps = maps;
@@ -3247,6 +3468,8 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
         verdict->len_compared = v.len_compared;
         verdict->uses_len = v.uses_len;
         verdict->first_write_insn = v.first_write;
+        verdict->changes_len = v.first_len != SIZE_MAX;
+        verdict->first_len_insn = v.first_len;
         verdict->verifier_merged = v.merge;
         verdict->verifier_processed = v.total_processed;
     } else {

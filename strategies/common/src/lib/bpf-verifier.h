@@ -25,6 +25,13 @@
  * may write (see struct bpf_verdict in bpf.h), including the bytes that
  * helpers read through packet pointers passed as map keys or values.
  *
+ * Global data is a map value (ld_imm64 with EBPF_PSEUDO_MAP_VALUE), and a
+ * map with EBPF_MAP_F_RDONLY_PROG (".rodata") may not be written by the
+ * program, directly, by atomics or by map_update_elem and map_delete_elem,
+ * as in the kernel.  After bpf_xdp_adjust_head() or bpf_xdp_adjust_tail(),
+ * every packet pointer is invalid (as in the kernel), and the verdict says
+ * that the program may read and write every byte ('changes_len').
+ *
  * What it assumes of the runtime: the context is struct xdp_md, read-only,
  * with data_meta == data (no metadata: an access through data_meta is only
  * allowed after a comparison that never holds then); helpers behave as the
@@ -33,11 +40,14 @@
  *
  * Where it differs from the kernel's verifier (for a privileged loader):
  * it is stricter in rejecting loops (even bounded ones), pointers stored
- * anywhere but the stack or returned,
+ * anywhere but the stack or returned, or passed as scalar helper arguments,
  * partial overwrites of spilled pointers, unchecked lookups in arrays with
  * constant keys, helpers other than map_lookup_elem (1), map_update_elem
- * (2), map_delete_elem (3), ktime_get_ns (5) and get_prandom_u32 (7), calls
- * to other BPF functions, and instructions newer than -mcpu=v3; it is more
+ * (2), map_delete_elem (3), ktime_get_ns (5), trace_printk (6),
+ * get_prandom_u32 (7), get_smp_processor_id (8), csum_diff (28),
+ * xdp_adjust_head (44), xdp_adjust_tail (65), ktime_get_boot_ns (125) and
+ * trace_vprintk (177) (the others are refused by name), calls to other BPF functions, and
+ * instructions newer than -mcpu=v3; it is more
  * lenient in using the packet length proven by any earlier comparison for
  * every packet pointer (the kernel only uses it for pointers derived from
  * the one compared) and in not exploring branches that earlier
@@ -94,6 +104,8 @@ struct bpf_map_info {
     uint32_t key_size;          /* In bytes. */
     uint32_t value_size;        /* In bytes. */
     uint32_t max_entries;
+    uint32_t flags;             /* EBPF_MAP_F_*: with EBPF_MAP_F_RDONLY_PROG,
+                                 * the program may not write values. */
 };
 
 /* Verifies 'insns' (after map relocation: a map reference is an ld_imm64

@@ -111,6 +111,7 @@ struct bpf_load {
     char *bridge;
     uint32_t id;
     char *file;
+    char *program;                  /* NULL: the object's only program. */
     struct unixctl_conn *conn;      /* Main: NULL once the load was cancelled
                                      * and the command answered. */
 
@@ -235,10 +236,12 @@ bpf_prog_alloc(const char *file)
 static int bpf_prog_finish_open(struct bpf_prog *, struct bpf_open_cpu *,
                                 char **errorp);
 
-/* As bpf_prog_open(), and stores in '*cpu' the CPU time of each phase. */
+/* As bpf_prog_open_program(), and stores in '*cpu' the CPU time of each
+ * phase. */
 static int
-bpf_prog_open__(const char *file, struct bpf_open_cpu *cpu,
-                struct bpf_prog **progp, char **errorp)
+bpf_prog_open__(const char *file, const char *program,
+                struct bpf_open_cpu *cpu, struct bpf_prog **progp,
+                char **errorp)
 {
     struct bpf_prog *prog = bpf_prog_alloc(file);
     long long int start = bpf_thread_cpu_ns();
@@ -247,7 +250,7 @@ bpf_prog_open__(const char *file, struct bpf_open_cpu *cpu,
     memset(cpu, 0, sizeof *cpu);
     *progp = NULL;
     *errorp = NULL;
-    error = bpf_elf_load_file(file, &prog->elf, errorp);
+    error = bpf_elf_load_file(file, program, &prog->elf, errorp);
     cpu->read = bpf_thread_cpu_ns() - start;
     if (!error) {
         error = bpf_prog_finish_open(prog, cpu, errorp);
@@ -266,9 +269,18 @@ bpf_prog_open__(const char *file, struct bpf_open_cpu *cpu,
 int
 bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp)
 {
+    return bpf_prog_open_program(file, NULL, progp, errorp);
+}
+
+/* Like bpf_prog_open(), for program 'program' (a function name; NULL: the
+ * only program) of the object in 'file'. */
+int
+bpf_prog_open_program(const char *file, const char *program,
+                      struct bpf_prog **progp, char **errorp)
+{
     struct bpf_open_cpu cpu;
 
-    return bpf_prog_open__(file, &cpu, progp, errorp);
+    return bpf_prog_open__(file, program, &cpu, progp, errorp);
 }
 
 /* Like bpf_prog_open(), for the ELF object in the 'size' bytes at 'data',
@@ -284,7 +296,7 @@ bpf_prog_open_mem(const void *data, size_t size, const char *name,
     memset(&cpu, 0, sizeof cpu);
     *progp = NULL;
     *errorp = NULL;
-    error = bpf_elf_load_mem(data, size, name, &prog->elf, errorp);
+    error = bpf_elf_load_mem(data, size, name, NULL, &prog->elf, errorp);
     if (!error) {
         error = bpf_prog_finish_open(prog, &cpu, errorp);
     }
@@ -310,35 +322,58 @@ bpf_prog_finish_open(struct bpf_prog *prog, struct bpf_open_cpu *cpu,
     char *error_msg = NULL;
     int error = 0;
 
+    /* The maps are created once the program is verified, so that a program
+     * refused for what it does (e.g. bpf_redirect_map()) says so rather
+     * than that its maps are of types that OVS does not have. */
     prog->maps = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *prog->maps);
     infos = xcalloc(elf->n_maps ? elf->n_maps : 1, sizeof *infos);
     for (size_t i = 0; i < elf->n_maps; i++) {
         const struct bpf_elf_map *m = &elf->maps[i];
 
-        error = ebpf_map_create(m->name, m->type, m->key_size, m->value_size,
-                                m->max_entries, &prog->maps[i], &error_msg);
-        if (error) {
-            *errorp = xasprintf("%s: %s", file, error_msg);
-            goto out;
-        }
         infos[i].type = m->type;
         infos[i].key_size = m->key_size;
         infos[i].value_size = m->value_size;
         infos[i].max_entries = m->max_entries;
+        infos[i].flags = m->flags;
     }
 
     error = bpf_verify(elf->insns, elf->n_insns, infos, elf->n_maps,
                        &prog->verdict, &error_msg);
-    cpu->verify += bpf_thread_cpu_ns() - start;
-    start = bpf_thread_cpu_ns();
     if (error) {
         *errorp = xasprintf("%s: rejected by the verifier: %s", file,
                             error_msg ? error_msg : "(no reason given)");
+        cpu->verify += bpf_thread_cpu_ns() - start;
         goto out;
     }
 
+    for (size_t i = 0; i < elf->n_maps; i++) {
+        const struct bpf_elf_map *m = &elf->maps[i];
+
+        error = ebpf_map_create(m->name, m->type, m->key_size, m->value_size,
+                                m->max_entries, m->flags, &prog->maps[i],
+                                &error_msg);
+        if (error) {
+            *errorp = xasprintf("%s: %s", file, error_msg);
+            cpu->verify += bpf_thread_cpu_ns() - start;
+            goto out;
+        }
+        if (m->data) {
+            uint32_t key = 0;
+
+            ovs_assert(!ebpf_map_update_user(prog->maps[i], &key, m->data,
+                                             EBPF_MAP_ANY));
+        }
+        if (m->frozen) {
+            ebpf_map_freeze(prog->maps[i]);
+        }
+    }
+    cpu->verify += bpf_thread_cpu_ns() - start;
+    start = bpf_thread_cpu_ns();
+
     error = bpf_interp_prepare(&prog->interp, elf->insns, elf->n_insns,
                                prog->maps, elf->n_maps, &error_msg);
+    prog->interp.file = prog->file;
+    prog->interp.name = prog->elf.prog_name;
     if (error) {
         *errorp = xasprintf("%s: rejected by the interpreter: %s", file,
                             error_msg);
@@ -487,11 +522,13 @@ stats_add(atomic_uint64_t *c, uint64_t n, bool own)
     }
 }
 
-/* Runs 'prog' on the 'size' bytes at 'data' with 'in_port' as the context's
- * ingress_ifindex.  Returns the program's return value or BPF_RUN_FAULT. */
-uint64_t
-bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
-                  uint32_t in_port)
+/* Runs 'prog' on the packet in 'buf' with 'in_port' as the context's
+ * ingress_ifindex; the program may change the packet's length within the
+ * room of 'buf' if 'resizable' (see bpf_prog_run_buf()).  Returns the
+ * program's return value or BPF_RUN_FAULT. */
+static uint64_t
+run__(struct bpf_prog *prog, struct bpf_packet_buf *buf, bool resizable,
+      uint32_t in_port)
 {
     unsigned int id = ovsthread_id_self();
     bool own = id < BPF_STATS_SLOTS - 1;
@@ -510,9 +547,10 @@ bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
         jit = prog->jit_checked;
     }
     uint64_t ret = (jit
-                    ? bpf_jit_run(jit, data, size, &ctx, &n_insns, &fault)
-                    : bpf_interp_run(&prog->interp, data, size, &ctx,
-                                     &n_insns, &fault));
+                    ? bpf_jit_run_buf(jit, buf, resizable, &ctx, &n_insns,
+                                      &fault)
+                    : bpf_interp_run_buf(&prog->interp, buf, resizable, &ctx,
+                                         &n_insns, &fault));
     stats_add(&s->runs, 1, own);
     stats_add(&s->insns, n_insns, own);
     if (OVS_UNLIKELY(ret == BPF_RUN_FAULT)) {
@@ -524,6 +562,31 @@ bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
                      prog->id, prog->file, fault.pc, fault.reason);
     }
     return ret;
+}
+
+/* Runs 'prog' on the 'size' bytes at 'data' with 'in_port' as the context's
+ * ingress_ifindex.  The program cannot change the packet's length:
+ * bpf_xdp_adjust_head() and bpf_xdp_adjust_tail() fail with -EINVAL.
+ * Returns the program's return value or BPF_RUN_FAULT. */
+uint64_t
+bpf_prog_run_data(struct bpf_prog *prog, void *data, size_t size,
+                  uint32_t in_port)
+{
+    struct bpf_packet_buf buf = { .data = data, .size = size };
+
+    return run__(prog, &buf, false, in_port);
+}
+
+/* Runs 'prog' on the packet in 'buf' with 'in_port' as the context's
+ * ingress_ifindex.  The program may change the packet's length within the
+ * room that 'buf' gives (bpf_xdp_adjust_head() and bpf_xdp_adjust_tail()):
+ * 'buf' then says where the packet is after the run.  Returns the
+ * program's return value or BPF_RUN_FAULT. */
+uint64_t
+bpf_prog_run_buf(struct bpf_prog *prog, struct bpf_packet_buf *buf,
+                 uint32_t in_port)
+{
+    return run__(prog, buf, true, in_port);
 }
 
 /* Sets the JIT mode of every program, from the next run on. */
@@ -587,13 +650,62 @@ bpf_prog_jitted(const struct bpf_prog *prog, size_t *code_sizep)
     return jit != NULL;
 }
 
-/* Runs 'prog' on 'packet'. */
+/* Returns the offset 'ofs' of a header of a packet whose first 'head'
+ * bytes were removed (negative: prepended) and that now has 'size' bytes:
+ * UINT16_MAX ("none") if the header is gone. */
+static uint16_t
+shift_offset(uint16_t ofs, ptrdiff_t head, size_t size)
+{
+    ptrdiff_t new = (ptrdiff_t) ofs - head;
+
+    return (ofs == UINT16_MAX || new < 0 || new >= size || new >= UINT16_MAX
+            ? UINT16_MAX : new);
+}
+
+/* Runs 'prog' on 'packet'.  If the program changes the packet's length, the
+ * packet's headers stay where they were in its buffer (as OVS's own
+ * push and pop actions leave them), and headers that it removed are
+ * forgotten: callers that go on with the packet re-parse it, as a program
+ * that changes the length has the verdict "writes every byte".  A program
+ * that may change the length gets at least BPF_XDP_HEADROOM bytes of room
+ * in front of a packet in a malloc'd buffer (the buffer is reallocated, as
+ * tunnel encapsulation does); other packets offer the room their buffer
+ * has. */
 uint64_t
 bpf_prog_run(struct bpf_prog *prog, struct dp_packet *packet)
 {
-    return bpf_prog_run_data(prog, dp_packet_data(packet),
-                             dp_packet_size(packet),
-                             odp_to_u32(packet->md.in_port.odp_port));
+    uint32_t in_port = odp_to_u32(packet->md.in_port.odp_port);
+
+    if (OVS_LIKELY(!prog->verdict.changes_len)) {
+        return bpf_prog_run_data(prog, dp_packet_data(packet),
+                                 dp_packet_size(packet), in_port);
+    }
+
+    if (packet->source == DPBUF_MALLOC
+        && dp_packet_headroom(packet) < BPF_XDP_HEADROOM) {
+        dp_packet_prealloc_headroom(packet, BPF_XDP_HEADROOM);
+    }
+
+    struct bpf_packet_buf buf = {
+        .data = dp_packet_data(packet),
+        .size = dp_packet_size(packet),
+        .headroom = dp_packet_headroom(packet),
+        .tailroom = dp_packet_tailroom(packet),
+    };
+    uint64_t ret = bpf_prog_run_buf(prog, &buf, in_port);
+    if (buf.data != dp_packet_data(packet)
+        || buf.size != dp_packet_size(packet)) {
+        ptrdiff_t head = ((uint8_t *) buf.data
+                          - (uint8_t *) dp_packet_data(packet));
+
+        dp_packet_set_data(packet, buf.data);
+        dp_packet_set_size(packet, buf.size);
+        packet->l2_pad_size = 0;
+        packet->l2_5_ofs = shift_offset(packet->l2_5_ofs, head, buf.size);
+        packet->l3_ofs = shift_offset(packet->l3_ofs, head, buf.size);
+        packet->l4_ofs = shift_offset(packet->l4_ofs, head, buf.size);
+    }
+    return ret;
 }
 
 /* Registry. */
@@ -755,6 +867,15 @@ int
 bpf_registry_load(const char *bridge, uint32_t id, const char *file,
                   char **errorp)
 {
+    return bpf_registry_load_program(bridge, id, file, NULL, errorp);
+}
+
+/* As bpf_registry_load(), for program 'program' (a function name; NULL: the
+ * only program) of the object in 'file'. */
+int
+bpf_registry_load_program(const char *bridge, uint32_t id, const char *file,
+                          const char *program, char **errorp)
+{
     struct bpf_open_cpu cpu;
     struct bpf_prog *prog;
     int error;
@@ -763,7 +884,7 @@ bpf_registry_load(const char *bridge, uint32_t id, const char *file,
     ovs_mutex_lock(&registry_mutex);
     error = check_new_id(bridge, id, errorp);
     if (!error) {
-        error = bpf_prog_open__(file, &cpu, &prog, errorp);
+        error = bpf_prog_open__(file, program, &cpu, &prog, errorp);
     }
     if (!error) {
         registry_insert(prog, bridge, id, &cpu);
@@ -803,7 +924,8 @@ loader_main(void *arg OVS_UNUSED)
                             queue_node);
         ovs_mutex_unlock(&load_mutex);
 
-        bpf_prog_open__(load->file, &load->cpu, &load->prog, &load->error);
+        bpf_prog_open__(load->file, load->program, &load->cpu, &load->prog,
+                        &load->error);
 
         ovs_mutex_lock(&load_mutex);
         ovs_list_push_back(&load_done, &load->queue_node);
@@ -813,11 +935,12 @@ loader_main(void *arg OVS_UNUSED)
     return NULL;
 }
 
-/* Starts loading the program in 'file' as 'id' on 'bridge' in the loader
- * thread; bpf_run() replies on 'conn' when it is done.  Main thread only. */
+/* Starts loading program 'program' (NULL: the only one) in 'file' as 'id'
+ * on 'bridge' in the loader thread; bpf_run() replies on 'conn' when it is
+ * done.  Main thread only. */
 static void
 load_start(struct unixctl_conn *conn, const char *bridge, uint32_t id,
-           const char *file)
+           const char *file, const char *program)
 {
     struct bpf_load *load = xzalloc(sizeof *load);
 
@@ -830,9 +953,11 @@ load_start(struct unixctl_conn *conn, const char *bridge, uint32_t id,
     load->bridge = xstrdup(bridge);
     load->id = id;
     load->file = xstrdup(file);
+    load->program = nullable_xstrdup(program);
     load->conn = conn;
     ovs_list_push_back(&loads, &load->node);
-    VLOG_INFO("%s: loading program %"PRIu32" from %s", bridge, id, file);
+    VLOG_INFO("%s: loading program %"PRIu32" from %s%s%s", bridge, id, file,
+              program ? " program " : "", program ? program : "");
 
     ovs_mutex_lock(&load_mutex);
     ovs_list_push_back(&load_queue, &load->queue_node);
@@ -892,6 +1017,7 @@ load_finish(struct bpf_load *load)
     free(error);
     free(load->bridge);
     free(load->file);
+    free(load->program);
     free(load);
 }
 
@@ -1058,6 +1184,12 @@ prog_format(const struct bpf_prog *prog, struct ds *s)
     bpf_ranges_format(prog->verdict.writes, prog->verdict.n_writes, s);
     ds_put_format(s, "\n  writes_packet: %s\n",
                   bpf_prog_writes_packet(prog) ? "true" : "false");
+    if (prog->verdict.changes_len) {
+        ds_put_format(s, "  changes_length: true (first at insn %"PRIuSIZE
+                      ")\n", prog->verdict.first_len_insn);
+    } else {
+        ds_put_cstr(s, "  changes_length: false\n");
+    }
     if (show_extra) {
         show_extra(prog, s);
     }
@@ -1122,11 +1254,11 @@ parse_prog_args(struct unixctl_conn *conn, const char *bridge,
     return true;
 }
 
-/* "bpf/load BRIDGE ID FILE": replies "handle N" or the reason of a refusal,
- * once the loader thread is done with the program. */
+/* "bpf/load BRIDGE ID FILE [PROGRAM]": replies "handle N" or the reason of
+ * a refusal, once the loader thread is done with the program. */
 static void
-bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                 const char *argv[], void *aux OVS_UNUSED)
+bpf_unixctl_load(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *aux OVS_UNUSED)
 {
     char *error = NULL;
     uint32_t id;
@@ -1142,7 +1274,7 @@ bpf_unixctl_load(struct unixctl_conn *conn, int argc OVS_UNUSED,
         free(error);
         return;
     }
-    load_start(conn, argv[1], id, argv[3]);
+    load_start(conn, argv[1], id, argv[3], argc > 4 ? argv[4] : NULL);
 }
 
 /* "bpf/loader-pause" and "bpf/loader-resume" (for tests): the loader thread
@@ -1283,11 +1415,15 @@ map_error_string(uint32_t type, int error)
         return "no such key";
     case EINVAL:
         return (type == EBPF_MAP_TYPE_ARRAY
+                || type == EBPF_MAP_TYPE_PERCPU_ARRAY
                 ? "the entries of an array map cannot be deleted"
                 : "invalid argument");
     case E2BIG:
         return (type == EBPF_MAP_TYPE_ARRAY
+                || type == EBPF_MAP_TYPE_PERCPU_ARRAY
                 ? "index out of range" : "the map is full");
+    case EPERM:
+        return "the map is frozen (read-only global data)";
     default:
         return ovs_strerror(error);
     }
@@ -1319,8 +1455,8 @@ map_change(struct unixctl_conn *conn, const char *argv[], bool delete)
                         ebpf_map_value_size(map));
     } else {
         int error = (delete
-                     ? ebpf_map_delete(map, key)
-                     : ebpf_map_update(map, key, value, EBPF_MAP_ANY));
+                     ? ebpf_map_delete_user(map, key)
+                     : ebpf_map_update_user(map, key, value, EBPF_MAP_ANY));
         if (error) {
             msg = xasprintf("map '%s': %s", argv[3],
                             map_error_string(ebpf_map_type(map), -error));
@@ -1359,7 +1495,7 @@ bpf_unixctl_init(void)
     static bool pause = true;
     static bool resume = false;
 
-    unixctl_command_register("bpf/load", "BRIDGE ID FILE", 3, 3,
+    unixctl_command_register("bpf/load", "BRIDGE ID FILE [PROGRAM]", 3, 4,
                              bpf_unixctl_load, NULL);
     unixctl_command_register("bpf/unload", "BRIDGE ID", 2, 2,
                              bpf_unixctl_unload, NULL);

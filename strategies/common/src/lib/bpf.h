@@ -93,6 +93,14 @@ struct bpf_verdict {
     bool uses_len;              /* Computes a distance between packet
                                  * pointers (e.g. data_end - data), which
                                  * makes the packet's length a value. */
+
+    /* A program that may change the packet's length (bpf_xdp_adjust_head()
+     * or bpf_xdp_adjust_tail()) has reads and writes [0, end): every byte
+     * may move, so every variant must treat every byte as read and written
+     * (and 'uses_len' and 'len_compared' say the length matters). */
+    bool changes_len;
+    size_t first_len_insn;      /* If 'changes_len': the first instruction
+                                 * that may change it, for messages. */
 };
 
 void bpf_init(void);
@@ -118,8 +126,9 @@ const struct bpf_verdict *bpf_prog_verdict(const struct bpf_prog *);
 bool bpf_prog_writes_packet(const struct bpf_prog *);
 
 /* Execution.  Runs 'prog' on the bytes of 'packet' (its real data and
- * length; the program may change bytes, never the length).  Returns the
- * program's return value, or BPF_RUN_FAULT.  Counts runs and instructions. */
+ * length; the program may change bytes, and the length if its verdict says
+ * 'changes_len').  Returns the program's return value, or BPF_RUN_FAULT.
+ * Counts runs and instructions. */
 uint64_t bpf_prog_run(struct bpf_prog *, struct dp_packet *);
 
 /* Additions to the interface above (nothing above changed meaning). */
@@ -127,6 +136,35 @@ uint64_t bpf_prog_run(struct bpf_prog *, struct dp_packet *);
 /* The return value of bpf_prog_run() is the program's r0 truncated to 32
  * bits, as the kernel does for XDP programs, so it never equals
  * BPF_RUN_FAULT. */
+
+/* Registry and programs outside it (below): an ELF object may hold several
+ * programs; the "_program" functions take the name of the one to load (its
+ * function name), or NULL for the only one.  The functions without it load
+ * the only one. */
+int bpf_registry_load_program(const char *bridge, uint32_t id,
+                              const char *file, const char *program,
+                              char **errorp);
+int bpf_prog_open_program(const char *file, const char *program,
+                          struct bpf_prog **progp, char **errorp);
+
+/* A packet in a buffer with room around it, whose length a program may
+ * change (bpf_xdp_adjust_head(), bpf_xdp_adjust_tail()): the packet's first
+ * byte and length, and how many bytes before and after it the program may
+ * grow the packet into.  bpf_prog_run_buf() updates all four.  The bytes a
+ * program adds read as zeros. */
+struct bpf_packet_buf {
+    void *data;
+    size_t size;
+    size_t headroom;
+    size_t tailroom;
+};
+uint64_t bpf_prog_run_buf(struct bpf_prog *, struct bpf_packet_buf *,
+                          uint32_t in_port);
+
+/* The room that bpf_prog_run() gives a program that may change a packet's
+ * length in front of the packet, when the packet's buffer can be
+ * reallocated (as XDP_PACKET_HEADROOM in Linux). */
+#define BPF_XDP_HEADROOM 256
 
 /* Registry: bridges.  bpf_set_bridge_checker() installs a function that says
  * whether a bridge exists ("bpf/load" refuses other names); ofproto-dpif
@@ -147,8 +185,9 @@ void bpf_prog_get_stats(const struct bpf_prog *, uint64_t *runs,
  * positive errno with a message in '*errorp' (bpf_prog_open_mem() does the
  * same for an object in memory, named 'name' in messages); bpf_prog_close()
  * frees it at once (no RCU).  bpf_prog_run_data() runs a program on 'size'
- * bytes at 'data' (which it may modify), with the context's ingress_ifindex
- * set to 'in_port'. */
+ * bytes at 'data' (which it may modify, but not change the length of:
+ * length changes fail with -EINVAL), with the context's ingress_ifindex set
+ * to 'in_port'. */
 int bpf_prog_open(const char *file, struct bpf_prog **progp, char **errorp);
 int bpf_prog_open_mem(const void *data, size_t size, const char *name,
                       struct bpf_prog **progp, char **errorp);

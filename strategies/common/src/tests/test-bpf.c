@@ -19,15 +19,18 @@
  *   verify FILE
  *       Loads and verifies FILE; prints the verdict as one JSON object:
  *       {"accepted": true, "insns": N, "reads": [[START, END], ...],
- *        "writes": [...], "writes_packet": BOOL, "maps": [...]}, where END
- *       is null for "to the end of the packet", or {"accepted": false,
- *       "reason": "..."} and exits with status 1.
+ *        "writes": [...], "writes_packet": BOOL, "changes_length": BOOL,
+ *        ...}, where END is null for "to the end of the packet", or
+ *       {"accepted": false, "reason": "..."} and exits with status 1.
  *
  *   run FILE PKT_HEX...
  *       Runs FILE once on each packet (hex bytes; "" is an empty packet), in
  *       order, with the same maps, and prints one JSON object per packet:
  *       {"retval": N, "packet": "HEX", "insns": N}, or {"retval": null,
- *       "fault": true, ...} if the run faulted (exit status 1).
+ *       "fault": true, ...} if the run faulted (exit status 1).  "packet"
+ *       is the packet after the run: a program may change its length within
+ *       the room that the kernel's BPF_PROG_TEST_RUN gives (TEST_RUN_*
+ *       below), so that both give the same results.
  *
  *   serve FILE
  *       Loads FILE once, then executes commands read from stdin, one per line,
@@ -81,7 +84,9 @@
  * The option --jit=true|false|checked, before the command, selects the JIT
  * mode (see bpf.h; default: the runtime's default); the environment
  * variable XB_BPF_JIT does the same when the option is absent.  "verify"
- * then also prints "jit": true or false and "jit_code_size". */
+ * then also prints "jit": true or false and "jit_code_size".  The option
+ * --program=NAME, before the command, selects the program of FILE to load
+ * (needed if FILE holds several). */
 
 #include <config.h>
 #undef NDEBUG
@@ -109,6 +114,17 @@
 #include "ovstest.h"
 #include "util.h"
 
+/* The program to load from an object (--program), or NULL for its only
+ * one. */
+static const char *program_opt;
+
+/* The room around a packet of BPF_PROG_TEST_RUN in Linux (XDP): 256 bytes of
+ * headroom, of which struct xdp_frame takes 40, and a linear buffer of
+ * 3520 bytes from the packet's first byte. */
+#define TEST_RUN_HEADROOM 256
+#define TEST_RUN_FRAME 40
+#define TEST_RUN_LINEAR 3520
+
 /* Returns program 'file', or exits 1 after printing why it was refused (as
  * verify's JSON if 'json_on_error'). */
 static struct bpf_prog *
@@ -117,7 +133,7 @@ open_or_exit(const char *file, bool json_on_error)
     struct bpf_prog *prog;
     char *error;
 
-    if (bpf_prog_open(file, &prog, &error)) {
+    if (bpf_prog_open_program(file, program_opt, &prog, &error)) {
         if (json_on_error) {
             struct json *j = json_object_create();
 
@@ -202,6 +218,7 @@ do_verify(struct ovs_cmdl_context *ctx)
     json_object_put(j, "writes", ranges_to_json(v->writes, v->n_writes));
     json_object_put(j, "writes_packet",
                     json_boolean_create(bpf_prog_writes_packet(prog)));
+    json_object_put(j, "changes_length", json_boolean_create(v->changes_len));
     json_object_put(j, "merged", json_boolean_create(v->verifier_merged));
     json_object_put(j, "processed",
                     json_integer_create(v->verifier_processed));
@@ -213,24 +230,36 @@ do_verify(struct ovs_cmdl_context *ctx)
     bpf_prog_close(prog);
 }
 
-/* Runs 'prog' 'repeat' times on the 'size' bytes at 'data' and returns the
- * result as JSON ("retval", "packet", "insns"); sets '*faulted' on a fault. */
+/* Runs 'prog' 'repeat' times on a copy of the 'size' bytes at 'data', in a
+ * buffer with the room of the kernel's BPF_PROG_TEST_RUN (a run starts with
+ * the packet that the one before left, as in the kernel), and returns the
+ * result as JSON ("retval", "packet" after the runs, "insns"); sets
+ * '*faulted' on a fault. */
 static struct json *
-run_packet(struct bpf_prog *prog, uint8_t *data, size_t size,
+run_packet(struct bpf_prog *prog, const uint8_t *data, size_t size,
            unsigned int repeat, bool *faulted)
 {
     uint64_t runs, insns, faults, insns_before;
     struct json *j = json_object_create();
     struct ds hex = DS_EMPTY_INITIALIZER;
+    size_t linear = MAX(size, TEST_RUN_LINEAR);
+    uint8_t *room = xzalloc(TEST_RUN_HEADROOM + linear);
+    struct bpf_packet_buf buf = {
+        .data = room + TEST_RUN_HEADROOM,
+        .size = size,
+        .headroom = TEST_RUN_HEADROOM - TEST_RUN_FRAME,
+        .tailroom = linear - size,
+    };
     uint64_t ret = 0;
 
+    memcpy(buf.data, data, size);
     bpf_prog_get_stats(prog, &runs, &insns_before, &faults);
     for (unsigned int i = 0; i < repeat; i++) {
-        ret = bpf_prog_run_data(prog, data, size, 0);
+        ret = bpf_prog_run_buf(prog, &buf, 0);
     }
     bpf_prog_get_stats(prog, &runs, &insns, &faults);
-    for (size_t k = 0; k < size; k++) {
-        ds_put_format(&hex, "%02"PRIx8, data[k]);
+    for (size_t k = 0; k < buf.size; k++) {
+        ds_put_format(&hex, "%02"PRIx8, ((uint8_t *) buf.data)[k]);
     }
     if (ret == BPF_RUN_FAULT) {
         json_object_put(j, "retval", json_null_create());
@@ -242,6 +271,7 @@ run_packet(struct bpf_prog *prog, uint8_t *data, size_t size,
     json_object_put_string(j, "packet", ds_cstr(&hex));
     json_object_put(j, "insns", json_integer_create(insns - insns_before));
     ds_destroy(&hex);
+    free(room);
     return j;
 }
 
@@ -451,6 +481,9 @@ do_threads(struct ovs_cmdl_context *ctx)
 #define LD_MAP(DST, INDEX) \
     INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, DST, \
          EBPF_PSEUDO_MAP_FD, 0, INDEX), INSN(0, 0, 0, 0, 0)
+#define LD_MAP_VALUE(DST, INDEX, OFF) \
+    INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, DST, \
+         EBPF_PSEUDO_MAP_VALUE, 0, INDEX), INSN(0, 0, 0, 0, OFF)
 #define LD_DATA(DST) LDX(EBPF_SIZE_W, DST, 1, EBPF_XDP_MD_DATA)
 /* r2 = pointer to a zeroed 4-byte key on the stack; r1 = map 0. */
 #define KEY_AND_MAP \
@@ -603,18 +636,63 @@ static const struct interp_case interp_cases[] = {
         ALU64_X(EBPF_ALU_ADD, 0, 1), EXIT }, NULL, NULL, 1, false },
     { "return value truncated to 32 bits",
       { MOV64_K(0, -1), EXIT }, NULL, NULL, UINT32_MAX, false },
+
+    /* Global data: map 1 is a read-only single-entry array holding 42. */
+    { "read-only global data: load",
+      { LD_MAP_VALUE(2, 1, 0), LDX(EBPF_SIZE_DW, 0, 2, 0), EXIT }, NULL,
+      NULL, 42, false },
+    { "read-only global data: store",
+      { LD_MAP_VALUE(2, 1, 0), ST(EBPF_SIZE_B, 2, 0, 0), EXIT }, NULL,
+      "store to read-only global data", 0, false },
+    { "read-only global data: atomic",
+      { LD_MAP_VALUE(2, 1, 0), MOV64_K(3, 1), ATOMIC_ADD64(2, 3, 0),
+        EXIT }, NULL, "atomic access out of bounds", 0, false },
+    { "global data past its end",
+      { LD_MAP_VALUE(2, 1, 4), LDX(EBPF_SIZE_DW, 0, 2, 0), EXIT }, NULL,
+      "load out of bounds", 0, false },
+    { "ld_imm64 of a value of an array of two",
+      { LD_MAP_VALUE(2, 0, 0), EXIT }, "not global data", NULL, 0, false },
+    { "ld_imm64 of a value past the end",
+      { LD_MAP_VALUE(2, 1, 8), EXIT }, "not global data", NULL, 0, false },
+
+    /* Helpers of bpf-helpers.c. */
+    { "xdp_adjust_head with r1 not the context",
+      { MOV64_X(1, 10), MOV64_K(2, 0), CALL(EBPF_FUNC_xdp_adjust_head),
+        EXIT }, NULL, "xdp_adjust_head: R1 is not the context", 0, false },
+    { "xdp_adjust_tail in a run that cannot change the length",
+      { MOV64_K(2, -2), CALL(EBPF_FUNC_xdp_adjust_tail), EXIT }, NULL,
+      NULL, (uint32_t) -EINVAL, false },
+    { "csum_diff with a bad pointer",
+      { MOV64_K(1, 0), MOV64_K(2, 0), MOV64_X(3, 10), MOV64_K(4, 4),
+        MOV64_K(5, 0), CALL(EBPF_FUNC_csum_diff), EXIT }, NULL,
+      "csum_diff: bad memory argument", 0, false },
+    { "csum_diff of 4 bytes of the packet",
+      { LD_DATA(3), MOV64_K(1, 0), MOV64_K(2, 0), MOV64_K(4, 4),
+        MOV64_K(5, 0), CALL(EBPF_FUNC_csum_diff), EXIT }, NULL, NULL,
+      0x0402, false },
+    { "csum_diff of 3 bytes",
+      { LD_DATA(3), MOV64_K(1, 0), MOV64_K(2, 0), MOV64_K(4, 3),
+        MOV64_K(5, 0), CALL(EBPF_FUNC_csum_diff), EXIT }, NULL, NULL,
+      0x0102, false },
+    { "trace_printk with a bad format pointer",
+      { MOV64_K(1, 8), MOV64_K(2, 4), CALL(EBPF_FUNC_trace_printk), EXIT },
+      NULL, "trace_printk: bad format argument", 0, false },
 };
 
 /* "check-interp": runs 'interp_cases'. */
 static void
 do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
-    struct ebpf_map *map;
+    struct ebpf_map *maps[2];
     char *error = NULL;
     int n_failed = 0;
 
-    ovs_assert(!ebpf_map_create("values", EBPF_MAP_TYPE_ARRAY, 4, 8, 2,
-                                &map, &error));
+    ovs_assert(!ebpf_map_create("values", EBPF_MAP_TYPE_ARRAY, 4, 8, 2, 0,
+                                &maps[0], &error));
+    ovs_assert(!ebpf_map_create(".rodata", EBPF_MAP_TYPE_ARRAY, 4, 8, 1,
+                                EBPF_MAP_F_RDONLY_PROG, &maps[1], &error));
+    ovs_assert(!ebpf_map_update_user(maps[1], &(uint32_t) { 0 },
+                                     &(uint64_t) { 42 }, EBPF_MAP_ANY));
     for (size_t i = 0; i < ARRAY_SIZE(interp_cases); i++) {
         const struct interp_case *c = &interp_cases[i];
         struct bpf_interp_prog prog;
@@ -627,7 +705,8 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
             n--;
         }
 
-        int err = bpf_interp_prepare(&prog, c->insns, n, &map, 1, &error);
+        int err = bpf_interp_prepare(&prog, c->insns, n, maps,
+                                     ARRAY_SIZE(maps), &error);
         if (c->prepare_error) {
             if (!err) {
                 problem = xstrdup("accepted");
@@ -690,7 +769,8 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
         free(error);
         error = NULL;
     }
-    ebpf_map_destroy(map);
+    ebpf_map_destroy(maps[0]);
+    ebpf_map_destroy(maps[1]);
     exit(n_failed ? 1 : 0);
 }
 
@@ -922,8 +1002,15 @@ test_bpf_main(int argc, char *argv[])
     enum bpf_jit_mode mode;
 
     set_program_name(argv[0]);
-    if (optind < argc && !strncmp(argv[optind], "--jit=", 6)) {
-        jit = argv[optind++] + 6;
+    for (; optind < argc && !strncmp(argv[optind], "--", 2); optind++) {
+        if (!strncmp(argv[optind], "--jit=", 6)) {
+            jit = argv[optind] + 6;
+        } else if (!strncmp(argv[optind], "--program=", 10)) {
+            program_opt = argv[optind] + 10;
+        } else {
+            ovs_fatal(0, "%s: unknown option (expected --jit=MODE or "
+                      "--program=NAME)", argv[optind]);
+        }
     }
     if (!bpf_jit_mode_from_string(jit, &mode)) {
         ovs_fatal(0, "--jit=%s: expected true, false or checked", jit);
