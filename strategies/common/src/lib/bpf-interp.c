@@ -29,6 +29,10 @@
 
 /* Opcodes that the run loop handles specially. */
 #define LD_IMM64 (EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)
+
+/* The handler of jumps backwards (an opcode that no instruction has: a
+ * jump with operation 0xe0). */
+#define OP_LOOP_CHECK (EBPF_CLS_JMP | 0xe0)
 #define OP_CALL (EBPF_CLS_JMP | EBPF_JMP_CALL)
 #define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
 #define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
@@ -322,6 +326,15 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
         struct bpf_interp_insn *code = &prog->code[i];
 
         code->opcode = insn->opcode;
+        code->handler = insn->opcode;
+        if (EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP
+            || EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP32) {
+            if (insn->opcode != OP_CALL && insn->opcode != OP_EXIT
+                && insn->offset < 0) {
+                /* A loop's jump: check the run's length there only. */
+                code->handler = OP_LOOP_CHECK;
+            }
+        }
         code->dst = insn->dst;
         code->src = insn->src;
         code->offset = insn->offset;
@@ -671,25 +684,6 @@ bpf_interp_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
     return (uintptr_t) value;
 }
 
-void
-bpf_interp_regions_init(struct bpf_interp_areas *a,
-                        struct bpf_interp_region *local, size_t n, size_t min)
-{
-    a->n_regions = 0;
-    a->regions_owned = min > n;
-    a->alloc_regions = MAX(min, n);
-    a->regions = (a->regions_owned
-                  ? xmalloc(a->alloc_regions * sizeof *a->regions) : local);
-}
-
-void
-bpf_interp_regions_destroy(struct bpf_interp_areas *a)
-{
-    if (a->regions_owned) {
-        free(a->regions);
-    }
-}
-
 /* Adds the 'size' bytes at 'start', a map value that map_lookup_elem
  * returned, to the areas of 'a''s run.  Lookups in loops or in functions
  * called more than once may add any number. */
@@ -938,40 +932,28 @@ opcode_supported(uint8_t opcode)
         NEXT;                                                           \
     }
 
-/* Jumps by 'OFF' instructions, checking the run's length on the way back
- * (a loop). */
-#define JUMP(OFF)                                                       \
-    do {                                                                \
-        pc += (OFF);                                                    \
-        if (OVS_UNLIKELY((OFF) < 0)                                     \
-            && n_exec > BPF_INTERP_MAX_RUN_INSNS) {                     \
-            r.fault = "too many instructions executed (a loop?)";       \
-            goto fault;                                                 \
-        }                                                               \
-    } while (0)
-
 /* Handlers of a conditional jump, given as condition 'COND' over 'a' and 'b',
  * which have type 'T64' in the 64-bit forms and 'T32' in the 32-bit forms
  * (unsigned or signed). */
 #define JMP_HANDLERS(NAME, T64, T32, COND)                              \
     NAME##64_k: {                                                       \
         T64 a = *dst, b = insn->imm;                                    \
-        JUMP((COND) ? insn->offset : 0);                                \
+        pc += (COND) ? insn->offset : 0;                                \
         NEXT;                                                           \
     }                                                                   \
     NAME##64_x: {                                                       \
         T64 a = *dst, b = regs[insn->src];                              \
-        JUMP((COND) ? insn->offset : 0);                                \
+        pc += (COND) ? insn->offset : 0;                                \
         NEXT;                                                           \
     }                                                                   \
     NAME##32_k: {                                                       \
         T32 a = *dst, b = insn->imm;                                    \
-        JUMP((COND) ? insn->offset : 0);                                \
+        pc += (COND) ? insn->offset : 0;                                \
         NEXT;                                                           \
     }                                                                   \
     NAME##32_x: {                                                       \
         T32 a = *dst, b = regs[insn->src];                              \
-        JUMP((COND) ? insn->offset : 0);                                \
+        pc += (COND) ? insn->offset : 0;                                \
         NEXT;                                                           \
     }
 #define JMP_U(NAME, COND) JMP_HANDLERS(NAME, uint64_t, uint32_t, COND)
@@ -1003,15 +985,19 @@ opcode_supported(uint8_t opcode)
  * through. */
 #if defined(__GNUC__)
 #define LABEL_ADDRESS(OPCODE, LABEL) [OPCODE] = &&LABEL,
-#define DISPATCH() goto *dispatch[insn->opcode]
+#define DISPATCH() goto *dispatch[insn->handler]
+#define DISPATCH_OPCODE() goto *dispatch[insn->opcode]
 #else
 #define CASE_GOTO(OPCODE, LABEL) case OPCODE: goto LABEL;
-#define DISPATCH()                                                      \
-    switch (insn->opcode) {                                             \
+#define DISPATCH_ON(X)                                                  \
+    switch (X) {                                                        \
     OPCODES(CASE_GOTO)                                                  \
+    case OP_LOOP_CHECK: goto op_loop_check;                             \
     default:                                                            \
         goto unknown_opcode;                                            \
     }
+#define DISPATCH() DISPATCH_ON(insn->handler)
+#define DISPATCH_OPCODE() DISPATCH_ON(insn->opcode)
 #endif
 
 #define NEXT                                                            \
@@ -1033,7 +1019,10 @@ bpf_interp_run(const struct bpf_interp_prog *prog, void *data, size_t size,
                struct bpf_interp_fault *faultp)
 {
 #if defined(__GNUC__)
-    static const void *const dispatch[256] = { OPCODES(LABEL_ADDRESS) };
+    static const void *const dispatch[256] = {
+        OPCODES(LABEL_ADDRESS)
+        [OP_LOOP_CHECK] = &&op_loop_check,
+    };
 #endif
     /* Frame i's stack starts at i * BPF_INTERP_FRAME_STRIDE: only the
      * program's is zeroed now, each callee's when it is called. */
@@ -1124,8 +1113,16 @@ op_to_be:
     JMP_S(jsle, a <= b)
 
 op_ja:
-    JUMP(insn->offset);
+    pc += insn->offset;
     NEXT;
+
+op_loop_check:
+    /* A jump backwards: the run may be looping. */
+    if (OVS_UNLIKELY(n_exec > BPF_INTERP_MAX_RUN_INSNS)) {
+        r.fault = "too many instructions executed (a loop?)";
+        goto fault;
+    }
+    DISPATCH_OPCODE();
 
 op_call:
     if (insn->src) {

@@ -47,6 +47,7 @@
 
 #include "bpf.h"
 #include "bpf-insn.h"
+#include "util.h"
 
 struct ebpf_map;
 
@@ -57,6 +58,9 @@ struct bpf_interp_insn {
     uint8_t opcode;
     uint8_t dst;
     uint8_t src;
+    uint8_t handler;            /* The interpreter's handler: 'opcode', or
+                                 * one that checks the length of the run
+                                 * first (jumps back: loops). */
     int16_t offset;
     uint64_t imm;
 };
@@ -124,10 +128,24 @@ struct bpf_interp_areas {
  * 'local', or for 'min' in a malloc'd array if they do not fit there;
  * bpf_interp_add_region() adds one, making room as needed;
  * bpf_interp_regions_destroy() frees what they allocated. */
-void bpf_interp_regions_init(struct bpf_interp_areas *,
-                             struct bpf_interp_region *local, size_t n,
-                             size_t min);
-void bpf_interp_regions_destroy(struct bpf_interp_areas *);
+static inline void
+bpf_interp_regions_init(struct bpf_interp_areas *a,
+                        struct bpf_interp_region *local, size_t n, size_t min)
+{
+    a->n_regions = 0;
+    a->regions_owned = min > n;
+    a->alloc_regions = a->regions_owned ? min : n;
+    a->regions = (a->regions_owned
+                  ? xmalloc(a->alloc_regions * sizeof *a->regions) : local);
+}
+
+static inline void
+bpf_interp_regions_destroy(struct bpf_interp_areas *a)
+{
+    if (a->regions_owned) {
+        free(a->regions);
+    }
+}
 void bpf_interp_add_region(struct bpf_interp_areas *, uintptr_t start,
                            size_t size);
 
