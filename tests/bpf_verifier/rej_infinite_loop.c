@@ -1,10 +1,10 @@
 /* ---
  * verdict: rejected
- * reason: "insn 1: back-edge from insn 1 to 0"
+ * reason: "insn 0: infinite loop detected at insn 0"
  * kernel: rejected
  * kernel_reason: "infinite loop detected"
  * ---
- * An infinite loop: a back-edge.
+ * An infinite loop: the path comes back to the state it was in.
  */
 #include "xbtest.h"
 

@@ -29,6 +29,17 @@
         ".size prog, .-prog\n"                          \
         ".popsection\n")
 
+/* A BPF function "NAME" in .text whose body is the BPF assembly 'BODY',
+ * for a program to call ("call NAME": a bpf-to-bpf call, relocated as
+ * libbpf relocates calls to static functions). */
+#define ASM_FUNC(NAME, BODY)                            \
+    asm(".pushsection .text, \"ax\", @progbits\n"      \
+        ".type " #NAME ", @function\n"                  \
+        #NAME ":\n"                                     \
+        BODY                                            \
+        ".size " #NAME ", .-" #NAME "\n"                 \
+        ".popsection\n")
+
 /* One raw instruction: opcode, registers (src << 4 | dst), offset, imm. */
 #define RAW(OP, REGS, OFF, IMM) \
     ".byte " #OP ", " #REGS "\n.short " #OFF "\n.long " #IMM "\n"

@@ -189,6 +189,18 @@ uses_frame_address(const struct ebpf_insn *insns, size_t n)
                 uses = (s & 1) != 0;
                 falls = false;
             } else if (op == (EBPF_CLS_JMP | EBPF_JMP_CALL)) {
+                if (insn->src == EBPF_PSEUDO_CALL) {
+                    /* The callee: its arguments, and its own r10. */
+                    int64_t callee = (int64_t) pc + 1 + insn->imm;
+
+                    if (callee >= 0 && callee < (int64_t) n) {
+                        in[callee] |= (s & 0x3eu) | (1u << 10);
+                        reached[callee] = true;
+                        if ((size_t) callee <= pc) {
+                            uses = true;    /* Not followed backwards. */
+                        }
+                    }
+                }
                 s &= ~0x3fu;
             } else {
                 target = pc + 1 + insn->offset;

@@ -103,6 +103,14 @@ struct ebpf_insn {
                                  * second half's 'imm' an offset into its
                                  * value: the address of that byte. */
 
+/* "call" with this source register calls the BPF function that starts at
+ * instruction pc + 1 + imm (a bpf-to-bpf call). */
+#define EBPF_PSEUDO_CALL 1
+
+/* Bpf-to-bpf calls: at most this many frames at once (the program's and
+ * those of the functions it calls), as the kernel's MAX_CALL_FRAMES. */
+#define EBPF_MAX_CALL_FRAMES 8
+
 #define EBPF_N_REGS 11          /* r0..r10; r10: read-only frame pointer. */
 #define EBPF_STACK_SIZE 512
 

@@ -29,6 +29,10 @@
 
 /* Opcodes that the run loop handles specially. */
 #define LD_IMM64 (EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)
+
+/* The handler of jumps backwards (an opcode that no instruction has: a
+ * jump with operation 0xe0). */
+#define OP_LOOP_CHECK (EBPF_CLS_JMP | 0xe0)
 #define OP_CALL (EBPF_CLS_JMP | EBPF_JMP_CALL)
 #define OP_EXIT (EBPF_CLS_JMP | EBPF_JMP_EXIT)
 #define OP_JA (EBPF_CLS_JMP | EBPF_JMP_JA)
@@ -188,8 +192,15 @@ check_insn(const struct ebpf_insn *insns, const bool *second_half, size_t n,
         if (op == OP_EXIT) {
             return NULL;
         } else if (op == OP_CALL) {
-            if (insn->src) {
-                return "calls to BPF functions or kfuncs are not supported";
+            if (insn->src == EBPF_PSEUDO_CALL) {
+                int64_t target = (int64_t) pc + 1 + insn->imm;
+
+                return (target < 0 || target >= (int64_t) n
+                        ? "call out of range"
+                        : second_half[target]
+                        ? "call into the middle of ld_imm64" : NULL);
+            } else if (insn->src) {
+                return "calls to kfuncs are not supported";
             }
             return is_helper(insn->imm) ? NULL : "unknown helper";
         } else if (EBPF_OP(op) == EBPF_JMP_JA) {
@@ -290,9 +301,9 @@ add_global(struct bpf_interp_prog *prog, struct ebpf_map *map, uint32_t off,
 /* Prepares 'prog' to run the 'n_insns' instructions at 'insns' with the
  * 'n_maps' maps in 'maps' (both must outlive 'prog').  Checks, independently
  * of the verifier, what the interpreter relies on: known opcodes, registers
- * r0..r10, jumps within the program and no loops, complete ld_imm64
+ * r0..r10, jumps and calls within the program, complete ld_imm64
  * instructions with valid map indexes, known helpers, and no way to fall
- * off the end.
+ * off the end.  (Loops and the depth of calls are bounded at run time.)
  *
  * Returns 0, or a positive errno and a malloc'd message "insn N: reason" in
  * '*errorp'. */
@@ -328,9 +339,12 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
             reason = "execution falls off the end of the program";
             break;
         }
-        if (insns[pc].opcode == OP_CALL
+        if (insns[pc].opcode == OP_CALL && !insns[pc].src
             && insns[pc].imm == EBPF_FUNC_map_lookup_elem) {
             prog->n_lookups++;
+        }
+        if (insns[pc].opcode == OP_CALL && insns[pc].src) {
+            prog->has_calls = true;
         }
         if (insns[pc].opcode == LD_IMM64) {
             pc++;
@@ -343,12 +357,8 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
         return EINVAL;
     }
 
-    size_t loop = find_loop(insns, n_insns);
-    if (loop != SIZE_MAX) {
-        *errorp = xasprintf("insn %"PRIuSIZE": jump back into a loop (loops "
-                            "are not supported)", loop);
-        return EINVAL;
-    }
+    prog->may_repeat = (prog->has_calls
+                        || find_loop(insns, n_insns) != SIZE_MAX);
 
     prog->code = xmalloc(n_insns * sizeof *prog->code);
     for (size_t i = 0; i < n_insns; i++) {
@@ -356,6 +366,15 @@ bpf_interp_prepare(struct bpf_interp_prog *prog,
         struct bpf_interp_insn *code = &prog->code[i];
 
         code->opcode = insn->opcode;
+        code->handler = insn->opcode;
+        if (EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP
+            || EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP32) {
+            if (insn->opcode != OP_CALL && insn->opcode != OP_EXIT
+                && insn->offset < 0) {
+                /* A loop's jump: check the run's length there only. */
+                code->handler = OP_LOOP_CHECK;
+            }
+        }
         code->dst = insn->dst;
         code->src = insn->src;
         code->offset = insn->offset;
@@ -435,7 +454,15 @@ mem_ptr(struct bpf_interp_areas *r, uint64_t addr, size_t size, bool write)
     if (ofs < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - ofs) {
         return (void *) (uintptr_t) addr;
     }
-    for (size_t i = 0; i < r->n_regions; i++) {
+    if (r->n_frames > 1 && ofs < r->n_frames * r->stack_stride) {
+        /* The stack of a frame in use (not what lies between them). */
+        size_t in = ofs % r->stack_stride;
+
+        if (in < EBPF_STACK_SIZE && size <= EBPF_STACK_SIZE - in) {
+            return (void *) (uintptr_t) addr;
+        }
+    }
+    for (size_t i = r->n_regions; i-- > 0;) {
         ofs = addr - r->regions[i].start;
         if (ofs < r->regions[i].size && size <= r->regions[i].size - ofs) {
             return (void *) (uintptr_t) addr;
@@ -717,15 +744,34 @@ bpf_interp_map_lookup(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
     }
     value = ebpf_map_lookup(map, key);
     if (value) {
-        if (r->n_regions >= r->prog->n_lookups) {
-            r->fault = "map_lookup_elem: too many lookups";
-            return 0;
-        }
-        r->regions[r->n_regions].start = (uintptr_t) value;
-        r->regions[r->n_regions].size = ebpf_map_value_size(map);
-        r->n_regions++;
+        bpf_interp_add_region(r, (uintptr_t) value, ebpf_map_value_size(map));
     }
     return (uintptr_t) value;
+}
+
+/* Adds the 'size' bytes at 'start', a map value that map_lookup_elem
+ * returned, to the areas of 'a''s run.  Lookups in loops or in functions
+ * called more than once may add any number. */
+void
+bpf_interp_add_region(struct bpf_interp_areas *a, uintptr_t start,
+                      size_t size)
+{
+    if (a->n_regions && a->regions[a->n_regions - 1].start == start) {
+        return;
+    }
+    if (a->n_regions >= a->alloc_regions) {
+        size_t alloc = MAX(16, 2 * a->alloc_regions);
+        struct bpf_interp_region *regions = xmalloc(alloc * sizeof *regions);
+
+        memcpy(regions, a->regions, a->n_regions * sizeof *regions);
+        bpf_interp_regions_destroy(a);
+        a->regions = regions;
+        a->alloc_regions = alloc;
+        a->regions_owned = true;
+    }
+    a->regions[a->n_regions].start = start;
+    a->regions[a->n_regions].size = size;
+    a->n_regions++;
 }
 
 uint64_t
@@ -1030,15 +1076,19 @@ opcode_supported(uint8_t opcode)
  * through. */
 #if defined(__GNUC__)
 #define LABEL_ADDRESS(OPCODE, LABEL) [OPCODE] = &&LABEL,
-#define DISPATCH() goto *dispatch[insn->opcode]
+#define DISPATCH() goto *dispatch[insn->handler]
+#define DISPATCH_OPCODE() goto *dispatch[insn->opcode]
 #else
 #define CASE_GOTO(OPCODE, LABEL) case OPCODE: goto LABEL;
-#define DISPATCH()                                                      \
-    switch (insn->opcode) {                                             \
+#define DISPATCH_ON(X)                                                  \
+    switch (X) {                                                        \
     OPCODES(CASE_GOTO)                                                  \
+    case OP_LOOP_CHECK: goto op_loop_check;                             \
     default:                                                            \
         goto unknown_opcode;                                            \
     }
+#define DISPATCH() DISPATCH_ON(insn->handler)
+#define DISPATCH_OPCODE() DISPATCH_ON(insn->opcode)
 #endif
 
 #define NEXT                                                            \
@@ -1077,9 +1127,19 @@ bpf_interp_run_buf(const struct bpf_interp_prog *prog,
     void *data = buf->data;
     size_t size = buf->size;
 #if defined(__GNUC__)
-    static const void *const dispatch[256] = { OPCODES(LABEL_ADDRESS) };
+    static const void *const dispatch[256] = {
+        OPCODES(LABEL_ADDRESS)
+        [OP_LOOP_CHECK] = &&op_loop_check,
+    };
 #endif
-    uint64_t stack[EBPF_STACK_SIZE / sizeof(uint64_t)];
+    /* Frame i's stack starts at i * BPF_INTERP_FRAME_STRIDE: only the
+     * program's is zeroed now, each callee's when it is called. */
+    uint64_t stack[EBPF_MAX_CALL_FRAMES * BPF_INTERP_FRAME_STRIDE
+                   / sizeof(uint64_t)];
+    struct {
+        size_t ret_pc;          /* Where the call returns. */
+        uint64_t saved[5];      /* The caller's r6-r10. */
+    } calls[EBPF_MAX_CALL_FRAMES];
     uint32_t ctx[EBPF_XDP_MD_SIZE / sizeof(uint32_t)];
     struct bpf_interp_region local_regions[16];
     uint64_t regs[EBPF_N_REGS];
@@ -1096,15 +1156,15 @@ bpf_interp_run_buf(const struct bpf_interp_prog *prog,
         .tailroom = data ? buf->tailroom : 0,
         .resizable = resizable && data,
         .stack = (uintptr_t) stack,
+        .stack_stride = BPF_INTERP_FRAME_STRIDE,
+        .n_frames = 1,
         .ctx = (uintptr_t) ctx,
         .xdp = xdp,
-        .regions = local_regions,
     };
 
-    if (prog->n_lookups > ARRAY_SIZE(local_regions)) {
-        r.regions = xmalloc(prog->n_lookups * sizeof *r.regions);
-    }
-    memset(stack, 0, sizeof stack);
+    bpf_interp_regions_init(&r, local_regions, ARRAY_SIZE(local_regions),
+                            prog->n_lookups);
+    memset(stack, 0, EBPF_STACK_SIZE);
     memset(ctx, 0, sizeof ctx);
     memset(regs, 0, sizeof regs);
     regs[1] = r.ctx;
@@ -1167,7 +1227,32 @@ op_ja:
     pc += insn->offset;
     NEXT;
 
+op_loop_check:
+    /* A jump backwards: the run may be looping. */
+    if (OVS_UNLIKELY(n_exec > BPF_INTERP_MAX_RUN_INSNS)) {
+        r.fault = "too many instructions executed (a loop?)";
+        goto fault;
+    }
+    DISPATCH_OPCODE();
+
 op_call:
+    if (insn->src) {
+        /* A BPF function, at pc + imm: a new frame. */
+        uint8_t *frame;
+
+        if (r.n_frames >= EBPF_MAX_CALL_FRAMES) {
+            r.fault = "call stack too deep";
+            goto fault;
+        }
+        calls[r.n_frames - 1].ret_pc = pc;
+        memcpy(calls[r.n_frames - 1].saved, &regs[6], 5 * sizeof *regs);
+        frame = (uint8_t *) stack + r.n_frames * BPF_INTERP_FRAME_STRIDE;
+        memset(frame, 0, EBPF_STACK_SIZE);
+        r.n_frames++;
+        regs[10] = (uintptr_t) frame + EBPF_STACK_SIZE;
+        pc += insn->imm;
+        NEXT;
+    }
     if (!call_helper(&r, insn->imm, regs)) {
         goto fault;
     }
@@ -1197,17 +1282,20 @@ unknown_opcode:
 #endif
 
 op_exit:
-    if (r.regions != local_regions) {
-        free(r.regions);
+    if (r.n_frames > 1) {
+        /* Return from a BPF function. */
+        r.n_frames--;
+        memcpy(&regs[6], calls[r.n_frames - 1].saved, 5 * sizeof *regs);
+        pc = calls[r.n_frames - 1].ret_pc;
+        NEXT;
     }
+    bpf_interp_regions_destroy(&r);
     *n_insnsp += n_exec;
     bpf_interp_buf_update(buf, &r);
     return (uint32_t) regs[0];
 
 fault:
-    if (r.regions != local_regions) {
-        free(r.regions);
-    }
+    bpf_interp_regions_destroy(&r);
     *n_insnsp += n_exec;
     bpf_interp_buf_update(buf, &r);
     if (faultp) {

@@ -28,9 +28,14 @@
  * only) and the map values that map_lookup_elem returned during this run;
  * an access outside them stops the run with a fault.  So does, once
  * bpf_interp_enforce_ranges() was called, a packet access outside the
- * verifier's read or write ranges.  Programs whose
- * control-flow graph has a loop are refused when they are prepared, so every
- * run terminates and executes each instruction at most once.
+ * verifier's read or write ranges.
+ *
+ * Bpf-to-bpf calls (EBPF_PSEUDO_CALL) give the callee a frame of its own:
+ * a zeroed 512-byte stack that r10 points to, r6-r9 and r10 restored on
+ * return; a call beyond EBPF_MAX_CALL_FRAMES frames faults.  Loops are run
+ * as they come: the verifier proved that they end, and a run that executes
+ * more than BPF_INTERP_MAX_RUN_INSNS instructions faults all the same, so
+ * that a verifier bug cannot hang the thread that runs the program.
  *
  * Helpers (Linux numbers, see bpf-insn.h): map_lookup_elem (1),
  * map_update_elem (2), map_delete_elem (3), ktime_get_ns (5, CLOCK_MONOTONIC)
@@ -48,6 +53,7 @@
 
 #include "bpf.h"
 #include "bpf-insn.h"
+#include "util.h"
 
 struct ebpf_map;
 
@@ -58,6 +64,9 @@ struct bpf_interp_insn {
     uint8_t opcode;
     uint8_t dst;
     uint8_t src;
+    uint8_t handler;            /* The interpreter's handler: 'opcode', or
+                                 * one that checks the length of the run
+                                 * first (jumps back: loops). */
     int16_t offset;
     uint64_t imm;
 };
@@ -80,6 +89,9 @@ struct bpf_interp_prog {
     size_t n_globals;
     const char *file;           /* For messages (bpf_trace_printk()), or */
     const char *name;           /* NULL: the object and program names. */
+    bool may_repeat;            /* Has loops or calls: an instruction may run
+                                 * more than once in a run. */
+    bool has_calls;             /* Has bpf-to-bpf calls. */
 
     /* With 'enforce_ranges', packet accesses must lie in these ranges. */
     bool enforce_ranges;
@@ -119,13 +131,43 @@ struct bpf_interp_areas {
     size_t headroom;            /* Bytes in front of and after the packet */
     size_t tailroom;            /* that it may grow into, if */
     bool resizable;             /* its length may change at all. */
-    uintptr_t stack;            /* Lowest byte of the stack. */
+    uintptr_t stack;            /* Lowest byte of the program's stack. */
+    size_t stack_stride;        /* Frame i of a call chain has its stack at
+                                 * 'stack' + i * 'stack_stride'. */
+    size_t n_frames;            /* Frames in use (1 outside calls). */
     uintptr_t ctx;              /* The context r1 points to. */
     const struct bpf_interp_ctx *xdp;   /* NULL: zeros. */
-    struct bpf_interp_region *regions;  /* Room for 'prog->n_lookups'. */
+    struct bpf_interp_region *regions;
     size_t n_regions;
+    size_t alloc_regions;       /* Room in 'regions'. */
+    bool regions_owned;         /* 'regions' was malloc'd. */
     const char *fault;          /* Static string, nonnull after a fault. */
 };
+
+/* Regions of a run: bpf_interp_regions_init() gives 'a' room for 'n' in
+ * 'local', or for 'min' in a malloc'd array if they do not fit there;
+ * bpf_interp_add_region() adds one, making room as needed;
+ * bpf_interp_regions_destroy() frees what they allocated. */
+static inline void
+bpf_interp_regions_init(struct bpf_interp_areas *a,
+                        struct bpf_interp_region *local, size_t n, size_t min)
+{
+    a->n_regions = 0;
+    a->regions_owned = min > n;
+    a->alloc_regions = a->regions_owned ? min : n;
+    a->regions = (a->regions_owned
+                  ? xmalloc(a->alloc_regions * sizeof *a->regions) : local);
+}
+
+static inline void
+bpf_interp_regions_destroy(struct bpf_interp_areas *a)
+{
+    if (a->regions_owned) {
+        free(a->regions);
+    }
+}
+void bpf_interp_add_region(struct bpf_interp_areas *, uintptr_t start,
+                           size_t size);
 
 /* Returns the size in bytes of the load, store or atomic 'opcode'. */
 static inline size_t
@@ -229,6 +271,15 @@ bpf_interp_buf_update(struct bpf_packet_buf *buf,
 
 /* Largest program accepted by bpf_interp_prepare(). */
 #define BPF_INTERP_MAX_INSNS (1u << 20)
+
+/* The stacks of the frames of bpf-to-bpf calls lie this far apart (the
+ * interpreter's and the JIT's alike, so that an access that strays from
+ * one frame into another faults in both). */
+#define BPF_INTERP_FRAME_STRIDE 640
+
+/* A run faults once it has executed more instructions than this (16 times
+ * the verifier's budget of instructions explored). */
+#define BPF_INTERP_MAX_RUN_INSNS (1u << 24)
 
 int bpf_interp_prepare(struct bpf_interp_prog *, const struct ebpf_insn *,
                        size_t n_insns, struct ebpf_map **maps, size_t n_maps,

@@ -28,6 +28,13 @@
  * (FRAME_*), so that checks address them relative to rsp.  rsp is 16-byte
  * aligned in the body, so helpers are called with an aligned stack.
  *
+ * Calls and loops.  A bpf-to-bpf call is a native call to the callee's
+ * entry, which gives it a frame of its own (see FRAME_STRIDE) without
+ * moving rsp.  The analysis of what the JIT proves runs to a fixpoint over
+ * loops and into callees (their arguments); the jump of a loop checks the
+ * run's instruction count against BPF_INTERP_MAX_RUN_INSNS, as the
+ * interpreter does.
+ *
  * Checked accesses.  An access that the JIT does not prove safe first tests
  * whether it lies in the packet window that the verdict allows (two
  * instructions against the frame's copy); if not, it calls the "slow" thunk
@@ -115,6 +122,21 @@ struct bpf_jit_prog {
 #define FRAME_SIZE 616              /* 8 mod 16, after six pushes. */
 #define SLOW_PUSHES 7               /* Registers the slow thunk saves. */
 
+/* Frames of bpf-to-bpf calls.  A program with calls reserves room for
+ * EBPF_MAX_CALL_FRAMES - 1 more frames above its own: frame i has r10 =
+ * rsp + 512 + i * FRAME_STRIDE, its 512-byte stack below r10, and, for
+ * i > 0, the caller's return address and r6-r9 at [r10, r10 + 40).  rsp
+ * stays where the prologue put it, so that everything the code addresses
+ * through rsp (the run, the packet window) is where it was: a call pushes
+ * its return address, which the callee pops at once into its frame, and
+ * pushes it back to return. */
+#define FRAME_STRIDE BPF_INTERP_FRAME_STRIDE
+#define FRAME_SIZE_CALLS (FRAME_SIZE \
+                          + (EBPF_MAX_CALL_FRAMES - 1) * FRAME_STRIDE)
+BUILD_ASSERT_DECL(FRAME_STRIDE % 16 == 0);
+BUILD_ASSERT_DECL(FRAME_STRIDE >= EBPF_STACK_SIZE + 128);
+#define RUN_N_FRAMES offsetof(struct jit_run, areas.n_frames)
+
 /* x86-64 registers. */
 enum {
     RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
@@ -188,11 +210,23 @@ struct jit {
     size_t *exit_jumps;         /* rel32 fields of jumps to the epilogue. */
     size_t n_exit_jumps, max_exit_jumps;
     struct astate *states;
+    bool *dirty;                /* States to analyze again. */
     size_t min_size;
     uint8_t win_used;           /* As in struct bpf_jit_prog. */
-    int stack_depth;            /* Lowest proven stack offset (<= 0). */
     bool has_checked;           /* Some access that may lie in the stack
                                  * goes through jit_slow(). */
+
+    /* BPF functions: the program (0) and those it calls. */
+    size_t *func_start;         /* First instruction of each. */
+    size_t n_funcs;
+    uint32_t *insn_func;        /* Function of each instruction. */
+    int *func_depth;            /* Lowest proven stack offset of each
+                                 * function's frame (<= 0). */
+    size_t *func_entry;         /* Code offset of each function's entry
+                                 * (functions but the program). */
+    size_t cur_func;            /* Function being emitted. */
+    struct fixup *call_fixups;  /* Calls: 'target' is a function. */
+    size_t n_call_fixups, max_call_fixups;
 };
 
 /* Run-time support, called from generated code. */
@@ -221,9 +255,10 @@ jit_slow(struct jit_run *r, uint32_t pc, uint64_t addr)
 }
 
 /* map_lookup_elem() when the JIT proved 'r1' one of the program's maps and
- * 'r2' a key within the stack.  Each call site runs at most once per run
- * (there are no loops), so 'a->regions' has room.  Other helpers are the
- * interpreter's, called with the run's areas as sixth argument. */
+ * 'r2' a key within the stack, in a program without loops or calls: each
+ * call site runs at most once per run, so 'a->regions' has room.  Other
+ * helpers are the interpreter's, called with the run's areas as sixth
+ * argument. */
 static uint64_t
 jit_map_lookup_proven(uint64_t r1, uint64_t r2, uint64_t r3 OVS_UNUSED,
                       uint64_t r4 OVS_UNUSED, uint64_t r5 OVS_UNUSED,
@@ -276,6 +311,24 @@ jit_xdp_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 
     jit_packet_changed(CONTAINER_OF(a, struct jit_run, areas));
     return ret;
+}
+
+/* jit_map_lookup_proven() for a program that may run a call site more
+ * than once (loops, calls): the run's regions grow as needed. */
+static uint64_t
+jit_map_lookup_proven_repeat(uint64_t r1, uint64_t r2,
+                             uint64_t r3 OVS_UNUSED, uint64_t r4 OVS_UNUSED,
+                             uint64_t r5 OVS_UNUSED,
+                             struct bpf_interp_areas *a)
+{
+    struct ebpf_map *map = (struct ebpf_map *) (uintptr_t) r1;
+    void *value = ebpf_map_lookup(map, (const void *) (uintptr_t) r2);
+
+    if (value) {
+        bpf_interp_add_region(a, (uintptr_t) value,
+                              ebpf_map_value_size(map));
+    }
+    return (uintptr_t) value;
 }
 
 /* Code emission. */
@@ -536,22 +589,35 @@ merge_aval(struct aval *a, const struct aval *b)
     }
 }
 
-/* Merges 'from' into the state of instruction 'to'. */
+/* Merges 'from' into the state of instruction 'to' in 'j', and marks
+ * 'to' to be analyzed again if its state changed. */
 static void
-merge_state(struct astate *states, size_t to, const struct astate *from)
+merge_state(struct jit *j, size_t to, const struct astate *from)
 {
-    struct astate *s = &states[to];
+    struct astate *s = &j->states[to];
+    bool changed = false;
 
     if (!s->reached) {
         *s = *from;
         s->reached = true;
+        j->dirty[to] = true;
         return;
     }
-    s->pkt_len = MIN(s->pkt_len, from->pkt_len);
-    s->len_changed |= from->len_changed;
-    for (int i = 0; i < EBPF_N_REGS; i++) {
-        merge_aval(&s->r[i], &from->r[i]);
+    if (from->pkt_len < s->pkt_len) {
+        s->pkt_len = from->pkt_len;
+        changed = true;
     }
+    if (from->len_changed && !s->len_changed) {
+        s->len_changed = true;
+        changed = true;
+    }
+    for (int i = 0; i < EBPF_N_REGS; i++) {
+        struct aval old = s->r[i];
+
+        merge_aval(&s->r[i], &from->r[i]);
+        changed |= !aval_equal(&old, &s->r[i]);
+    }
+    j->dirty[to] |= changed;
 }
 
 /* Returns the index of map pointer 'ptr' in 'prog', or SIZE_MAX. */
@@ -680,11 +746,12 @@ learn_pkt_len(const struct bpf_interp_insn *insn, struct astate *s,
 }
 
 /* Computes the state after instruction 'pc' from 's' (in place), and
- * merges it into the states of its successors. */
+ * merges it into the states of its successors, and into the entry state of
+ * the function that it calls, if it is a bpf-to-bpf call. */
 static void
-analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
-             size_t pc, struct astate *s)
+analyze_insn(struct jit *j, size_t pc, struct astate *s)
 {
+    const struct bpf_interp_prog *prog = j->prog;
     const struct bpf_interp_insn *insn = &prog->code[pc];
     uint8_t op = insn->opcode;
     struct aval *dst = &s->r[insn->dst];
@@ -778,9 +845,38 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
     case EBPF_CLS_JMP32:
         if (op == OP_EXIT) {
             return;
+        } else if (op == OP_CALL && insn->src) {
+            /* The callee's entry: the arguments, except pointers into
+             * this frame (the callee's r10 is another), and its own r10.
+             * Here, after the return: r0-r5 are clobbered. */
+            struct astate entry;
+
+            memset(&entry, 0, sizeof entry);
+            entry.reached = true;
+            entry.pkt_len = s->pkt_len;
+            for (int i = 1; i <= 5; i++) {
+                if (s->r[i].kind != AV_STACK) {
+                    entry.r[i] = s->r[i];
+                }
+            }
+            entry.r[10].kind = AV_STACK;
+            merge_state(j, pc + 1 + insn->imm, &entry);
+            for (int i = 0; i <= 5; i++) {
+                set_unknown(&s->r[i]);
+            }
+            break;
         } else if (op == OP_CALL) {
             struct aval r1 = s->r[1];
 
+            for (int i = 0; i < EBPF_N_REGS; i++) {
+                /* A lookup that runs again (in a loop) makes the values
+                 * it returned before unknown: its new result has the same
+                 * id. */
+                if (s->r[i].kind == AV_MAPVAL_OR_NULL
+                    && s->r[i].id == pc + 1) {
+                    set_unknown(&s->r[i]);
+                }
+            }
             for (int i = 0; i <= 5; i++) {
                 set_unknown(&s->r[i]);
             }
@@ -807,7 +903,7 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             size_t t = pc + 1 + insn->offset;
 
             if (t < n) {
-                merge_state(states, t, s);
+                merge_state(j, t, s);
             }
             return;
         } else {
@@ -849,7 +945,7 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
             }
             learn_pkt_len(insn, s, &taken);
             if (t < n) {
-                merge_state(states, t, &taken);
+                merge_state(j, t, &taken);
             }
         }
         break;
@@ -860,14 +956,16 @@ analyze_insn(const struct bpf_interp_prog *prog, struct astate *states,
 
     size_t next = pc + (op == LD_IMM64 ? 2 : 1);
     if (next < n) {
-        merge_state(states, next, s);
+        merge_state(j, next, s);
     }
 }
 
 /* Stores in 'succ' the successors of instruction 'pc' of 'prog' and returns
- * their number (0 to 2). */
+ * their number (0 to 3): with 'calls', the function that a bpf-to-bpf call
+ * calls comes after the instruction that follows the call. */
 static size_t
-insn_successors(const struct bpf_interp_prog *prog, size_t pc, size_t succ[2])
+insn_successors(const struct bpf_interp_prog *prog, size_t pc, size_t succ[3],
+                bool calls)
 {
     const struct bpf_interp_insn *insn = &prog->code[pc];
     uint8_t op = insn->opcode;
@@ -885,13 +983,16 @@ insn_successors(const struct bpf_interp_prog *prog, size_t pc, size_t succ[2])
         return 2;
     }
     succ[0] = pc + (op == LD_IMM64 ? 2 : 1);
+    if (op == OP_CALL && insn->src && calls) {
+        succ[1] = pc + 1 + insn->imm;
+        return 2;
+    }
     return 1;
 }
 
-/* Returns the instructions reachable from the first one in reverse
- * postorder, and their number in '*n_orderp'.  bpf_interp_prepare() refused
- * programs whose control-flow graph has a loop, so every instruction comes
- * after all of its reachable predecessors. */
+/* Returns the instructions reachable from the first one (through jumps and
+ * calls) in reverse postorder, and their number in '*n_orderp'.  Without
+ * loops, every instruction comes after all of its predecessors. */
 static size_t *
 reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
 {
@@ -906,8 +1007,8 @@ reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
     seen[0] = true;
     while (depth) {
         size_t pc = stack[depth - 1];
-        size_t succ[2];
-        size_t n_succ = insn_successors(prog, pc, succ);
+        size_t succ[3];
+        size_t n_succ = insn_successors(prog, pc, succ, true);
 
         if (next_succ[pc] >= n_succ) {
             order[--n_order] = pc;
@@ -926,28 +1027,15 @@ reverse_postorder(const struct bpf_interp_prog *prog, size_t *n_orderp)
 
     *n_orderp = n - n_order;
     memmove(order, order + n_order, *n_orderp * sizeof *order);
-
-    /* The analysis is sound only if no instruction is reached from a later
-     * one: check it, whatever bpf_interp_prepare() may come to accept. */
-    size_t *index = xmalloc(n * sizeof *index);
-    for (size_t i = 0; i < *n_orderp; i++) {
-        index[order[i]] = i;
-    }
-    for (size_t i = 0; i < *n_orderp; i++) {
-        size_t succ[2];
-        size_t n_succ = insn_successors(prog, order[i], succ);
-
-        for (size_t k = 0; k < n_succ; k++) {
-            ovs_assert(succ[k] >= n || index[succ[k]] > i);
-        }
-    }
-    free(index);
     return order;
 }
 
-/* Analyzes the whole program into 'j->states'.  Each instruction is
- * analyzed after all of its predecessors, so that its state is the merge of
- * every path into it.  Unreachable instructions get the "unknown" state. */
+/* Analyzes the whole program into 'j->states': the state of each
+ * instruction is the merge of the states on every path into it.  The
+ * instructions are analyzed in reverse postorder, and again as long as the
+ * state of one changes (through the jump of a loop, or a call): states
+ * only lose what they know, down to "unknown", so this ends.  Unreachable
+ * instructions get the "unknown" state. */
 static void
 analyze(struct jit *j)
 {
@@ -955,18 +1043,28 @@ analyze(struct jit *j)
     size_t n = prog->n_insns;
     size_t n_order;
     size_t *order = reverse_postorder(prog, &n_order);
+    bool again;
 
     j->states = xcalloc(n, sizeof *j->states);
+    j->dirty = xcalloc(n, sizeof *j->dirty);
     j->states[0].reached = true;
     j->states[0].r[1].kind = AV_CTX;
     j->states[0].r[10].kind = AV_STACK;
-    for (size_t i = 0; i < n_order; i++) {
-        size_t pc = order[i];
-        struct astate s = j->states[pc];
+    j->dirty[0] = true;
+    do {
+        again = false;
+        for (size_t i = 0; i < n_order; i++) {
+            size_t pc = order[i];
 
-        ovs_assert(s.reached);
-        analyze_insn(prog, j->states, pc, &s);
-    }
+            if (j->dirty[pc]) {
+                struct astate s = j->states[pc];
+
+                j->dirty[pc] = false;
+                analyze_insn(j, pc, &s);
+                again = true;
+            }
+        }
+    } while (again);
     for (size_t pc = 0; pc < n; pc++) {
         j->states[pc].reached = true;
     }
@@ -993,7 +1091,7 @@ access_proven(struct jit *j, size_t pc, const struct astate *s,
     switch (base->kind) {
     case AV_STACK:
         if (a >= -EBPF_STACK_SIZE && a + size <= 0 && !(atomic && a % size)) {
-            j->stack_depth = MIN(j->stack_depth, a);
+            j->func_depth[j->cur_func] = MIN(j->func_depth[j->cur_func], a);
             return true;
         }
         return false;
@@ -1595,8 +1693,9 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
             continue;
         } else if (kind == AV_STACK && id != EBPF_FUNC_trace_printk
                    && id != EBPF_FUNC_trace_vprintk) {
-            j->stack_depth = MIN(j->stack_depth,
-                                 MAX(s->r[i].off, -EBPF_STACK_SIZE));
+            int *depth = &j->func_depth[j->cur_func];
+
+            *depth = MIN(*depth, MAX(s->r[i].off, -EBPF_STACK_SIZE));
         } else if (kind != AV_ZERO && kind != AV_PKT
                    && kind != AV_PKT_OR_NULL && kind != AV_MAPVAL) {
             j->has_checked = true;
@@ -1605,13 +1704,14 @@ emit_call(struct jit *j, size_t pc, int32_t id, const struct astate *s)
 
     switch (id) {
     case EBPF_FUNC_map_lookup_elem:
-        if (map_key_proven(j, s)
+        if (map_key_proven(j, s) && !j->prog->may_repeat
             && ebpf_map_type(j->prog->maps[s->r[1].map])
                == EBPF_MAP_TYPE_ARRAY) {
             emit_array_lookup(j, j->prog->maps[s->r[1].map]);
             return;
         } else if (map_key_proven(j, s)) {
-            fn = jit_map_lookup_proven;
+            fn = (j->prog->may_repeat ? jit_map_lookup_proven_repeat
+                  : jit_map_lookup_proven);
             can_fault = false;
         } else {
             fn = bpf_interp_map_lookup;
@@ -1694,8 +1794,30 @@ emit_pop(struct jit *j, int reg)
     emit1(j, 0x58 | (reg & 7));
 }
 
-/* Emits the prologue; returns where the stack zeroing goes (filled in
- * later, when the depth is known, as a byte count to patch). */
+/* Emits the zeroing of the stack of the frame that rbp points to, from
+ * 'depth' (<= 0) up. */
+static void
+emit_zero_stack(struct jit *j, int depth)
+{
+    if (depth < 0) {
+        emit1(j, 0x66);
+        emit_rr(j, false, 0x0fef, 2, 0, 0);             /* pxor xmm0, xmm0 */
+        for (int ofs = -ROUND_UP(-depth, 16); ofs < 0; ofs += 16) {
+            emit1(j, 0x66);
+            emit_rm(j, 0, false, 0x0f7f, 2, 0, RBP, ofs, false);
+        }
+    }
+}
+
+/* Returns the bytes the prologue reserves below the pushed registers. */
+static int
+frame_size(const struct jit *j)
+{
+    return j->n_funcs > 1 ? FRAME_SIZE_CALLS : FRAME_SIZE;
+}
+
+/* Emits the prologue, with the window parts 'win_used' and zeroing the
+ * program's stack from 'depth' (<= 0) up. */
 static void
 emit_prologue(struct jit *j, uint8_t win_used, int depth)
 {
@@ -1703,7 +1825,7 @@ emit_prologue(struct jit *j, uint8_t win_used, int depth)
         emit_push(j, callee_saved[i]);
     }
     emit_rr(j, true, 0x81, 1, 5, RSP);                  /* sub rsp, SIZE */
-    emit4(j, FRAME_SIZE);
+    emit4(j, frame_size(j));
     emit_rm(j, 0, true, 0x89, 1, RSP, RDI,
             RUN_STACK, false);
     emit_rm(j, 0, true, 0x89, 1, RDI, RSP, FRAME_RUN, false);
@@ -1726,23 +1848,74 @@ emit_prologue(struct jit *j, uint8_t win_used, int depth)
             emit_rm(j, 0, true, 0x89, 1, RAX, RSP, FRAME_PKT + 8 * i, false);
         }
     }
-    /* Zero the part of the stack that the program may use. */
-    if (depth < 0) {
-        emit1(j, 0x66);
-        emit_rr(j, false, 0x0fef, 2, 0, 0);             /* pxor xmm0, xmm0 */
-        for (int ofs = ROUND_DOWN(EBPF_STACK_SIZE + depth, 16);
-             ofs < EBPF_STACK_SIZE; ofs += 16) {
-            emit1(j, 0x66);
-            emit_rm(j, 0, false, 0x0f7f, 2, 0, RSP, ofs, false);
-        }
-    }
-    emit_rr(j, false, 0x31, 1, R12, R12);
     emit_lea(j, RBP, RSP, EBPF_STACK_SIZE);
+    /* Zero the part of the stack that the program may use. */
+    emit_zero_stack(j, depth);
+    emit_rr(j, false, 0x31, 1, R12, R12);
     emit_lea(j, RDI, RDI, offsetof(struct jit_run, ctx));
     static const int zero[] = { RAX, RSI, RDX, RCX, R8, RBX, R13, R14, R15 };
     for (size_t i = 0; i < ARRAY_SIZE(zero); i++) {
         emit_rr(j, false, 0x31, 1, zero[i], zero[i]);
     }
+}
+
+/* Emits a fault with static reason 'reason' at instruction 'pc'. */
+static void
+emit_fault(struct jit *j, size_t pc, const char *reason)
+{
+    emit_rm(j, 0, true, 0x8b, 1, R11, RSP, FRAME_RUN, false);
+    emit_mov_imm64(j, R9, (uintptr_t) reason);
+    emit_rm(j, 0, true, 0x89, 1, R9, R11, RUN_FAULT, false);
+    emit_rm(j, 0, true, 0xc7, 1, 0, R11, offsetof(struct jit_run, fault_pc),
+            false);
+    emit4(j, pc);
+    emit_jmp_fault(j);
+}
+
+/* Registers that a BPF function preserves for its caller, other than
+ * r10 (rbp): r6-r9. */
+static const int bpf_callee_saved[] = { RBX, R13, R14, R15 };
+
+/* Emits the entry of function 'f' (not the program), which a call reaches
+ * with its return address pushed: a new frame (see FRAME_STRIDE), and its
+ * stack zeroed from 'depth' up.  The interpreter's checks look at the
+ * run's count of frames; a call beyond EBPF_MAX_CALL_FRAMES faults. */
+static void
+emit_func_entry(struct jit *j, size_t f, int depth)
+{
+    emit_pop(j, R11);
+    emit_rm(j, 0, true, 0x8b, 1, R10, RSP, FRAME_RUN, false);
+    emit_rm(j, 0, true, 0x8b, 1, R9, R10, RUN_N_FRAMES, false);
+    emit_alu_imm(j, true, 7, R9, EBPF_MAX_CALL_FRAMES);  /* cmp r9, MAX */
+    size_t ok = emit_jcc8(j, CC_B);
+    emit_fault(j, j->func_start[f], "call stack too deep");
+    patch8_here(j, ok);
+    emit_alu_imm(j, true, 0, R9, 1);
+    emit_rm(j, 0, true, 0x89, 1, R9, R10, RUN_N_FRAMES, false);
+    emit_alu_imm(j, true, 0, RBP, FRAME_STRIDE);
+    emit_rm(j, 0, true, 0x89, 1, R11, RBP, 0, false);
+    for (size_t i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++) {
+        emit_rm(j, 0, true, 0x89, 1, bpf_callee_saved[i], RBP, 8 * (i + 1),
+                false);
+    }
+    emit_zero_stack(j, depth);
+}
+
+/* Emits the return from a function (not the program): r0 as it is, the
+ * caller's r6-r10 back. */
+static void
+emit_func_return(struct jit *j)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++) {
+        emit_rm(j, 0, true, 0x8b, 1, bpf_callee_saved[i], RBP, 8 * (i + 1),
+                false);
+    }
+    emit_rm(j, 0, true, 0x8b, 1, R11, RBP, 0, false);
+    emit_alu_imm(j, true, 5, RBP, FRAME_STRIDE);
+    emit_rm(j, 0, true, 0x8b, 1, R10, RSP, FRAME_RUN, false);
+    emit_rm(j, 0, true, 0xff, 1, 1, R10, RUN_N_FRAMES, false); /* dec */
+    emit_push(j, R11);
+    emit1(j, 0xc3);
 }
 
 /* Emits the epilogue (at 'exit_at' on return), the fault unwinder (at
@@ -1762,7 +1935,7 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     emit_rm(j, 0, true, 0x89, 1, R12, R11,
             offsetof(struct jit_run, n_insns), false);
     emit_rr(j, true, 0x81, 1, 0, RSP);                  /* add rsp, SIZE */
-    emit4(j, FRAME_SIZE);
+    emit4(j, frame_size(j));
     for (int i = ARRAY_SIZE(callee_saved) - 1; i >= 0; i--) {
         emit_pop(j, callee_saved[i]);
     }
@@ -1797,17 +1970,27 @@ emit_tail(struct jit *j, size_t *exit_at, size_t *fault_at, size_t *slow_at)
     emit1(j, 0xc3);
 }
 
-/* Returns true if instruction 'pc' starts a basic block. */
+/* Marks in 'leader' the instructions that start a basic block: jump
+ * targets, those after a jump or a bpf-to-bpf call (the callee's
+ * instructions count in between), and the start of each function. */
 static void
-find_leaders(const struct bpf_interp_prog *prog, bool *leader)
+find_leaders(const struct jit *j, bool *leader)
 {
-    leader[0] = true;
+    const struct bpf_interp_prog *prog = j->prog;
+
+    for (size_t f = 0; f < j->n_funcs; f++) {
+        leader[j->func_start[f]] = true;
+    }
     for (size_t pc = 0; pc < prog->n_insns; pc++) {
         const struct bpf_interp_insn *insn = &prog->code[pc];
         uint8_t cls = EBPF_CLASS(insn->opcode);
 
         if (insn->opcode == LD_IMM64) {
             pc++;
+        } else if (insn->opcode == OP_CALL && insn->src) {
+            if (pc + 1 < prog->n_insns) {
+                leader[pc + 1] = true;
+            }
         } else if ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
                    && insn->opcode != OP_CALL) {
             if (pc + 1 < prog->n_insns) {
@@ -1820,10 +2003,84 @@ find_leaders(const struct bpf_interp_prog *prog, bool *leader)
     }
 }
 
-/* Emits the body; returns its size.  'depth' and 'win_used' are the
- * values to assume for the prologue (see bpf_jit_compile()). */
+/* Finds the BPF functions of 'j->prog': the program, and each target of a
+ * bpf-to-bpf call, up to the next one.  Returns 0, or EOPNOTSUPP with a
+ * message in '*errorp' if a jump leaves its function or execution may fall
+ * from one function into the next: the verifier refuses such programs, and
+ * the code emitted for a function assumes it is entered at its start only.
+ * (The interpreter runs them.) */
+static int
+find_functions(struct jit *j, char **errorp)
+{
+    const struct bpf_interp_prog *prog = j->prog;
+    size_t n = prog->n_insns;
+    bool *start = xcalloc(n, sizeof *start);
+
+    start[0] = true;
+    for (size_t pc = 0; pc < n; pc++) {
+        const struct bpf_interp_insn *insn = &prog->code[pc];
+
+        if (insn->opcode == LD_IMM64) {
+            pc++;
+        } else if (insn->opcode == OP_CALL && insn->src) {
+            start[pc + 1 + insn->imm] = true;
+        }
+    }
+    j->func_start = xmalloc(n * sizeof *j->func_start);
+    j->insn_func = xmalloc(n * sizeof *j->insn_func);
+    j->n_funcs = 0;
+    for (size_t pc = 0; pc < n; pc++) {
+        if (start[pc]) {
+            j->func_start[j->n_funcs++] = pc;
+        }
+        j->insn_func[pc] = j->n_funcs - 1;
+    }
+    free(start);
+
+    for (size_t pc = 0; pc < n; pc++) {
+        size_t succ[3];
+        size_t n_succ = insn_successors(prog, pc, succ, false);
+        size_t f = j->insn_func[pc];
+
+        for (size_t k = 0; k < n_succ; k++) {
+            if (succ[k] >= n || j->insn_func[succ[k]] != f) {
+                *errorp = xasprintf("insn %"PRIuSIZE": control flow leaves "
+                                    "its BPF function", pc);
+                free(j->func_start);
+                free(j->insn_func);
+                j->func_start = NULL;
+                j->insn_func = NULL;
+                return EOPNOTSUPP;
+            }
+        }
+        if (prog->code[pc].opcode == LD_IMM64) {
+            pc++;
+        }
+    }
+    j->func_depth = xmalloc(j->n_funcs * sizeof *j->func_depth);
+    j->func_entry = xcalloc(j->n_funcs, sizeof *j->func_entry);
+    return 0;
+}
+
+/* Emits a check that stops the run with a fault after
+ * BPF_INTERP_MAX_RUN_INSNS instructions, before the jump of 'pc' back to
+ * 'target' (a loop), as the interpreter does. */
 static void
-emit_program(struct jit *j, uint8_t win_used, int depth)
+emit_loop_check(struct jit *j, size_t pc, size_t target)
+{
+    if (target <= pc) {
+        emit_alu_imm(j, true, 7, R12, BPF_INTERP_MAX_RUN_INSNS);
+        size_t ok = emit_jcc8(j, CC_BE);
+        emit_fault(j, pc, "too many instructions executed (a loop?)");
+        patch8_here(j, ok);
+    }
+}
+
+/* Emits the code.  'win_used' and 'depths' (the zeroing of each function's
+ * stack, NULL: all of it) are the values to assume for the prologue and the
+ * function entries (see bpf_jit_compile()). */
+static void
+emit_program(struct jit *j, uint8_t win_used, const int *depths)
 {
     const struct bpf_interp_prog *prog = j->prog;
     size_t n = prog->n_insns;
@@ -1831,18 +2088,28 @@ emit_program(struct jit *j, uint8_t win_used, int depth)
 
     j->size = 0;
     j->n_fixups = j->n_slow_calls = j->n_fault_jumps = j->n_exit_jumps = 0;
+    j->n_call_fixups = 0;
     j->min_size = 0;
     j->win_used = 0;
-    j->stack_depth = 0;
     j->has_checked = false;
+    for (size_t f = 0; f < j->n_funcs; f++) {
+        j->func_depth[f] = 0;
+    }
 
-    find_leaders(prog, leader);
-    emit_prologue(j, win_used, depth);
+    find_leaders(j, leader);
+    j->cur_func = 0;
+    emit_prologue(j, win_used, depths ? depths[0] : -EBPF_STACK_SIZE);
 
     for (size_t pc = 0; pc < n; pc++) {
         const struct bpf_interp_insn *insn = &prog->code[pc];
         uint8_t op = insn->opcode;
 
+        j->cur_func = j->insn_func[pc];
+        if (j->cur_func && pc == j->func_start[j->cur_func]) {
+            j->func_entry[j->cur_func] = j->size;
+            emit_func_entry(j, j->cur_func,
+                            depths ? depths[j->cur_func] : -EBPF_STACK_SIZE);
+        }
         j->insn_ofs[pc] = j->size;
         if (leader[pc]) {
             /* Count the block's instructions: up to the next leader. */
@@ -1890,17 +2157,33 @@ emit_program(struct jit *j, uint8_t win_used, int depth)
 
         case EBPF_CLS_JMP:
         case EBPF_CLS_JMP32:
-            if (op == OP_EXIT) {
+            if (op == OP_EXIT && j->cur_func) {
+                emit_func_return(j);
+            } else if (op == OP_EXIT) {
                 emit_mov_rr(j, false, RAX, RAX);
                 emit1(j, 0xe9);
                 emit4(j, 0);
                 push_ofs(&j->exit_jumps, &j->n_exit_jumps,
                          &j->max_exit_jumps, j->size - 4);
+            } else if (op == OP_CALL && insn->src) {
+                if (j->n_call_fixups >= j->max_call_fixups) {
+                    j->call_fixups = x2nrealloc(j->call_fixups,
+                                                &j->max_call_fixups,
+                                                sizeof *j->call_fixups);
+                }
+                emit1(j, 0xe8);                         /* call rel32 */
+                emit4(j, 0);
+                j->call_fixups[j->n_call_fixups].at = j->size - 4;
+                j->call_fixups[j->n_call_fixups].target
+                    = j->insn_func[pc + 1 + insn->imm];
+                j->n_call_fixups++;
             } else if (op == OP_CALL) {
                 emit_call(j, pc, insn->imm, &j->states[pc]);
             } else if (op == OP_JA) {
+                emit_loop_check(j, pc, pc + 1 + insn->offset);
                 emit_jmp_insn(j, -1, pc + 1 + insn->offset);
             } else {
+                emit_loop_check(j, pc, pc + 1 + insn->offset);
                 emit_cond_jmp(j, pc, insn);
             }
             break;
@@ -1916,6 +2199,10 @@ emit_program(struct jit *j, uint8_t win_used, int depth)
     for (size_t i = 0; i < j->n_fixups; i++) {
         size_t at = j->fixups[i].at;
         patch4(j, at, j->insn_ofs[j->fixups[i].target] - (at + 4));
+    }
+    for (size_t i = 0; i < j->n_call_fixups; i++) {
+        size_t at = j->call_fixups[i].at;
+        patch4(j, at, j->func_entry[j->call_fixups[i].target] - (at + 4));
     }
     for (size_t i = 0; i < j->n_slow_calls; i++) {
         size_t at = j->slow_calls[i];
@@ -1963,22 +2250,31 @@ bpf_jit_compile(const struct bpf_interp_prog *prog, bool all_checks,
     }
 
     struct jit j = { .prog = prog, .all_checks = all_checks };
+    int error = find_functions(&j, errorp);
+    if (error) {
+        return error;
+    }
     j.insn_ofs = xcalloc(prog->n_insns, sizeof *j.insn_ofs);
     analyze(&j);
 
-    /* The prologue depends on what the body needs, which the first pass
-     * finds out; the second pass emits the final code. */
-    emit_program(&j, UINT8_MAX, -EBPF_STACK_SIZE);
+    /* The prologue and the function entries depend on what the body
+     * needs, which the first pass finds out; the second pass emits the
+     * final code.  An access that the code checks may reach the stack of
+     * any frame: then every frame is zeroed whole. */
+    emit_program(&j, UINT8_MAX, NULL);
     uint8_t win_used = j.win_used;
-    int depth = j.has_checked ? -EBPF_STACK_SIZE : j.stack_depth;
-    emit_program(&j, win_used, depth);
+    int *depths = xmalloc(j.n_funcs * sizeof *depths);
+    for (size_t f = 0; f < j.n_funcs; f++) {
+        depths[f] = j.has_checked ? -EBPF_STACK_SIZE : j.func_depth[f];
+    }
+    emit_program(&j, win_used, depths);
     ovs_assert(j.win_used == win_used);
+    free(depths);
 
     size_t page = getpagesize();
     size_t mem_size = ROUND_UP(j.size, page);
     void *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    int error = 0;
     if (mem == MAP_FAILED) {
         error = errno;
         *errorp = xasprintf("mmap: %s", ovs_strerror(error));
@@ -2012,6 +2308,12 @@ out:
     free(j.fault_jumps);
     free(j.exit_jumps);
     free(j.states);
+    free(j.dirty);
+    free(j.func_start);
+    free(j.insn_func);
+    free(j.func_depth);
+    free(j.func_entry);
+    free(j.call_fixups);
     return error;
 }
 
@@ -2131,10 +2433,10 @@ bpf_jit_run_buf(const struct bpf_jit_prog *jit, struct bpf_packet_buf *buf,
     r.areas.resizable = resizable;
     r.areas.ctx = (uintptr_t) r.ctx;
     r.areas.xdp = xdp;
-    r.areas.n_regions = 0;
-    r.areas.regions = (prog->n_lookups > ARRAY_SIZE(local_regions)
-                       ? xmalloc(prog->n_lookups * sizeof *r.areas.regions)
-                       : local_regions);
+    r.areas.stack_stride = FRAME_STRIDE;
+    r.areas.n_frames = 1;
+    bpf_interp_regions_init(&r.areas, local_regions,
+                            ARRAY_SIZE(local_regions), prog->n_lookups);
     r.areas.fault = NULL;
     r.pkt = (uintptr_t) data;
     r.pkt_end = r.pkt + size;
@@ -2160,9 +2462,7 @@ bpf_jit_run_buf(const struct bpf_jit_prog *jit, struct bpf_packet_buf *buf,
 
     uint64_t ret = jit->entry(&r);
 
-    if (r.areas.regions != local_regions) {
-        free(r.areas.regions);
-    }
+    bpf_interp_regions_destroy(&r.areas);
     *n_insnsp += r.n_insns;
     bpf_interp_buf_update(buf, &r.areas);
     if (ret == BPF_RUN_FAULT && faultp) {

@@ -20,7 +20,8 @@
 /* x86-64 JIT compiler of the extension runtime.
  *
  * It compiles a program that bpf_interp_prepare() accepted (so: known
- * opcodes, valid registers and jumps, no loops) into native code with the
+ * opcodes, valid registers, jumps and calls; its loops and bpf-to-bpf calls
+ * included, if no jump leaves its function) into native code with the
  * interpreter's semantics, including its run-time checks, except where the
  * JIT proves an access safe by itself:
  *

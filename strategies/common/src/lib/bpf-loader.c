@@ -348,30 +348,41 @@ struct prog_place {
     size_t n_secs;
 };
 
-/* Applies one relocation 'rel' of the program's section to 'elf->insns', if
- * it lies in the program's function (the section may hold others).  Marks
- * the relocated instruction in 'relocated'.  Returns 0 or a positive errno
- * with a message in '*errorp'. */
+/* A call relocation (R_BPF_64_32) found on an instruction, applied once
+ * the function it calls is in place (see link_functions()). */
+struct call_reloc {
+    bool present;
+    size_t shndx;               /* Section of the symbol. */
+    uint64_t value;             /* Its offset there, in bytes. */
+    const char *name;           /* Its name (in the ELF data). */
+};
+
+/* Applies one relocation 'rel' of a code section to 'elf->insns', in which
+ * the section's instructions [first, first + n) start at index 'at' (the
+ * section may hold other functions, whose relocations are skipped).
+ * 'place' says where '.maps' is and which data section became which map.
+ * Marks the relocated instruction in 'relocated', or records a call
+ * relocation in 'calls'.  Returns 0 or a positive errno with a message in
+ * '*errorp'. */
 static int
 apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
                  const struct prog_place *place, const GElf_Rel *rel,
-                 struct bpf_elf *elf, bool *relocated, char **errorp)
+                 size_t first, size_t n, size_t at, struct bpf_elf *elf,
+                 bool *relocated, struct call_reloc *calls, char **errorp)
 {
     size_t sym_index = GELF_R_SYM(rel->r_info);
     unsigned int type = GELF_R_TYPE(rel->r_info);
-    size_t idx;
+    size_t sec_idx = rel->r_offset / sizeof(struct ebpf_insn);
+    size_t idx = at + (sec_idx - first);
     GElf_Sym sym;
     const char *name;
 
-    if (rel->r_offset < place->func_off
-        || rel->r_offset - place->func_off
-           >= elf->n_insns * sizeof(struct ebpf_insn)) {
+    if (sec_idx < first || sec_idx - first >= n) {
         /* Another function's. */
         return 0;
     }
-    idx = (rel->r_offset - place->func_off) / sizeof(struct ebpf_insn);
-    if ((rel->r_offset - place->func_off) % sizeof(struct ebpf_insn)) {
-        *errorp = xasprintf("relocation at offset %"PRIu64" is not at an "
+    if (rel->r_offset % sizeof(struct ebpf_insn)) {
+        *errorp = xasprintf("relocation at offset %"PRIu64" is not on an "
                             "instruction", (uint64_t) rel->r_offset);
         return EINVAL;
     }
@@ -382,11 +393,18 @@ apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
         return EINVAL;
     }
     if (type == R_BPF_64_32) {
-        *errorp = xasprintf("insn %"PRIuSIZE": call to '%s': calls to other "
-                            "BPF functions (bpf-to-bpf calls) are not "
-                            "supported; mark helpers static __always_inline",
-                            idx, name);
-        return EOPNOTSUPP;
+        if (sym.st_shndx == SHN_UNDEF) {
+            *errorp = xasprintf("insn %"PRIuSIZE": call to external function "
+                                "'%s' (kfuncs are not supported)", idx, name);
+            return EOPNOTSUPP;
+        }
+        calls[idx] = (struct call_reloc) {
+            .present = true,
+            .shndx = sym.st_shndx,
+            .value = sym.st_value,
+            .name = name,
+        };
+        return 0;
     }
     if (type != R_BPF_64_64) {
         *errorp = xasprintf("insn %"PRIuSIZE": relocation type %u is not "
@@ -450,15 +468,16 @@ apply_relocation(Elf *e, Elf_Data *symbols, size_t strtab_index,
     return 0;
 }
 
-/* Applies the relocations of the program at 'place' in 'e' to
- * 'elf->insns'.  Returns 0 or a positive errno with a message in
- * '*errorp'. */
+/* Applies the relocations of code section 'sec_index' of 'e' that concern
+ * its instructions [first, first + n), which are at index 'at' of
+ * 'elf->insns' (see apply_relocation()).  Returns 0 or a positive errno with
+ * a message in '*errorp'. */
 static int
-relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
-         char **errorp)
+relocate(Elf *e, const struct prog_place *place, size_t sec_index,
+         size_t first, size_t n, size_t at, struct bpf_elf *elf,
+         bool *relocated, struct call_reloc *calls, char **errorp)
 {
     Elf_Scn *scn = NULL;
-    bool *relocated = xcalloc(elf->n_insns, sizeof *relocated);
     int error = 0;
 
     while (!error && (scn = elf_nextscn(e, scn)) != NULL) {
@@ -467,12 +486,12 @@ relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
         if (!gelf_getshdr(scn, &shdr)) {
             continue;
         }
-        if (shdr.sh_type == SHT_RELA && shdr.sh_info == place->sec_index) {
+        if (shdr.sh_type == SHT_RELA && shdr.sh_info == sec_index) {
             *errorp = xstrdup("RELA relocations are not supported");
             error = EOPNOTSUPP;
             break;
         }
-        if (shdr.sh_type != SHT_REL || shdr.sh_info != place->sec_index) {
+        if (shdr.sh_type != SHT_REL || shdr.sh_info != sec_index) {
             continue;
         }
 
@@ -488,8 +507,8 @@ relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
             break;
         }
 
-        size_t n = shdr.sh_size / shdr.sh_entsize;
-        for (size_t i = 0; !error && i < n; i++) {
+        size_t n_rels = shdr.sh_size / shdr.sh_entsize;
+        for (size_t i = 0; !error && i < n_rels; i++) {
             GElf_Rel rel;
 
             if (!gelf_getrel(rels, i, &rel)) {
@@ -497,9 +516,211 @@ relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
                                     elf_errmsg(-1));
                 error = EINVAL;
             } else {
-                error = apply_relocation(e, symbols, symshdr.sh_link, place,
-                                         &rel, elf, relocated, errorp);
+                error = apply_relocation(e, symbols, symshdr.sh_link,
+                                         place, &rel, first, n, at, elf,
+                                         relocated, calls, errorp);
             }
+        }
+    }
+    return error;
+}
+
+/* A function of ".text", which the program may call. */
+struct text_func {
+    const char *name;
+    size_t start;               /* First instruction, in ".text". */
+    size_t n;                   /* Number of instructions. */
+    size_t at;                  /* Index in 'elf->insns' once appended, or
+                                 * SIZE_MAX. */
+};
+
+/* Collects the functions of section 'text_index' of 'e' (its STT_FUNC
+ * symbols) into '*funcsp' and '*np', and its instructions into '*codep' and
+ * '*n_codep'.  Returns 0 or a positive errno with a message in '*errorp'. */
+static int
+collect_text_funcs(Elf *e, size_t text_index, struct text_func **funcsp,
+                   size_t *np, const struct ebpf_insn **codep,
+                   size_t *n_codep, char **errorp)
+{
+    Elf_Scn *text = elf_getscn(e, text_index);
+    Elf_Data *data = text ? elf_getdata(text, NULL) : NULL;
+    Elf_Scn *scn = NULL;
+    size_t n = 0, alloc = 0;
+
+    *funcsp = NULL;
+    *np = 0;
+    if (!data || (data->d_size && !data->d_buf)
+        || data->d_size % sizeof(struct ebpf_insn)) {
+        *errorp = xstrdup("bad .text section");
+        return EINVAL;
+    }
+    *codep = data->d_buf;
+    *n_codep = data->d_size / sizeof(struct ebpf_insn);
+
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr shdr;
+        Elf_Data *symbols;
+
+        if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_SYMTAB
+            || !shdr.sh_entsize || !(symbols = elf_getdata(scn, NULL))) {
+            continue;
+        }
+        for (size_t i = 0; i < shdr.sh_size / shdr.sh_entsize; i++) {
+            const char *name;
+            GElf_Sym sym;
+
+            if (!gelf_getsym(symbols, i, &sym)
+                || GELF_ST_TYPE(sym.st_info) != STT_FUNC
+                || sym.st_shndx != text_index) {
+                continue;
+            }
+            name = elf_strptr(e, shdr.sh_link, sym.st_name);
+            if (!name || sym.st_value % sizeof(struct ebpf_insn)
+                || sym.st_size % sizeof(struct ebpf_insn) || !sym.st_size
+                || sym.st_value / sizeof(struct ebpf_insn) > *n_codep
+                || (sym.st_value + sym.st_size) / sizeof(struct ebpf_insn)
+                   > *n_codep) {
+                *errorp = xasprintf("function '%s' of .text has a bad "
+                                    "offset or size", name ? name : "?");
+                free(*funcsp);
+                *funcsp = NULL;
+                return EINVAL;
+            }
+            if (n >= alloc) {
+                *funcsp = x2nrealloc(*funcsp, &alloc, sizeof **funcsp);
+            }
+            (*funcsp)[n++] = (struct text_func) {
+                .name = name,
+                .start = sym.st_value / sizeof(struct ebpf_insn),
+                .n = sym.st_size / sizeof(struct ebpf_insn),
+                .at = SIZE_MAX,
+            };
+        }
+    }
+    *np = n;
+    return 0;
+}
+
+/* Appends to the program in 'elf' the functions of ".text" that it calls,
+ * directly or not, each once, as libbpf does, relocating them as the
+ * program, and points each call at its function's copy: the instruction
+ * stream the kernel would get.  'place' says where the program is.  A
+ * call without a relocation calls within its own section; in the
+ * program's, it stays as it is.  Returns 0 or a positive errno with a
+ * message in '*errorp'. */
+static int
+link_functions(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
+               char **errorp)
+{
+    struct segment {
+        size_t sec_index, first, n, at;
+    } *segs = xmalloc(sizeof *segs);
+    size_t n_segs = 1, alloc_segs = 1;
+    size_t alloc = elf->n_insns;
+    bool *relocated = xcalloc(alloc, sizeof *relocated);
+    struct call_reloc *calls = xcalloc(alloc, sizeof *calls);
+    struct text_func *funcs = NULL;
+    const struct ebpf_insn *text = NULL;
+    size_t n_funcs = 0, n_text = 0, text_index = 0;
+    int error = 0;
+
+    segs[0] = (struct segment) {
+        place->sec_index, place->func_off / sizeof(struct ebpf_insn),
+        elf->n_insns, 0
+    };
+    for (size_t s = 0; !error && s < n_segs; s++) {
+        struct segment seg = segs[s];
+
+        error = relocate(e, place, seg.sec_index, seg.first, seg.n, seg.at,
+                         elf, relocated, calls, errorp);
+        for (size_t i = seg.at; !error && i < seg.at + seg.n; i++) {
+            struct ebpf_insn *insn = &elf->insns[i];
+            int64_t target;         /* In .text, as an instruction index. */
+
+            if (insn->opcode == LD_IMM64) {
+                i++;
+                continue;
+            } else if (insn->opcode != (EBPF_CLS_JMP | EBPF_JMP_CALL)
+                       || insn->src != EBPF_PSEUDO_CALL) {
+                if (calls[i].present) {
+                    *errorp = xasprintf("insn %"PRIuSIZE": call relocation "
+                                        "against '%s' on an instruction that "
+                                        "is not a call", i, calls[i].name);
+                    error = EINVAL;
+                }
+                continue;
+            }
+            if (!text_index) {
+                Elf_Scn *scn = find_section(e, ".text", true, &text_index);
+
+                error = (scn
+                         ? collect_text_funcs(e, text_index, &funcs, &n_funcs,
+                                              &text, &n_text, errorp)
+                         : 0);
+            }
+            if (error) {
+                break;
+            }
+            if (calls[i].present) {
+                if (!text_index || calls[i].shndx != text_index) {
+                    *errorp = xasprintf("insn %"PRIuSIZE": call to '%s', "
+                                        "which is not a function in .text "
+                                        "(as libbpf, functions that the "
+                                        "program calls must be there)", i,
+                                        calls[i].name);
+                    error = EINVAL;
+                    break;
+                }
+                target = (int64_t) (calls[i].value / sizeof *insn)
+                         + insn->imm + 1;
+            } else if (s == 0) {
+                continue;
+            } else {
+                target = (int64_t) (seg.first + (i - seg.at)) + insn->imm + 1;
+            }
+
+            struct text_func *f = NULL;
+            for (size_t k = 0; k < n_funcs; k++) {
+                if (funcs[k].start == target) {
+                    f = &funcs[k];
+                    break;
+                }
+            }
+            if (!f) {
+                *errorp = xasprintf("insn %"PRIuSIZE": call to instruction "
+                                    "%"PRId64" of .text, where no function "
+                                    "starts", i, target);
+                error = EINVAL;
+                break;
+            }
+            if (f->at == SIZE_MAX) {
+                /* Append it, and relocate and link it in its turn. */
+                f->at = elf->n_insns;
+                elf->n_insns += f->n;
+                elf->insns = xrealloc(elf->insns,
+                                      elf->n_insns * sizeof *elf->insns);
+                insn = &elf->insns[i];
+                memcpy(&elf->insns[f->at], &text[f->start],
+                       f->n * sizeof *elf->insns);
+                if (elf->n_insns > alloc) {
+                    size_t old = alloc;
+
+                    alloc = MAX(elf->n_insns, alloc * 2);
+                    relocated = xrealloc(relocated,
+                                         alloc * sizeof *relocated);
+                    calls = xrealloc(calls, alloc * sizeof *calls);
+                    memset(&relocated[old], 0,
+                           (alloc - old) * sizeof *relocated);
+                    memset(&calls[old], 0, (alloc - old) * sizeof *calls);
+                }
+                if (n_segs >= alloc_segs) {
+                    segs = x2nrealloc(segs, &alloc_segs, sizeof *segs);
+                }
+                segs[n_segs++] = (struct segment) {
+                    text_index, f->start, f->n, f->at
+                };
+            }
+            insn->imm = (int64_t) f->at - (int64_t) i - 1;
         }
     }
 
@@ -514,7 +735,10 @@ relocate(Elf *e, const struct prog_place *place, struct bpf_elf *elf,
             error = EINVAL;
         }
     }
+    free(segs);
     free(relocated);
+    free(calls);
+    free(funcs);
     return error;
 }
 
@@ -830,7 +1054,7 @@ bpf_elf_load_mem(const void *data, size_t size, const char *name,
     if (!find_section(e, ".maps", false, &place.maps_index)) {
         place.maps_index = 0;
     }
-    error = relocate(e, &place, elf, &error_msg);
+    error = link_functions(e, &place, elf, &error_msg);
 
 out:
     if (obj) {

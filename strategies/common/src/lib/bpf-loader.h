@@ -41,8 +41,10 @@
  * (EBPF_MAP_F_RDONLY_PROG) and frozen.
  *
  * Legacy "maps" sections (struct bpf_map_def) are rejected, as libbpf 1.x
- * rejects them.  So are calls to other BPF functions (bpf-to-bpf calls) and
- * kfuncs.
+ * rejects them.  So are kfuncs.  Functions of ".text" that the program calls
+ * (bpf-to-bpf calls, with R_BPF_64_32 relocations) are appended to it, each
+ * once, and the calls pointed at them, as libbpf does before it loads a
+ * program.
  *
  * The ELF object and its BTF are parsed by libbpf (bpf_object__open_mem(),
  * which does not touch the kernel) and libelf; map references (ld_imm64 with

@@ -22,10 +22,12 @@
  *      reserved fields zero, registers r0..r10, well-formed ld_imm64, known
  *      helper, no division by a zero constant, no oversized shift.
  *
- *   2. A control-flow pass checks that jumps stay inside the program, that
- *      the program is a DAG (no back-edges), that every instruction is
- *      reachable, and computes which registers are live at each instruction
- *      and which instructions are join points.
+ *   2. A control-flow pass finds the BPF functions (the program, and the
+ *      target of every bpf-to-bpf call), checks that jumps stay inside
+ *      their function, that no function calls itself, even indirectly, that
+ *      every instruction is reachable, and computes which registers are
+ *      live at each instruction (a fixpoint, for loops) and which
+ *      instructions are join points.
  *
  *   3. An abstract interpreter explores every path, depth first.  Each
  *      register has a type (scalar, context, stack, packet, packet end,
@@ -44,11 +46,26 @@
  *      verdict sound: a pruned state only reaches accesses within those of
  *      the state that subsumes it.
  *
+ *      A call pushes a frame (registers and stack) for the callee, as in
+ *      the kernel: r1-r5 are its arguments, r10 points to its own stack,
+ *      and pointers to a caller's stack keep pointing there (a register
+ *      says which frame).  Packet accesses in any frame go into the same
+ *      verdict.  After exploring, the combined stack of every chain of
+ *      calls must fit in 512 bytes and 8 frames, as in the kernel.
+ *
+ *      Loops are unrolled: a state is kept at each join point, and only a
+ *      state whose exploration is complete may prune another (one still
+ *      being explored is an ancestor of the current path, reached again
+ *      through a loop).  A path that comes back to a state equal to such an
+ *      ancestor would loop forever and is rejected; any other loop runs
+ *      until it ends or the budget runs out, as in the kernel.
+ *
  *   4. Only if the exploration of step 3 runs out of its budget (path
  *      explosion, see bpf-verifier.h), it starts again and, once a join
  *      point holds several states, merges a new state into one that differs
  *      from it only in scalar values (hull of the bounds, widened after two
- *      merges; two scalars stay linked only if they are in both states).
+ *      merges; two scalars stay linked only if they are in both states),
+ *      if that state's exploration is complete.
  *      The kernel avoids the same explosion with precision tracking;
  *      merging is simpler and still sound, at the cost of precision where
  *      those scalars matter.  Both passes also forget, at join points, the
@@ -155,6 +172,9 @@ struct reg {
     uint32_t range;             /* Packet, id != 0: bytes [var, var + range)
                                  * are inside the packet. */
     uint32_t map;               /* Map pointer or value: index of the map. */
+    uint8_t frameno;            /* Stack pointer: the frame it points into
+                                 * (0: the program's, 1: the function it
+                                 * called, ...). */
 };
 
 /* Byte types on the stack. */
@@ -164,24 +184,69 @@ enum {
     STACK_SPILL,                /* Part of a spilled register. */
 };
 
-/* The abstract state of the machine at one instruction. */
-struct state {
+/* The abstract state of one function call: its registers and its stack
+ * frame. */
+struct frame {
     struct reg regs[EBPF_N_REGS];
-    uint32_t len_min;           /* The packet has at least this many bytes */
-    uint32_t len_max;           /* ...and at most this many. */
-    uint32_t pc;                /* Next instruction to execute. */
+    uint32_t callsite;          /* The call instruction, in the caller (0 in
+                                 * frame 0). */
+    uint32_t subprog;           /* Index of the function (0: the program). */
     uint8_t stype[EBPF_STACK_SIZE];     /* Byte i is at r10 - 512 + i. */
     uint8_t spill_pos[N_SLOTS];         /* Spill's first byte in its slot. */
     uint8_t spill_size[N_SLOTS];        /* Spill's size (0: none). */
     struct reg spills[N_SLOTS];         /* At most one spill per slot. */
 };
 
-/* A state kept at a join point for pruning. */
+/* The abstract state of the machine at one instruction: the frames of the
+ * calls in progress, innermost last.  Allocated with room for 'n_frames'
+ * frames (state_size()). */
+struct state {
+    uint32_t len_min;           /* The packet has at least this many bytes */
+    uint32_t len_max;           /* ...and at most this many. */
+    uint32_t pc;                /* Next instruction to execute. */
+    uint32_t n_frames;          /* 1 to BPF_VERIFIER_MAX_CALL_FRAMES. */
+    struct explored *parent;    /* The last state kept on this path, whose
+                                 * exploration is therefore in progress. */
+    struct frame fr[];
+};
+
+/* A state kept at a join point for pruning.  Its exploration is in
+ * progress while 'branches' > 0: paths that went through it are still
+ * being explored (in a depth-first exploration, it is then an ancestor of
+ * the current path).  Only a state whose exploration is complete may prune
+ * another: one in progress may be reached again only by a loop, whose
+ * termination is not proven yet. */
 struct explored {
     struct explored *next;
+    struct explored *parent;    /* 'parent' of the state when it was kept. */
     unsigned int n_joins;       /* Times other states were merged into it. */
-    struct state st;
+    unsigned int branches;      /* Paths from it still being explored. */
+    struct state *st;
 };
+
+/* Returns the size of a state with 'n_frames' frames. */
+static size_t
+state_size(uint32_t n_frames)
+{
+    return sizeof(struct state) + n_frames * sizeof(struct frame);
+}
+
+/* Returns a copy of 'st'. */
+static struct state *
+state_clone(const struct state *st)
+{
+    return xmemdup(st, state_size(st->n_frames));
+}
+
+/* Returns the innermost frame of 'st', whose code is being executed. */
+static struct frame *
+cur_frame(struct state *st)
+{
+    return &st->fr[st->n_frames - 1];
+}
+
+/* The registers of the function being executed in 'ST'. */
+#define REGS(ST) (cur_frame(ST)->regs)
 
 /* A growing list of packet byte ranges. */
 struct range_list {
@@ -210,7 +275,14 @@ struct verifier {
                                  * instruction on some path (bit i: ri). */
     struct explored **explored; /* States kept at each join point. */
     uint16_t *n_explored;       /* Number of states in each list. */
-    size_t n_stored;            /* Total number of kept states. */
+    size_t n_stored;            /* Total number of frames in kept states. */
+
+    uint32_t *subprogs;         /* First instruction of each function, in
+                                 * order; [0] is 0, the program itself. */
+    size_t n_subprogs;
+    uint32_t *stack_depth;      /* Deepest byte of its frame that each
+                                 * function may access, in bytes. */
+    bool has_loops;             /* The control-flow graph has a loop. */
 
     struct state **pending;     /* Branches still to explore. */
     size_t n_pending;
@@ -828,25 +900,37 @@ reg_is_const(const struct reg *r, uint64_t value)
             && r->s.umin == value);
 }
 
-/* Returns the abstract value of slot 'i' of 'st' as a register, or NULL if
- * the slot holds no spilled register. */
+/* Returns the abstract value of slot 'i' of frame 'f' as a register, or
+ * NULL if the slot holds no spilled register. */
 static struct reg *
-spilled_reg(struct state *st, int i)
+spilled_reg(struct frame *f, int i)
 {
-    return st->spill_size[i] ? &st->spills[i] : NULL;
+    return f->spill_size[i] ? &f->spills[i] : NULL;
+}
+
+/* Number of registers and spill slots of a frame, for FOR_EACH_REG. */
+#define N_FRAME_REGS (EBPF_N_REGS + N_SLOTS)
+
+/* Returns register or spill slot 'i' of frame 'f' (see FOR_EACH_REG), or
+ * NULL if slot 'i' holds no spilled register. */
+static struct reg *
+frame_reg(struct frame *f, int i)
+{
+    return i < EBPF_N_REGS ? &f->regs[i] : spilled_reg(f, i - EBPF_N_REGS);
 }
 
 /* Runs BODY with R pointing to each register and spilled register of
- * state ST in turn. */
+ * every frame of state ST in turn. */
 #define FOR_EACH_REG(ST, R, BODY)                               \
     do {                                                        \
+        uint32_t f_;                                            \
         int i_;                                                 \
-        for (i_ = 0; i_ < EBPF_N_REGS + N_SLOTS; i_++) {        \
-            struct reg *R = (i_ < EBPF_N_REGS                   \
-                             ? &(ST)->regs[i_]                  \
-                             : spilled_reg(ST, i_ - EBPF_N_REGS)); \
-            if (R) {                                            \
-                BODY;                                           \
+        for (f_ = 0; f_ < (ST)->n_frames; f_++) {               \
+            for (i_ = 0; i_ < N_FRAME_REGS; i_++) {             \
+                struct reg *R = frame_reg(&(ST)->fr[f_], i_);   \
+                if (R) {                                        \
+                    BODY;                                       \
+                }                                               \
             }                                                   \
         }                                                       \
     } while (0)
@@ -941,9 +1025,9 @@ enum access {
 /* Checks that register 'regno' of 'st' was written.  Returns 0 or an
  * errno. */
 static int
-check_reg_init(struct verifier *v, const struct state *st, int regno)
+check_reg_init(struct verifier *v, struct state *st, int regno)
 {
-    if (st->regs[regno].type == REG_NOT_INIT) {
+    if (REGS(st)[regno].type == REG_NOT_INIT) {
         return verr(v, EACCES, "R%d !read_ok", regno);
     }
     return 0;
@@ -1026,9 +1110,9 @@ check_map_access(struct verifier *v, int regno, const struct reg *r,
     return 0;
 }
 
-/* Turns the spill in slot 'slot' of 'st' into plain data. */
+/* Turns the spill in slot 'slot' of frame 'st' into plain data. */
 static void
-unspill(struct state *st, int slot)
+unspill(struct frame *st, int slot)
 {
     int i;
 
@@ -1040,17 +1124,19 @@ unspill(struct state *st, int slot)
 }
 
 /* Checks that 'size' bytes at stack pointer 'r' (register 'regno') plus
- * 'off' fit in the frame, aligned to 'size' if 'align' (as the kernel
- * requires of loads and stores on the stack).  Stores in '*absp' the lowest
+ * 'off' fit in its frame in 'st', aligned to 'size' if 'align' (as the
+ * kernel requires of loads and stores on the stack), and records how deep
+ * the function of that frame uses its stack.  Stores in '*absp' the lowest
  * offset from r10 that may be accessed and in '*spanp' the number of bytes
  * that may be accessed: 'size', unless the offset is variable.  'what'
  * names the access for the message. */
 static int
-check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
-                   int off, uint32_t size, bool align, const char *what,
-                   int *absp, int *spanp)
+check_stack_bounds(struct verifier *v, struct state *st, int regno,
+                   const struct reg *r, int off, uint32_t size, bool align,
+                   const char *what, int *absp, int *spanp)
 {
     int64_t base = (int64_t) r->off + off;
+    uint32_t *depth;
     int64_t lo = base + r->s.smin;
     int64_t hi = base + r->s.smax + size;
 
@@ -1068,19 +1154,22 @@ check_stack_bounds(struct verifier *v, int regno, const struct reg *r,
         return verr(v, EACCES, "misaligned stack access off %"PRId32"+%d "
                     "size %"PRIu32, r->off, off, size);
     }
+    /* The function whose frame this is uses it down to here. */
+    depth = &v->stack_depth[st->fr[r->frameno].subprog];
+    *depth = MAX(*depth, -lo);
     *absp = lo;
     *spanp = hi - lo;
     return 0;
 }
 
-/* Checks that the 'span' bytes at 'abs' (from r10) of the stack of 'st' may
- * be read as data, for a read of 'size' bytes through register 'regno' at a
- * variable offset, or through a helper ('indirect'): no byte belongs to a
- * spilled pointer.  Bytes never written may be read, as the kernel allows
- * privileged programs (padding in a hash key on the stack, for example):
- * they hold unknown data. */
+/* Checks that the 'span' bytes at 'abs' (from r10) of the stack of frame
+ * 'st' may be read as data, for a read of 'size' bytes through register
+ * 'regno' at a variable offset, or through a helper ('indirect'): no byte
+ * belongs to a spilled pointer.  Bytes never written may be read, as the
+ * kernel allows privileged programs (padding in a hash key on the stack,
+ * for example): they hold unknown data. */
 static int
-check_stack_init(struct verifier *v, const struct state *st, int regno,
+check_stack_init(struct verifier *v, const struct frame *st, int regno,
                  int abs, int span, uint32_t size, bool indirect)
 {
     int i;
@@ -1099,11 +1188,11 @@ check_stack_init(struct verifier *v, const struct state *st, int regno,
 }
 
 /* Accounts for a write of unknown data to some of the 'span' bytes at 'abs'
- * (from r10) of the stack of 'st', at a variable offset: spilled scalars
- * there become plain data, and bytes never written stay so (the write may
- * have missed them). */
+ * (from r10) of the stack of frame 'st', at a variable offset: spilled
+ * scalars there become plain data, and bytes never written stay so (the
+ * write may have missed them). */
 static int
-stack_write_var(struct verifier *v, struct state *st, int abs, int span)
+stack_write_var(struct verifier *v, struct frame *st, int abs, int span)
 {
     int i;
 
@@ -1121,10 +1210,10 @@ stack_write_var(struct verifier *v, struct state *st, int abs, int span)
     return 0;
 }
 
-/* Reads 'size' bytes at 'abs' (from r10, aligned) from the stack of 'st'
- * into 'out'. */
+/* Reads 'size' bytes at 'abs' (from r10, aligned) from the stack of frame
+ * 'st' into 'out'. */
 static int
-stack_read(struct verifier *v, struct state *st, int abs, int size,
+stack_read(struct verifier *v, struct frame *st, int abs, int size,
            struct reg *out)
 {
     int b = EBPF_STACK_SIZE + abs;
@@ -1171,10 +1260,10 @@ stack_read(struct verifier *v, struct state *st, int abs, int size,
     return 0;
 }
 
-/* Writes 'size' bytes at 'abs' (from r10, aligned) to the stack of 'st'.
- * 'val' is the value written, or NULL for unknown data. */
+/* Writes 'size' bytes at 'abs' (from r10, aligned) to the stack of frame
+ * 'st'.  'val' is the value written, or NULL for unknown data. */
 static int
-stack_write(struct verifier *v, struct state *st, int abs, int size,
+stack_write(struct verifier *v, struct frame *st, int abs, int size,
             const struct reg *val)
 {
     int b = EBPF_STACK_SIZE + abs;
@@ -1271,7 +1360,8 @@ static int
 mem_read(struct verifier *v, struct state *st, int regno, int off,
          int size, struct reg *out)
 {
-    const struct reg *r = &st->regs[regno];
+    const struct reg *r = &REGS(st)[regno];
+    struct frame *f = &st->fr[r->frameno];
     int abs, span, err;
 
     switch (r->type) {
@@ -1279,18 +1369,18 @@ mem_read(struct verifier *v, struct state *st, int regno, int off,
         return ctx_read(v, regno, r, off, size, out);
 
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, off, size, true, "read from",
-                                 &abs, &span);
+        err = check_stack_bounds(v, st, regno, r, off, size, true,
+                                 "read from", &abs, &span);
         if (err) {
             return err;
         } else if (span > size) {
-            err = check_stack_init(v, st, regno, abs, span, size, false);
+            err = check_stack_init(v, f, regno, abs, span, size, false);
             if (!err) {
                 reg_unknown_sized(out, size);
             }
             return err;
         }
-        return stack_read(v, st, abs, size, out);
+        return stack_read(v, f, abs, size, out);
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1319,7 +1409,8 @@ static int
 mem_write(struct verifier *v, struct state *st, int regno, int off,
           int size, const struct reg *val, int valno)
 {
-    const struct reg *r = &st->regs[regno];
+    const struct reg *r = &REGS(st)[regno];
+    struct frame *f = &st->fr[r->frameno];
     int abs, span, err;
 
     switch (r->type) {
@@ -1329,8 +1420,8 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
                     off, size);
 
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, off, size, true, "write to",
-                                 &abs, &span);
+        err = check_stack_bounds(v, st, regno, r, off, size, true,
+                                 "write to", &abs, &span);
         if (err) {
             return err;
         } else if (span > size) {
@@ -1338,9 +1429,14 @@ mem_write(struct verifier *v, struct state *st, int regno, int off,
                 return verr(v, EACCES, "R%d spilled at a variable offset",
                             valno);
             }
-            return stack_write_var(v, st, abs, span);
+            return stack_write_var(v, f, abs, span);
         }
-        return stack_write(v, st, abs, size, val);
+        if (val->type == REG_STACK && r->frameno != st->n_frames - 1) {
+            /* It would outlive the frame it points to. */
+            return verr(v, EINVAL, "cannot spill pointers to stack into "
+                        "stack frame of the caller");
+        }
+        return stack_write(v, f, abs, size, val);
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1366,7 +1462,8 @@ static int
 do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 {
     int size = insn_size(insn->opcode);
-    struct reg *r = &st->regs[insn->dst];
+    struct reg *r = &REGS(st)[insn->dst];
+    struct frame *f = &st->fr[r->frameno];
     bool cmpxchg = insn->imm == EBPF_ATOMIC_CMPXCHG;
     struct reg old;
     int abs, span, err;
@@ -1381,30 +1478,30 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     if (err) {
         return err;
     }
-    if (reg_is_ptr(&st->regs[insn->src])) {
+    if (reg_is_ptr(&REGS(st)[insn->src])) {
         return verr(v, EACCES, "R%d leaks addr into mem", insn->src);
     }
-    if (cmpxchg && reg_is_ptr(&st->regs[0])) {
+    if (cmpxchg && reg_is_ptr(&REGS(st)[0])) {
         return verr(v, EACCES, "R0 leaks addr into mem");
     }
 
     switch (r->type) {
     case REG_STACK:
-        err = check_stack_bounds(v, insn->dst, r, insn->offset, size, true,
-                                 "write to", &abs, &span);
+        err = check_stack_bounds(v, st, insn->dst, r, insn->offset, size,
+                                 true, "write to", &abs, &span);
         if (!err && span > size) {
             err = verr(v, EACCES, "R%d variable-offset atomic access on "
                        "the stack is not supported", insn->dst);
         }
         if (!err) {
-            err = stack_read(v, st, abs, size, &old);
+            err = stack_read(v, f, abs, size, &old);
         }
         if (!err && reg_is_ptr(&old)) {
             err = verr(v, EACCES,
                        "attempt to corrupt spilled pointer on stack");
         }
         if (!err) {
-            err = stack_write(v, st, abs, size, NULL);
+            err = stack_write(v, f, abs, size, NULL);
         }
         break;
 
@@ -1438,9 +1535,9 @@ do_atomic(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 
     /* The fetching forms return the old value, zero-extended. */
     if (cmpxchg) {
-        reg_unknown_sized(&st->regs[0], size);
+        reg_unknown_sized(&REGS(st)[0], size);
     } else if (insn->imm & EBPF_ATOMIC_FETCH) {
-        reg_unknown_sized(&st->regs[insn->src], size);
+        reg_unknown_sized(&REGS(st)[insn->src], size);
     }
     return 0;
 }
@@ -1531,7 +1628,7 @@ do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     int op = EBPF_OP(insn->opcode);
     /* For BPF_END, the source bit selects the byte order instead. */
     bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X && op != EBPF_ALU_END;
-    struct reg *dst = &st->regs[insn->dst];
+    struct reg *dst = &REGS(st)[insn->dst];
     struct reg imm, *src;
     int err;
 
@@ -1540,7 +1637,7 @@ do_alu(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
         if (err) {
             return err;
         }
-        src = &st->regs[insn->src];
+        src = &REGS(st)[insn->src];
     } else {
         reg_const(&imm, is64 ? (uint64_t) (int64_t) insn->imm
                              : (uint32_t) insn->imm);
@@ -1653,16 +1750,17 @@ static int
 check_helper_mem__(struct verifier *v, struct state *st, int regno,
                    uint32_t size, bool ptrs_ok)
 {
-    const struct reg *r = &st->regs[regno];
+    const struct reg *r = &REGS(st)[regno];
     int abs, span, err;
 
     switch (r->type) {
     case REG_STACK:
-        err = check_stack_bounds(v, regno, r, 0, size, false, "read from",
-                                 &abs, &span);
+        err = check_stack_bounds(v, st, regno, r, 0, size, false,
+                                 "read from", &abs, &span);
         return (err ? err
                 : ptrs_ok ? 0
-                : check_stack_init(v, st, regno, abs, span, size, true));
+                : check_stack_init(v, &st->fr[r->frameno], regno, abs, span,
+                                   size, true));
 
     case REG_PKT:
     case REG_PKT_META:
@@ -1693,8 +1791,8 @@ static int
 check_helper_mem_sized(struct verifier *v, struct state *st, int regno,
                        int size_regno, bool zero_ok, bool ptrs_ok)
 {
-    const struct reg *size = &st->regs[size_regno];
-    const struct reg *ptr = &st->regs[regno];
+    const struct reg *size = &REGS(st)[size_regno];
+    const struct reg *ptr = &REGS(st)[regno];
 
     if (size->type != REG_SCALAR) {
         return verr(v, EACCES, "R%d type=%s expected=scalar", size_regno,
@@ -1725,9 +1823,9 @@ check_helper_mem_sized(struct verifier *v, struct state *st, int regno,
  * argument that may be anything (the kernel lets a privileged program pass
  * a pointer there; OVS does not). */
 static int
-check_helper_scalar(struct verifier *v, const struct state *st, int regno)
+check_helper_scalar(struct verifier *v, struct state *st, int regno)
 {
-    if (reg_is_ptr(&st->regs[regno])) {
+    if (reg_is_ptr(&REGS(st)[regno])) {
         return verr(v, EACCES, "R%d leaks addr into helper function", regno);
     }
     return 0;
@@ -1779,7 +1877,7 @@ is_map_helper(int32_t func)
 static int
 check_other_helper_args(struct verifier *v, struct state *st, int32_t func)
 {
-    const struct reg *r1 = &st->regs[1];
+    const struct reg *r1 = &REGS(st)[1];
     int err;
 
     switch (func) {
@@ -1849,7 +1947,7 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
         }
     }
     if (is_map_helper(func)) {
-        const struct reg *r1 = &st->regs[1];
+        const struct reg *r1 = &REGS(st)[1];
 
         if (r1->type != REG_MAP_PTR) {
             return verr(v, EACCES, "R1 type=%s expected=map_ptr",
@@ -1872,9 +1970,9 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
     }
     if (func == EBPF_FUNC_map_update_elem) {
         err = check_helper_mem(v, st, 3, map->value_size);
-        if (!err && reg_is_ptr(&st->regs[4])) {
+        if (!err && reg_is_ptr(&REGS(st)[4])) {
             err = verr(v, EACCES, "R4 type=%s expected=scalar",
-                       reg_type_names[st->regs[4].type]);
+                       reg_type_names[REGS(st)[4].type]);
         }
         if (err) {
             return err;
@@ -1883,27 +1981,110 @@ do_call(struct verifier *v, struct state *st, const struct ebpf_insn *insn)
 
     /* The caller-saved registers are clobbered. */
     for (i = 1; i <= 5; i++) {
-        reg_not_init(&st->regs[i]);
+        reg_not_init(&REGS(st)[i]);
     }
     switch (func) {
     case EBPF_FUNC_map_lookup_elem:
-        reg_ptr(&st->regs[0], REG_MAP_VALUE_OR_NULL, map - v->maps);
-        st->regs[0].id = ++v->id_gen;
+        reg_ptr(&REGS(st)[0], REG_MAP_VALUE_OR_NULL, map - v->maps);
+        REGS(st)[0].id = ++v->id_gen;
         break;
     case EBPF_FUNC_get_prandom_u32:
     case EBPF_FUNC_get_smp_processor_id:
-        reg_unknown_sized(&st->regs[0], 4);
+        reg_unknown_sized(&REGS(st)[0], 4);
         break;
     case EBPF_FUNC_xdp_adjust_head:
     case EBPF_FUNC_xdp_adjust_tail:
         invalidate_pkt_pointers(st);
         note_len_change(v);
-        reg_unknown(&st->regs[0]);
+        reg_unknown(&REGS(st)[0]);
         break;
     default:
-        reg_unknown(&st->regs[0]);
+        reg_unknown(&REGS(st)[0]);
         break;
     }
+    return 0;
+}
+
+/* Bpf-to-bpf calls. */
+
+/* Returns the index of the function that contains instruction 'pc'. */
+static size_t
+subprog_of(const struct verifier *v, size_t pc)
+{
+    size_t lo = 0, hi = v->n_subprogs;
+
+    /* The last function that starts at or before 'pc'. */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+
+        if (v->subprogs[mid] <= pc) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Checks the call of a BPF function 'insn' in '*stp': the callee gets a
+ * frame of its own, with the caller's r1-r5 as its arguments, an empty
+ * stack and r10 pointing to it; the caller's r0-r5 are clobbered (r0 gets
+ * the callee's r0 when it returns, see do_return()).  Pointers to the
+ * caller's stack may be passed: they keep pointing to the caller's frame.
+ * '*stp' may be reallocated. */
+static int
+do_bpf_call(struct verifier *v, struct state **stp,
+            const struct ebpf_insn *insn)
+{
+    struct state *st = *stp;
+    size_t target = st->pc + 1 + insn->imm;
+    struct frame *caller, *callee;
+    int i;
+
+    if (st->n_frames >= EBPF_MAX_CALL_FRAMES) {
+        return verr(v, E2BIG, "the call stack of %"PRIu32" frames is too "
+                    "deep", st->n_frames + 1);
+    }
+    st = *stp = xrealloc(st, state_size(st->n_frames + 1));
+    caller = &st->fr[st->n_frames - 1];
+    callee = &st->fr[st->n_frames];
+    memset(callee, 0, sizeof *callee);
+    for (i = 0; i < EBPF_N_REGS; i++) {
+        reg_not_init(&callee->regs[i]);
+    }
+    for (i = 0; i < N_SLOTS; i++) {
+        reg_not_init(&callee->spills[i]);
+    }
+    for (i = 1; i <= 5; i++) {
+        callee->regs[i] = caller->regs[i];
+    }
+    reg_ptr(&callee->regs[EBPF_N_REGS - 1], REG_STACK, 0);
+    callee->regs[EBPF_N_REGS - 1].frameno = st->n_frames;
+    callee->callsite = st->pc;
+    callee->subprog = subprog_of(v, target);
+    for (i = 0; i <= 5; i++) {
+        reg_not_init(&caller->regs[i]);
+    }
+    st->n_frames++;
+    st->pc = target;
+    return 0;
+}
+
+/* Returns from the BPF function being executed in 'st' to its caller,
+ * which gets its r0. */
+static int
+do_return(struct verifier *v, struct state *st)
+{
+    struct frame *callee = cur_frame(st);
+    struct frame *caller = callee - 1;
+
+    if (callee->regs[0].type == REG_STACK) {
+        /* As the kernel: even a pointer to the caller's stack. */
+        return verr(v, EINVAL, "cannot return stack pointer to the caller");
+    }
+    caller->regs[0] = callee->regs[0];
+    st->pc = callee->callsite + 1;
+    st->n_frames--;
     return 0;
 }
 
@@ -2081,8 +2262,8 @@ refine_scalars(struct state *st, const struct ebpf_insn *insn, int op,
 {
     bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
     bool sign = is_signed_jmp(op);
-    struct reg *dst = &st->regs[insn->dst];
-    struct reg *src = x ? &st->regs[insn->src] : NULL;
+    struct reg *dst = &REGS(st)[insn->dst];
+    struct reg *src = x ? &REGS(st)[insn->src] : NULL;
     struct scalar a = dst->s;
     struct scalar b;
 
@@ -2110,7 +2291,7 @@ refine_scalars(struct state *st, const struct ebpf_insn *insn, int op,
         propagate_scalar(st, dst);
     }
     if (x && (!is32 || sc_exact32(&src->s, sign))) {
-        src = &st->regs[insn->src];
+        src = &REGS(st)[insn->src];
         src->s = b;
         propagate_scalar(st, src);
     }
@@ -2221,8 +2402,8 @@ branch_refine(struct state *st, const struct ebpf_insn *insn, int op)
 {
     bool is32 = EBPF_CLASS(insn->opcode) == EBPF_CLS_JMP32;
     bool x = EBPF_SRC(insn->opcode) == EBPF_SRC_X;
-    struct reg *dst = &st->regs[insn->dst];
-    struct reg *src = x ? &st->regs[insn->src] : NULL;
+    struct reg *dst = &REGS(st)[insn->dst];
+    struct reg *src = x ? &REGS(st)[insn->src] : NULL;
     bool src_zero = x ? reg_is_const(src, 0) : insn->imm == 0;
 
     if (dst->type == REG_SCALAR && (!x || src->type == REG_SCALAR)) {
@@ -2311,6 +2492,7 @@ reg_subsumes(struct verifier *v, const struct reg *old,
     case REG_STACK:
     case REG_MAP_VALUE:
         return (old->off == cur->off && old->map == cur->map
+                && old->frameno == cur->frameno
                 && sc_within(&old->s, &cur->s));
 
     case REG_PKT:
@@ -2334,18 +2516,36 @@ reg_subsumes(struct verifier *v, const struct reg *old,
     }
 }
 
-/* Returns whether 'old' subsumes 'cur' at instruction 'pc'. */
-static bool
-state_subsumes(struct verifier *v, const struct state *old,
-               const struct state *cur, size_t pc)
+/* Returns the registers of frame 'f' of 'st' that may be live at
+ * instruction 'pc' (the innermost frame) or when the call it made returns
+ * (the other frames: only r6-r10 survive a call), and those whose value
+ * may matter ('*precisep'). */
+static uint16_t
+frame_live(const struct verifier *v, const struct state *st, uint32_t f,
+           size_t pc, uint16_t *precisep)
 {
-    uint16_t live = v->live[pc];
+    const uint16_t callee_saved = 0x7c0;        /* r6-r10. */
+
+    if (f + 1 == st->n_frames) {
+        *precisep = v->precise[pc];
+        return v->live[pc];
+    }
+    pc = st->fr[f + 1].callsite + 1;
+    *precisep = v->precise[pc] & callee_saved;
+    return v->live[pc] & callee_saved;
+}
+
+/* Returns whether frame 'old' subsumes frame 'cur', given the registers
+ * that are 'live' there. */
+static bool
+frame_subsumes(struct verifier *v, const struct frame *old,
+               const struct frame *cur, uint16_t live)
+{
     int i;
 
-    if (cur->len_min < old->len_min || cur->len_max > old->len_max) {
+    if (old->callsite != cur->callsite) {
         return false;
     }
-    v->n_idmap = 0;
     for (i = 0; i < EBPF_N_REGS; i++) {
         if (live & (1u << i)
             && !reg_subsumes(v, &old->regs[i], &cur->regs[i])) {
@@ -2384,40 +2584,90 @@ state_subsumes(struct verifier *v, const struct state *old,
     return true;
 }
 
+/* Returns whether 'old' subsumes 'cur' at instruction 'pc': the same calls
+ * in progress, and every frame of 'old' subsumes that of 'cur'. */
+static bool
+state_subsumes(struct verifier *v, const struct state *old,
+               const struct state *cur, size_t pc)
+{
+    uint32_t f;
+
+    if (cur->len_min < old->len_min || cur->len_max > old->len_max
+        || cur->n_frames != old->n_frames) {
+        return false;
+    }
+    v->n_idmap = 0;
+    for (f = 0; f < cur->n_frames; f++) {
+        uint16_t precise;
+        uint16_t live = frame_live(v, cur, f, pc, &precise);
+
+        if (!frame_subsumes(v, &old->fr[f], &cur->fr[f], live)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns whether 'a' and 'b' are the same state at 'pc' (each subsumes
+ * the other). */
+static bool
+state_equal(struct verifier *v, const struct state *a, const struct state *b,
+            size_t pc)
+{
+    return state_subsumes(v, a, b, pc) && state_subsumes(v, b, a, pc);
+}
+
+/* qsort() comparison function for pointers to registers, by id. */
+static int
+reg_id_cmp(const void *a_, const void *b_)
+{
+    const struct reg *const *a = a_;
+    const struct reg *const *b = b_;
+
+    return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
+}
+
 /* Forgets, in 'st', what cannot matter from instruction 'pc' on: dead
  * registers, the bounds of scalars whose value does not matter (see
  * insn_precise()), and scalar ids that no other value shares. */
 static void
 clean_state(struct verifier *v, struct state *st, size_t pc)
 {
-    uint16_t live = v->live[pc];
-    int i, j;
+    struct reg *ids[EBPF_MAX_CALL_FRAMES * N_FRAME_REGS];
+    size_t n_ids = 0, i, j;
+    uint32_t f;
 
-    for (i = 0; i < EBPF_N_REGS; i++) {
-        if (!(live & (1u << i))) {
-            reg_not_init(&st->regs[i]);
-        } else if (st->regs[i].type == REG_SCALAR
-                   && !(v->precise[pc] & (1u << i))) {
-            reg_unknown(&st->regs[i]);
+    for (f = 0; f < st->n_frames; f++) {
+        struct reg *regs = st->fr[f].regs;
+        uint16_t precise;
+        uint16_t live = frame_live(v, st, f, pc, &precise);
+
+        for (i = 0; i < EBPF_N_REGS; i++) {
+            if (!(live & (1u << i))) {
+                reg_not_init(&regs[i]);
+            } else if (regs[i].type == REG_SCALAR
+                       && !(precise & (1u << i))) {
+                reg_unknown(&regs[i]);
+            }
         }
     }
-    for (i = 0; i < EBPF_N_REGS + N_SLOTS; i++) {
-        struct reg *r = (i < EBPF_N_REGS ? &st->regs[i]
-                         : spilled_reg(st, i - EBPF_N_REGS));
-        bool shared = false;
-
-        if (!r || r->type != REG_SCALAR || !r->id) {
+    FOR_EACH_REG (st, r, {
+        if (r->type == REG_SCALAR && r->id) {
+            ids[n_ids++] = r;
+        }
+    });
+    qsort(ids, n_ids, sizeof *ids, reg_id_cmp);
+    for (i = 0; i < n_ids; i = j) {
+        for (j = i + 1; j < n_ids && ids[j]->id == ids[i]->id; j++) {
             continue;
         }
-        for (j = 0; j < EBPF_N_REGS + N_SLOTS && !shared; j++) {
-            struct reg *q = (j < EBPF_N_REGS ? &st->regs[j]
-                             : spilled_reg(st, j - EBPF_N_REGS));
-
-            shared = (j != i && q && q->type == REG_SCALAR
-                      && q->id == r->id);
+        if (j - i == 1) {
+            ids[i]->id = 0;
         }
-        if (!shared || sc_is_const(&r->s)) {
-            r->id = 0;
+    }
+    for (i = 0; i < n_ids; i++) {
+        if (sc_is_const(&ids[i]->s)) {
+            ids[i]->id = 0;
         }
     }
 }
@@ -2476,7 +2726,8 @@ reg_joinable(struct verifier *v, const struct reg *old, const struct reg *cur)
         return true;
     default:
         return (old->off == cur->off && old->map == cur->map
-                && old->range == cur->range && sc_equal(&old->s, &cur->s)
+                && old->range == cur->range && old->frameno == cur->frameno
+                && sc_equal(&old->s, &cur->s)
                 && idmap_check(v, old->id, cur->id));
     }
 }
@@ -2532,77 +2783,133 @@ static bool
 state_join(struct verifier *v, struct state *old, const struct state *cur,
            bool widen)
 {
-    struct id_join ids[EBPF_N_REGS + N_SLOTS];
+    struct id_join ids[EBPF_MAX_CALL_FRAMES * N_FRAME_REGS];
     size_t n_ids = 0;
+    uint32_t f;
     int i;
 
     if (cur->len_min != old->len_min || cur->len_max != old->len_max
-        || memcmp(cur->spill_size, old->spill_size, sizeof cur->spill_size)
-        || memcmp(cur->spill_pos, old->spill_pos, sizeof cur->spill_pos)
-        || memcmp(cur->stype, old->stype, sizeof cur->stype)) {
+        || cur->n_frames != old->n_frames) {
         return false;
     }
-    v->n_idmap = 0;
-    for (i = 0; i < EBPF_N_REGS; i++) {
-        if (!reg_joinable(v, &old->regs[i], &cur->regs[i])) {
+    for (f = 0; f < cur->n_frames; f++) {
+        const struct frame *o = &old->fr[f], *c = &cur->fr[f];
+
+        if (o->callsite != c->callsite
+            || memcmp(c->spill_size, o->spill_size, sizeof c->spill_size)
+            || memcmp(c->spill_pos, o->spill_pos, sizeof c->spill_pos)
+            || memcmp(c->stype, o->stype, sizeof c->stype)) {
             return false;
         }
     }
-    for (i = 0; i < N_SLOTS; i++) {
-        if (old->spill_size[i]
-            && !reg_joinable(v, &old->spills[i], &cur->spills[i])) {
-            return false;
+    v->n_idmap = 0;
+    for (f = 0; f < cur->n_frames; f++) {
+        const struct frame *o = &old->fr[f], *c = &cur->fr[f];
+
+        for (i = 0; i < EBPF_N_REGS; i++) {
+            if (!reg_joinable(v, &o->regs[i], &c->regs[i])) {
+                return false;
+            }
+        }
+        for (i = 0; i < N_SLOTS; i++) {
+            if (o->spill_size[i]
+                && !reg_joinable(v, &o->spills[i], &c->spills[i])) {
+                return false;
+            }
         }
     }
 
-    for (i = 0; i < EBPF_N_REGS; i++) {
-        reg_join(v, &old->regs[i], &cur->regs[i], widen, ids, &n_ids);
-    }
-    for (i = 0; i < N_SLOTS; i++) {
-        if (old->spill_size[i]) {
-            reg_join(v, &old->spills[i], &cur->spills[i], widen, ids,
-                     &n_ids);
+    for (f = 0; f < cur->n_frames; f++) {
+        struct frame *o = &old->fr[f];
+        const struct frame *c = &cur->fr[f];
+
+        for (i = 0; i < EBPF_N_REGS; i++) {
+            reg_join(v, &o->regs[i], &c->regs[i], widen, ids, &n_ids);
+        }
+        for (i = 0; i < N_SLOTS; i++) {
+            if (o->spill_size[i]) {
+                reg_join(v, &o->spills[i], &c->spills[i], widen, ids,
+                         &n_ids);
+            }
         }
     }
     return true;
 }
 
-/* Returns true if a state kept at 'pc' subsumes 'cur' (the path can be
- * pruned); otherwise keeps a copy of 'cur' there, within limits. */
-static bool
-prune_or_keep(struct verifier *v, struct state *cur, size_t pc)
+/* Records that a path whose last kept state was 'e' ended (at an exit,
+ * pruned, or infeasible): the states whose every path ended are now
+ * completely explored. */
+static void
+path_done(struct explored *e)
 {
+    for (; e; e = e->parent) {
+        ovs_assert(e->branches > 0);
+        if (--e->branches) {
+            break;
+        }
+    }
+}
+
+/* Sets '*prunedp' to true if a state kept at 'pc' subsumes '*curp' (the
+ * path can be pruned), otherwise to false after keeping a copy of '*curp'
+ * there (within limits) or merging it into a kept state (then '*curp'
+ * becomes the merged state, and may have been reallocated).  Returns 0, or
+ * a positive errno if '*curp' is the same as a state kept at 'pc' whose
+ * exploration is in progress: the program would loop forever. */
+static int
+prune_or_keep(struct verifier *v, struct state **curp, size_t pc,
+              bool *prunedp)
+{
+    struct state *cur = *curp;
     struct explored *e;
 
+    *prunedp = false;
     clean_state(v, cur, pc);
     for (e = v->explored[pc]; e; e = e->next) {
         v->compared++;
-        if (state_subsumes(v, &e->st, cur, pc)) {
-            return true;
+        if (e->branches) {
+            /* A loop brought the path back here: exploring on unrolls it
+             * once more, until it ends or the budget runs out, unless
+             * nothing changed since. */
+            if (v->has_loops && state_equal(v, e->st, cur, pc)) {
+                return verr(v, EINVAL, "infinite loop detected at insn "
+                            "%"PRIuSIZE, pc);
+            }
+        } else if (state_subsumes(v, e->st, cur, pc)) {
+            *prunedp = true;
+            return 0;
         }
     }
     if (v->merge && v->n_explored[pc] >= v->merge_threshold) {
         for (e = v->explored[pc]; e; e = e->next) {
             v->compared++;
-            if (state_join(v, &e->st, cur, e->n_joins >= 2)) {
-                /* Explore the merged state, which subsumes both. */
+            if (!e->branches && state_join(v, e->st, cur, e->n_joins >= 2)) {
+                /* Explore the merged state, which subsumes both: 'e' is in
+                 * progress again, on this path. */
                 e->n_joins++;
-                *cur = e->st;
-                return false;
+                e->branches = 1;
+                e->parent = cur->parent;
+                free(cur);
+                cur = *curp = state_clone(e->st);
+                cur->parent = e;
+                return 0;
             }
         }
     }
     if (v->n_explored[pc] < BPF_VERIFIER_MAX_STATES_PER_INSN
-        && v->n_stored < BPF_VERIFIER_MAX_STATES) {
+        && v->n_stored + cur->n_frames <= BPF_VERIFIER_MAX_STATES) {
         e = xmalloc(sizeof *e);
         e->n_joins = 0;
-        e->st = *cur;
+        e->branches = 1;
+        e->parent = cur->parent;
+        e->st = state_clone(cur);
         e->next = v->explored[pc];
         v->explored[pc] = e;
         v->n_explored[pc]++;
-        v->n_stored++;
+        v->n_stored += cur->n_frames;
+        cur->parent = e;
     }
-    return false;
+    return 0;
 }
 
 /* Static checks. */
@@ -2819,9 +3126,15 @@ check_insn(struct verifier *v, const struct ebpf_insn *insn)
             return 0;
         }
         if (op == EBPF_JMP_CALL) {
-            if (insn->src == 1 && !is32) {
-                return verr(v, EINVAL, "calls to BPF functions are not "
-                            "supported: inline them");
+            if (insn->src == EBPF_PSEUDO_CALL && !is32 && !x
+                && !insn->offset && !insn->dst) {
+                int64_t t = (int64_t) v->pc + 1 + insn->imm;
+
+                if (t < 0 || t >= (int64_t) v->n_insns) {
+                    return verr(v, EINVAL, "call to invalid destination "
+                                "%"PRId64, t);
+                }
+                return 0;
             }
             if (is32 || x || insn->offset || insn->src || insn->dst) {
                 return verr(v, EINVAL, "BPF_CALL uses reserved fields");
@@ -2924,7 +3237,9 @@ insn_use_def(const struct ebpf_insn *insn, uint16_t *use, uint16_t *def)
         if (op == EBPF_JMP_EXIT) {
             *use = 1;
         } else if (op == EBPF_JMP_CALL) {
-            *use = ((1u << (helper_n_args(insn->imm) + 1)) - 1) & ~1u;
+            /* A BPF function may read all of r1-r5. */
+            *use = (insn->src == EBPF_PSEUDO_CALL ? 0x3e
+                    : ((1u << (helper_n_args(insn->imm) + 1)) - 1) & ~1u);
             *def = 0x3f;
         } else if (op != EBPF_JMP_JA) {
             *use = dst | (x ? src : 0);
@@ -2942,9 +3257,10 @@ insn_use_def(const struct ebpf_insn *insn, uint16_t *use, uint16_t *def)
  * of scalars whose value does not matter at join points (see
  * clean_state()), so that states that differ only in them prune each
  * other, as the kernel's precision tracking achieves.  Forgetting bounds is
- * always sound; this analysis only decides where it costs no precision. */
+ * always sound; this analysis only decides where it costs no precision.
+ * 'in_subprog': 'insn' belongs to a BPF function that the program calls. */
 static uint16_t
-insn_precise(const struct ebpf_insn *insn, uint16_t out)
+insn_precise(const struct ebpf_insn *insn, uint16_t out, bool in_subprog)
 {
     uint8_t cls = EBPF_CLASS(insn->opcode);
     int op = EBPF_OP(insn->opcode);
@@ -2968,7 +3284,8 @@ insn_precise(const struct ebpf_insn *insn, uint16_t out)
     case EBPF_CLS_JMP:
     case EBPF_CLS_JMP32:
         if (op == EBPF_JMP_EXIT) {
-            return 0;
+            /* A function's return value may matter to its caller. */
+            return in_subprog ? 1 : 0;
         }
         /* Fall through. */
     default:
@@ -2980,8 +3297,75 @@ insn_precise(const struct ebpf_insn *insn, uint16_t out)
     }
 }
 
-/* Checks jump targets, back-edges and reachability, and computes the
- * join points and the live registers of each instruction. */
+/* Returns whether 'insn' calls a BPF function. */
+static bool
+is_bpf_call(const struct ebpf_insn *insn)
+{
+    return (insn->opcode == (EBPF_CLS_JMP | EBPF_JMP_CALL)
+            && insn->src == EBPF_PSEUDO_CALL);
+}
+
+/* qsort() comparison function for uint32_t 'a_' and 'b_'. */
+static int
+u32_cmp(const void *a_, const void *b_)
+{
+    const uint32_t *a = a_, *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* Finds the BPF functions: the program itself, and every target of a
+ * bpf-to-bpf call, each of which extends to the next one (as in the
+ * kernel). */
+static int
+find_subprogs(struct verifier *v)
+{
+    size_t n = v->n_insns, i, k;
+
+    v->subprogs = xmalloc((n + 1) * sizeof *v->subprogs);
+    v->subprogs[0] = 0;
+    v->n_subprogs = 1;
+    for (i = 0; i < n; i++) {
+        if (!(v->flags[i] & INSN_LDDW2) && is_bpf_call(&v->insns[i])) {
+            size_t t = i + 1 + v->insns[i].imm;
+
+            if (v->flags[t] & INSN_LDDW2) {
+                v->pc = i;
+                return verr(v, EINVAL, "call into the middle of ldimm64 "
+                            "insn %"PRIuSIZE, t - 1);
+            }
+            v->subprogs[v->n_subprogs++] = t;
+        }
+    }
+    qsort(v->subprogs, v->n_subprogs, sizeof *v->subprogs, u32_cmp);
+    for (i = k = 1; i < v->n_subprogs; i++) {
+        if (v->subprogs[i] != v->subprogs[k - 1]) {
+            v->subprogs[k++] = v->subprogs[i];
+        }
+    }
+    v->n_subprogs = k;
+    if (k > BPF_VERIFIER_MAX_SUBPROGS) {
+        v->pc = v->subprogs[BPF_VERIFIER_MAX_SUBPROGS];
+        return verr(v, E2BIG, "too many subprograms: %"PRIuSIZE" (limit %d)",
+                    k, BPF_VERIFIER_MAX_SUBPROGS);
+    }
+    v->stack_depth = xcalloc(k, sizeof *v->stack_depth);
+    return 0;
+}
+
+/* Returns the instruction after the last of function 'sp'. */
+static size_t
+subprog_end(const struct verifier *v, size_t sp)
+{
+    return sp + 1 < v->n_subprogs ? v->subprogs[sp + 1] : v->n_insns;
+}
+
+/* Checks jump targets (within their function), loops and recursion,
+ * reachability, and computes the join points and the live registers of
+ * each instruction.  A loop (a jump back to an instruction on the current
+ * depth-first path) is allowed: the exploration unrolls it (see
+ * prune_or_keep()); a call back into a function on that path (recursion)
+ * is not. */
 static int
 check_cfg(struct verifier *v)
 {
@@ -2991,27 +3375,36 @@ check_cfg(struct verifier *v)
     uint8_t *next = xcalloc(n, 1);       /* Next successor to visit. */
     size_t *order = xmalloc(n * sizeof *order);
     size_t sp = 0, n_order = 0, i;
+    bool changed;
     int err = 0;
 
     stack[sp++] = 0;
     color[0] = 1;
     while (sp && !err) {
         size_t pc = stack[sp - 1];
-        int64_t succ[2];
+        const struct ebpf_insn *insn = &v->insns[pc];
+        bool call = is_bpf_call(insn);
+        int64_t succ[3];
         int n_succ = insn_successors(v, pc, succ);
 
+        if (call) {
+            /* The call edge, after the return edge. */
+            succ[n_succ++] = (int64_t) pc + 1 + insn->imm;
+        }
         if (next[pc] < n_succ) {
-            const struct ebpf_insn *insn = &v->insns[pc];
             uint8_t cls = EBPF_CLASS(insn->opcode);
             bool is_jmp = ((cls == EBPF_CLS_JMP || cls == EBPF_CLS_JMP32)
                            && EBPF_OP(insn->opcode) != EBPF_JMP_CALL);
             bool is_ja = is_jmp && EBPF_OP(insn->opcode) == EBPF_JMP_JA;
             int k = next[pc]++;
             int64_t t = succ[k];
+            bool call_edge = call && k == 1;
+            size_t fn = subprog_of(v, pc);
+            size_t end = subprog_end(v, fn);
 
             v->pc = pc;
-            if (t < 0 || t >= (int64_t) n) {
-                if (t == (int64_t) n && k == 0 && !is_ja) {
+            if (!call_edge && (t < v->subprogs[fn] || t >= (int64_t) end)) {
+                if (t == (int64_t) end && k == 0 && !is_ja) {
                     err = verr(v, EINVAL, "last insn is not an exit or "
                                "jmp");
                 } else {
@@ -3021,12 +3414,18 @@ check_cfg(struct verifier *v)
             } else if (v->flags[t] & INSN_LDDW2) {
                 err = verr(v, EINVAL, "jump into the middle of ldimm64 "
                            "insn %"PRId64, t - 1);
-            } else if (color[t] == 1) {
-                err = verr(v, EINVAL, "back-edge from insn %"PRIuSIZE
-                           " to %"PRId64, pc, t);
+            } else if (color[t] == 1 && call_edge) {
+                err = verr(v, EINVAL, "recursive call from insn %"PRIuSIZE
+                           " to the function at insn %"PRId64
+                           " (back-edge from insn %"PRIuSIZE" to %"PRId64")",
+                           pc, t, pc, t);
             } else {
-                if (is_jmp && (k == 1 || is_ja)) {
-                    /* A jump target is where paths join. */
+                if (color[t] == 1) {
+                    v->has_loops = true;
+                }
+                if ((is_jmp && (k == 1 || is_ja)) || (call && !k)) {
+                    /* Paths join at a jump target, and at the return
+                     * from a call. */
                     v->flags[t] |= INSN_PRUNE;
                 }
                 if (!color[t]) {
@@ -3048,30 +3447,108 @@ check_cfg(struct verifier *v)
         }
     }
 
-    /* Post-order visits every successor before its predecessors. */
-    for (i = 0; i < n_order && !err; i++) {
-        size_t pc = order[i];
-        int64_t succ[2];
-        int n_succ = insn_successors(v, pc, succ);
-        uint16_t use, def, out = 0;
-        int j;
+    /* Liveness and precision flow backward within each function.
+     * Post-order visits every successor before its predecessors, except
+     * across the jumps of loops: repeat until nothing changes (both only
+     * grow). */
+    do {
+        changed = false;
+        for (i = 0; i < n_order && !err; i++) {
+            size_t pc = order[i];
+            int64_t succ[2];
+            int n_succ = insn_successors(v, pc, succ);
+            uint16_t use, def, out = 0, live, precise;
+            int j;
 
-        for (j = 0; j < n_succ; j++) {
-            out |= v->live[succ[j]];
+            for (j = 0; j < n_succ; j++) {
+                out |= v->live[succ[j]];
+            }
+            insn_use_def(&v->insns[pc], &use, &def);
+            live = (use | (out & ~def)) | (1u << (EBPF_N_REGS - 1));
+            out = 0;
+            for (j = 0; j < n_succ; j++) {
+                out |= v->precise[succ[j]];
+            }
+            precise = insn_precise(&v->insns[pc], out,
+                                   subprog_of(v, pc) != 0);
+            changed |= live != v->live[pc] || precise != v->precise[pc];
+            v->live[pc] = live;
+            v->precise[pc] = precise;
         }
-        insn_use_def(&v->insns[pc], &use, &def);
-        v->live[pc] = (use | (out & ~def)) | (1u << (EBPF_N_REGS - 1));
-        out = 0;
-        for (j = 0; j < n_succ; j++) {
-            out |= v->precise[succ[j]];
-        }
-        v->precise[pc] = insn_precise(&v->insns[pc], out);
-    }
+    } while (changed);
 
     free(color);
     free(stack);
     free(next);
     free(order);
+    return err;
+}
+
+/* Checks the combined stack of every chain of calls, as the kernel does
+ * after exploring: the frames of the functions of a chain, each rounded
+ * up to 16 bytes (the kernel's rounding for JIT-compiled programs), must
+ * fit in EBPF_STACK_SIZE bytes, and a chain may have at most
+ * EBPF_MAX_CALL_FRAMES frames.  Calls on every path count, explored or
+ * not. */
+static int
+check_stack_depth(struct verifier *v)
+{
+    size_t n = v->n_subprogs;
+    uint32_t *bytes = xcalloc(n, sizeof *bytes);   /* Deepest chain's. */
+    size_t *via = xmalloc(n * sizeof *via);        /* Its first call. */
+    uint32_t *frames = xcalloc(n, sizeof *frames); /* Longest chain's. */
+    int err = 0;
+
+    /* A function's callees start after it (recursion was refused, but a
+     * function may call one that starts before it): repeat until the
+     * chains stop growing, at most once per function. */
+    for (size_t round = 0; round <= n; round++) {
+        bool changed = false;
+
+        for (size_t fn = 0; fn < n; fn++) {
+            uint32_t own = ROUND_UP(v->stack_depth[fn], 16);
+            uint32_t b = own, f = 1;
+            size_t first = SIZE_MAX;
+
+            for (size_t pc = v->subprogs[fn]; pc < subprog_end(v, fn); pc++) {
+                if (is_bpf_call(&v->insns[pc])
+                    && !(v->flags[pc] & INSN_LDDW2)) {
+                    size_t callee = subprog_of(v, pc + 1 + v->insns[pc].imm);
+
+                    if (own + bytes[callee] > b) {
+                        b = own + bytes[callee];
+                        first = pc;
+                    }
+                    f = MAX(f, frames[callee] + 1);
+                }
+            }
+            if (b != bytes[fn] || f != frames[fn]) {
+                bytes[fn] = b;
+                frames[fn] = f;
+                via[fn] = first;
+                changed = true;
+            }
+        }
+        if (!changed) {
+            break;
+        }
+    }
+    v->pc = via[0] == SIZE_MAX ? 0 : via[0];
+    if (frames[0] > EBPF_MAX_CALL_FRAMES) {
+        err = verr(v, E2BIG, "the call stack of %"PRIu32" frames is too "
+                   "deep !", frames[0]);
+    } else if (bytes[0] > EBPF_STACK_SIZE) {
+        uint32_t calls = 1;
+
+        for (size_t fn = 0; via[fn] != SIZE_MAX; calls++) {
+            fn = subprog_of(v, via[fn] + 1 + v->insns[via[fn]].imm);
+        }
+        err = verr(v, EACCES, "combined stack size of %"PRIu32" calls is "
+                   "%"PRIu32". Too large", calls, bytes[0]);
+    }
+    free(bytes);
+    free(frames);
+    free(via);
     return err;
 }
 
@@ -3142,11 +3619,11 @@ do_jmp(struct verifier *v, struct state **stp, const struct ebpf_insn *insn)
     }
 
     if (x) {
-        note_len_compare(v, &st->regs[insn->dst], &st->regs[insn->src],
+        note_len_compare(v, &REGS(st)[insn->dst], &REGS(st)[insn->src],
                          op);
     }
 
-    taken = xmemdup(st, sizeof *st);
+    taken = state_clone(st);
     taken_ok = branch_refine(taken, insn, op);
     fall_ok = branch_refine(st, insn, negate_jmp(op));
     taken->pc = st->pc + 1 + insn->offset;
@@ -3159,12 +3636,16 @@ do_jmp(struct verifier *v, struct state **stp, const struct ebpf_insn *insn)
                         "complex.", BPF_VERIFIER_MAX_PENDING);
         }
         push_state(v, taken);
+        if (st->parent) {
+            st->parent->branches++;
+        }
     } else if (taken_ok) {
         free(st);
         *stp = taken;
     } else {
         free(taken);
         if (!fall_ok) {
+            path_done(st->parent);
             free(st);
             *stp = NULL;
         }
@@ -3193,12 +3674,12 @@ do_insn(struct verifier *v, struct state **stp)
 
     case EBPF_CLS_LD:
         if (insn->src == EBPF_PSEUDO_MAP_FD) {
-            reg_ptr(&st->regs[insn->dst], REG_MAP_PTR, insn->imm);
+            reg_ptr(&REGS(st)[insn->dst], REG_MAP_PTR, insn->imm);
         } else if (insn->src == EBPF_PSEUDO_MAP_VALUE) {
-            reg_ptr(&st->regs[insn->dst], REG_MAP_VALUE, insn->imm);
-            st->regs[insn->dst].off = (uint32_t) insn[1].imm;
+            reg_ptr(&REGS(st)[insn->dst], REG_MAP_VALUE, insn->imm);
+            REGS(st)[insn->dst].off = (uint32_t) insn[1].imm;
         } else {
-            reg_const(&st->regs[insn->dst],
+            reg_const(&REGS(st)[insn->dst],
                       (uint32_t) insn->imm
                       | ((uint64_t) (uint32_t) insn[1].imm << 32));
         }
@@ -3212,7 +3693,7 @@ do_insn(struct verifier *v, struct state **stp)
                            insn_size(insn->opcode), &r);
         }
         if (!err) {
-            st->regs[insn->dst] = r;
+            REGS(st)[insn->dst] = r;
         }
         st->pc++;
         return err;
@@ -3241,7 +3722,7 @@ do_insn(struct verifier *v, struct state **stp)
                 err = check_reg_init(v, st, insn->src);
             }
             if (!err) {
-                r = st->regs[insn->src];
+                r = REGS(st)[insn->src];
                 err = mem_write(v, st, insn->dst, insn->offset,
                                 insn_size(insn->opcode), &r, insn->src);
             }
@@ -3251,13 +3732,19 @@ do_insn(struct verifier *v, struct state **stp)
 
     default:
         if (op == EBPF_JMP_EXIT) {
+            if (st->n_frames > 1) {
+                return do_return(v, st);
+            }
             err = check_reg_init(v, st, 0);
-            if (!err && reg_is_ptr(&st->regs[0])) {
+            if (!err && reg_is_ptr(&REGS(st)[0])) {
                 err = verr(v, EACCES, "R0 leaks addr as return value");
             }
+            path_done(st->parent);
             free(st);
             *stp = NULL;
             return err;
+        } else if (is_bpf_call(insn)) {
+            return do_bpf_call(v, stp, insn);
         } else if (op == EBPF_JMP_CALL) {
             err = do_call(v, st, insn);
             st->pc++;
@@ -3274,18 +3761,20 @@ do_insn(struct verifier *v, struct state **stp)
 static int
 explore(struct verifier *v)
 {
-    struct state *st = xzalloc(sizeof *st);
+    struct state *st = xzalloc(state_size(1));
+    struct frame *f = &st->fr[0];
     int err = 0;
     int i;
 
+    st->n_frames = 1;
     for (i = 0; i < EBPF_N_REGS; i++) {
-        reg_not_init(&st->regs[i]);
+        reg_not_init(&f->regs[i]);
     }
     for (i = 0; i < N_SLOTS; i++) {
-        reg_not_init(&st->spills[i]);
+        reg_not_init(&f->spills[i]);
     }
-    reg_ptr(&st->regs[1], REG_CTX, 0);
-    reg_ptr(&st->regs[EBPF_N_REGS - 1], REG_STACK, 0);
+    reg_ptr(&f->regs[1], REG_CTX, 0);
+    reg_ptr(&f->regs[EBPF_N_REGS - 1], REG_STACK, 0);
     st->len_min = 0;
     st->len_max = UINT32_MAX;
 
@@ -3323,10 +3812,18 @@ explore(struct verifier *v)
                        v->merge ? "" : " for the precise pass");
             break;
         }
-        if (v->flags[st->pc] & INSN_PRUNE && prune_or_keep(v, st, st->pc)) {
-            free(st);
-            st = NULL;
-            continue;
+        if (v->flags[st->pc] & INSN_PRUNE) {
+            bool pruned;
+
+            err = prune_or_keep(v, &st, st->pc, &pruned);
+            if (err) {
+                break;
+            } else if (pruned) {
+                path_done(st->parent);
+                free(st);
+                st = NULL;
+                continue;
+            }
         }
         err = do_insn(v, &st);
     }
@@ -3345,6 +3842,7 @@ explore_reset(struct verifier *v)
 
         for (e = v->explored[i]; e; e = next) {
             next = e->next;
+            free(e->st);
             free(e);
         }
         v->explored[i] = NULL;
@@ -3360,6 +3858,9 @@ explore_reset(struct verifier *v)
     v->reads.n = v->writes.n = 0;
     v->first_write = SIZE_MAX;
     v->first_len = SIZE_MAX;
+    if (v->stack_depth) {
+        memset(v->stack_depth, 0, v->n_subprogs * sizeof *v->stack_depth);
+    }
     free(v->error);
     v->error = NULL;
 }
@@ -3437,6 +3938,9 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
         }
     }
     if (!err) {
+        err = find_subprogs(&v);
+    }
+    if (!err) {
         err = check_cfg(&v);
     }
     if (!err) {
@@ -3458,6 +3962,9 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
             v.cpu_limit = BPF_VERIFIER_MAX_CPU_MS * 1000000LL;
             err = explore(&v);
         }
+    }
+    if (!err) {
+        err = check_stack_depth(&v);
     }
 
     if (!err) {
@@ -3481,6 +3988,8 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
     free(v.pending);
     free(v.explored);
     free(v.n_explored);
+    free(v.subprogs);
+    free(v.stack_depth);
     free(v.flags);
     free(v.live);
     free(v.precise);

@@ -19,11 +19,15 @@
 
 /* Load-time verifier for XDP-shaped BPF programs.
  *
- * The verifier explores every path of the program (which must be a DAG: no
- * back-edges) by abstract interpretation, in the manner of the Linux kernel's
- * verifier, and computes which bytes of the packet the program may read and
- * may write (see struct bpf_verdict in bpf.h), including the bytes that
- * helpers read through packet pointers passed as map keys or values.
+ * The verifier explores every path of the program by abstract
+ * interpretation, in the manner of the Linux kernel's verifier, and computes
+ * which bytes of the packet the program may read and may write (see struct
+ * bpf_verdict in bpf.h), including the bytes that helpers read through
+ * packet pointers passed as map keys or values, and those that the BPF
+ * functions it calls (bpf-to-bpf calls) access.  Loops are explored
+ * iteration by iteration, as the kernel explores bounded loops: a loop must
+ * end within the budget below, and one that comes back to a state it was
+ * in is rejected ("infinite loop detected").
  *
  * Global data is a map value (ld_imm64 with EBPF_PSEUDO_MAP_VALUE), and a
  * map with EBPF_MAP_F_RDONLY_PROG (".rodata") may not be written by the
@@ -39,15 +43,17 @@
  * values are 8-byte aligned, for atomic operations.
  *
  * Where it differs from the kernel's verifier (for a privileged loader):
- * it is stricter in rejecting loops (even bounded ones), pointers stored
- * anywhere but the stack or returned, or passed as scalar helper arguments,
- * partial overwrites of spilled pointers, unchecked lookups in arrays with
- * constant keys, helpers other than map_lookup_elem (1), map_update_elem
- * (2), map_delete_elem (3), ktime_get_ns (5), trace_printk (6),
- * get_prandom_u32 (7), get_smp_processor_id (8), csum_diff (28),
- * xdp_adjust_head (44), xdp_adjust_tail (65), ktime_get_boot_ns (125) and
- * trace_vprintk (177) (the others are refused by name), calls to other BPF functions, and
- * instructions newer than -mcpu=v3; it is more
+ * it is stricter in rejecting pointers stored anywhere but the stack or
+ * returned, or passed as scalar helper arguments, partial overwrites of
+ * spilled pointers, unchecked lookups in arrays with constant keys, helpers
+ * other than map_lookup_elem (1), map_update_elem (2), map_delete_elem (3),
+ * ktime_get_ns (5), trace_printk (6), get_prandom_u32 (7),
+ * get_smp_processor_id (8), csum_diff (28), xdp_adjust_head (44),
+ * xdp_adjust_tail (65), ktime_get_boot_ns (125) and trace_vprintk (177)
+ * (the others are refused by name), callbacks and kfuncs, and instructions
+ * newer than -mcpu=v3; it verifies every BPF function in the context of each
+ * call, as the kernel verifies static functions (the kernel verifies global
+ * functions once, on their own, from their BTF types); it is more
  * lenient in using the packet length proven by any earlier comparison for
  * every packet pointer (the kernel only uses it for pointers derived from
  * the one compared) and in not exploring branches that earlier
@@ -94,6 +100,10 @@
  * limits the verifier keeps exploring, only with less pruning. */
 #define BPF_VERIFIER_MAX_STATES_PER_INSN 32
 #define BPF_VERIFIER_MAX_STATES 4096
+
+/* Most BPF functions a program may have, itself included (as the kernel's
+ * BPF_MAX_SUBPROGS). */
+#define BPF_VERIFIER_MAX_SUBPROGS 256
 
 /* Largest map value accepted, in bytes.  Keys must fit in the stack. */
 #define BPF_VERIFIER_MAX_VALUE_SIZE (1u << 20)

@@ -91,6 +91,7 @@ struct bpf_prog {
     struct bpf_verdict verdict;
     struct bpf_jit_prog *jit;       /* NULL if not compiled. */
     struct bpf_jit_prog *jit_checked;   /* The same, every check kept. */
+    char *jit_error;                /* Why not, if the JIT declined it. */
 };
 
 /* CPU time that the phases of opening a program took, in ns of the thread
@@ -209,6 +210,7 @@ bpf_prog_destroy(struct bpf_prog *prog)
     }
     bpf_jit_destroy(prog->jit);
     bpf_jit_destroy(prog->jit_checked);
+    free(prog->jit_error);
     bpf_interp_destroy(&prog->interp);
     free(prog->maps);
     bpf_verdict_destroy(&prog->verdict);
@@ -389,7 +391,7 @@ bpf_prog_finish_open(struct bpf_prog *prog, struct bpf_open_cpu *cpu,
             || bpf_jit_compile(&prog->interp, true, &prog->jit_checked,
                                &jit_error)) {
             VLOG_WARN("%s: not JIT-compiled: %s", file, jit_error);
-            free(jit_error);
+            prog->jit_error = jit_error;
             bpf_jit_destroy(prog->jit);
             prog->jit = NULL;
         }
@@ -1198,6 +1200,8 @@ prog_format(const struct bpf_prog *prog, struct ds *s)
         ds_put_format(s, "  jit: yes (%"PRIuSIZE" bytes%s)\n", code_size,
                       (bpf_get_jit_mode() == BPF_JIT_CHECKED
                        ? ", every access checked" : ""));
+    } else if (prog->jit_error) {
+        ds_put_format(s, "  jit: no (%s)\n", prog->jit_error);
     } else {
         ds_put_cstr(s, "  jit: no\n");
     }

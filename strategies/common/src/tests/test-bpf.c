@@ -477,6 +477,9 @@ do_threads(struct ovs_cmdl_context *ctx)
 #define ATOMIC_ADD64(DST, SRC, OFF) \
     INSN(EBPF_CLS_STX | EBPF_MODE_ATOMIC | EBPF_SIZE_DW, DST, SRC, OFF, 0)
 #define CALL(ID) INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, 0, 0, ID)
+#define CALL_FN(OFF) \
+    INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, EBPF_PSEUDO_CALL, 0, OFF)
+#define ADD64_K(DST, IMM) INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, DST, 0, 0, IMM)
 #define JA(OFF) INSN(EBPF_CLS_JMP | EBPF_JMP_JA, 0, 0, OFF, 0)
 #define LD_MAP(DST, INDEX) \
     INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, DST, \
@@ -501,15 +504,18 @@ struct interp_case {
 
 static const struct interp_case interp_cases[] = {
     /* What bpf_interp_prepare() refuses. */
-    { "loop", { MOV64_K(0, 0), JA(-2), EXIT }, "loop", NULL, 0, false },
     { "jump out of range", { JA(5), EXIT }, "out of range", NULL, 0, false },
     { "falls off the end", { MOV64_K(0, 0) }, "falls off", NULL, 0, false },
     { "register r11", { MOV64_K(11, 0), EXIT }, "invalid register",
       NULL, 0, false },
     { "unknown helper", { CALL(99), EXIT }, "unknown helper", NULL, 0, false },
-    { "bpf-to-bpf call",
-      { INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, 1, 0, 1), EXIT, EXIT },
+    { "kfunc call",
+      { INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, 2, 0, 1), EXIT, EXIT },
       "not supported", NULL, 0, false },
+    { "call out of range", { CALL_FN(5), EXIT }, "call out of range",
+      NULL, 0, false },
+    { "call into ld_imm64", { CALL_FN(2), EXIT, LD_MAP(1, 0), EXIT },
+      "call into the middle of ld_imm64", NULL, 0, false },
     { "map index out of range", { LD_MAP(1, 5), EXIT }, "unknown map",
       NULL, 0, false },
     { "incomplete ld_imm64",
@@ -620,6 +626,43 @@ static const struct interp_case interp_cases[] = {
       { LD_DATA(2), INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, 2, 0, 0, 8),
         LD_MAP(1, 0), CALL(EBPF_FUNC_map_lookup_elem), EXIT }, NULL,
       "map_lookup_elem: bad map or key", 0, true },
+
+    /* Loops and bpf-to-bpf calls. */
+    { "bounded loop",
+      { MOV64_K(0, 0), ADD64_K(0, 1),
+        INSN(EBPF_CLS_JMP | EBPF_JMP_JLT, 0, 0, -2, 10), EXIT }, NULL, NULL,
+      10, false },
+    { "infinite loop stops at the instruction limit",
+      { MOV64_K(0, 0), JA(-2), EXIT }, NULL,
+      "too many instructions executed (a loop?)", 0, false },
+    { "call and return",
+      { MOV64_K(0, 1), CALL_FN(1), EXIT, ADD64_K(0, 41), EXIT }, NULL, NULL,
+      42, false },
+    { "r6-r10 survive a call",
+      { MOV64_K(6, 3), ST(EBPF_SIZE_DW, 10, -8, 4), CALL_FN(3),
+        LDX(EBPF_SIZE_DW, 0, 10, -8), ALU64_X(EBPF_ALU_ADD, 0, 6), EXIT,
+        MOV64_K(6, 9), ST(EBPF_SIZE_DW, 10, -8, 9), EXIT }, NULL, NULL, 7,
+      false },
+    { "a callee's stack starts zeroed, apart from its caller's",
+      { ST(EBPF_SIZE_DW, 10, -8, 5), CALL_FN(1), EXIT,
+        LDX(EBPF_SIZE_DW, 0, 10, -8), EXIT }, NULL, NULL, 0, false },
+    { "a callee reads its caller's stack through a pointer",
+      { ST(EBPF_SIZE_DW, 10, -8, 7), MOV64_X(1, 10), ADD64_K(1, -8),
+        CALL_FN(1), EXIT, LDX(EBPF_SIZE_DW, 0, 1, 0), EXIT }, NULL, NULL, 7,
+      false },
+    { "a callee's stack ends at its frame pointer",
+      { CALL_FN(1), EXIT, LDX(EBPF_SIZE_DW, 0, 10, 0), EXIT }, NULL,
+      "load out of bounds", 0, false },
+    { "a callee's stack ends 512 bytes below its frame pointer",
+      { CALL_FN(1), EXIT, LDX(EBPF_SIZE_B, 0, 10, -513), EXIT }, NULL,
+      "load out of bounds", 0, false },
+    { "recursion stops at the frame limit",
+      { MOV64_K(0, 0), CALL_FN(1), EXIT, CALL_FN(-1), EXIT }, NULL,
+      "call stack too deep", 0, false },
+    { "a call in a loop",
+      { MOV64_K(6, 0), MOV64_K(7, 0), CALL_FN(5), ALU64_X(EBPF_ALU_ADD, 7, 0),
+        ADD64_K(6, 1), INSN(EBPF_CLS_JMP | EBPF_JMP_JLT, 6, 0, -4, 3),
+        MOV64_X(0, 7), EXIT, MOV64_X(0, 6), EXIT }, NULL, NULL, 3, false },
 
     /* Semantics. */
     { "div by zero is 0",
