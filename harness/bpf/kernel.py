@@ -1,4 +1,4 @@
-"""Run BPF objects in the Linux kernel with bpftool: its verifier, BPF_PROG_TEST_RUN and maps.
+"""Run BPF objects in the Linux kernel: its verifier, BPF_PROG_TEST_RUN and maps.
 
 The kernel is the independent reference for the OVS runtime: the same object loads here as
 XDP, so what it returns and leaves in the packet here is what the OVS interpreter must
@@ -9,16 +9,19 @@ return and leave, and ``run_timed`` is the baseline for the interpreter's speed:
         ns = kp.run_timed(pkt_bytes, repeat=100_000)
         entries = kp.dump_map("flows")
 
-Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program) and ``xb-maps-<...>`` (its
-maps) and are removed on exit, even on error. Needs root.
+Objects are loaded and maps read with bpftool; runs are the bpf(2) system call itself
+(BPF_PROG_TEST_RUN on the pinned program), which costs microseconds where a bpftool
+process costs milliseconds. Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program;
+``xb-progs-<...>/<program>`` for an object loaded whole) and ``xb-maps-<...>`` (its maps)
+and are removed on exit, even on error. Needs root.
 """
 
+import ctypes
 import itertools
 import json
 import os
 import re
-import shutil
-import tempfile
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,8 @@ LOG_TAIL = 25
 """Lines of the verifier log quoted in a load error."""
 
 _seq = itertools.count()
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
 
 
 def ensure_bpffs() -> None:
@@ -60,17 +65,71 @@ def _hex_bytes(items: list[str]) -> bytes:
     return bytes(int(x, 16) for x in items)
 
 
+_BPF_OBJ_GET, _BPF_PROG_TEST_RUN = 7, 10
+_NR_BPF = {"x86_64": 321, "aarch64": 280}
+OUT_BUFFER = 16384
+"""Bytes the kernel may write back: a frame of the largest linear size, grown at the tail."""
+
+
+def _bpf(cmd: int, attr: ctypes.Array) -> int:
+    """The bpf(2) system call; raises OSError."""
+    nr = _NR_BPF.get(os.uname().machine)
+    if nr is None:
+        raise ExtbenchError(f"bpf(2): unknown system call number on {os.uname().machine}")
+    ret = _libc.syscall(ctypes.c_long(nr), ctypes.c_int(cmd), attr, ctypes.c_uint(len(attr)))
+    if ret < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return ret
+
+
+def _obj_get(pin: Path) -> int:
+    """A file descriptor of the program pinned at 'pin' (BPF_OBJ_GET)."""
+    path = ctypes.create_string_buffer(os.fsencode(pin))
+    attr = ctypes.create_string_buffer(16)
+    struct.pack_into("<QII", attr, 0, ctypes.addressof(path), 0, 0)
+    try:
+        return _bpf(_BPF_OBJ_GET, attr)
+    except OSError as e:
+        raise ExtbenchError(f"{pin}: BPF_OBJ_GET failed: {e.strerror}") from e
+
+
+def _prog_test_run(fd: int, pkt: bytes, repeat: int) -> tuple[int, int, bytes]:
+    """BPF_PROG_TEST_RUN of program 'fd' on 'pkt': (return value, mean ns, output bytes).
+
+    The attribute is the kernel's ``test`` member of ``union bpf_attr``: prog_fd, retval,
+    data_size_in, data_size_out, data_in, data_out, repeat, duration, then the context
+    and flags (zero).
+    """
+    data_in = ctypes.create_string_buffer(pkt, len(pkt))
+    data_out = ctypes.create_string_buffer(OUT_BUFFER)
+    attr = ctypes.create_string_buffer(80)
+    struct.pack_into("<IIIIQQII", attr, 0, fd, 0, len(pkt), OUT_BUFFER,
+                     ctypes.addressof(data_in), ctypes.addressof(data_out), repeat, 0)
+    _bpf(_BPF_PROG_TEST_RUN, attr)
+    _, retval, _, size_out = struct.unpack_from("<IIII", attr, 0)
+    duration = struct.unpack_from("<I", attr, 36)[0]
+    return retval, duration, data_out.raw[:size_out]
+
+
 class KernelProgram:
     """A BPF object loaded into the kernel as XDP and pinned; use it as a context manager."""
 
-    def __init__(self, obj: Path | str, name: str | None = None):
-        """obj: the ELF object; name: label in the pin names (default: the object's name)."""
+    def __init__(self, obj: Path | str, name: str | None = None, program: str | None = None):
+        """obj: the ELF object; name: label in the pin names (default: the object's name);
+        program: the program to run, by function name, for objects that hold several (all
+        are loaded, as libbpf loads an object, so tail calls between them work)
+        """
         self.obj = Path(obj)
+        self.program = program
         label = re.sub(r"[^A-Za-z0-9_-]", "-", name or self.obj.stem)
         tag = f"{label}-{os.getpid()}-{next(_seq)}"
         self.pin = BPFFS / f"{PREFIX}-{tag}"
+        self.prog_dir = BPFFS / f"{PREFIX}-progs-{tag}"
         self.map_dir = BPFFS / f"{PREFIX}-maps-{tag}"
-        self._tmp: Path | None = None
+        if program is not None:
+            self.pin = self.prog_dir / program
+        self._fd: int | None = None
 
     def __enter__(self) -> "KernelProgram":
         self.load()
@@ -84,12 +143,21 @@ class KernelProgram:
         if not self.obj.is_file():
             raise ExtbenchError(f"{self.obj}: no such BPF object")
         ensure_bpffs()
-        self._tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-kprog-"))
-        cmd = ["prog", "load", str(self.obj), str(self.pin), "type", "xdp",
-               "pinmaps", str(self.map_dir)]
+        if self.program is None:
+            cmd = ["prog", "load", str(self.obj), str(self.pin), "type", "xdp",
+                   "pinmaps", str(self.map_dir)]
+        else:
+            cmd = ["prog", "loadall", str(self.obj), str(self.prog_dir), "type", "xdp",
+                   "pinmaps", str(self.map_dir)]
         _, err, rc = run([BPFTOOL, *cmd])
-        if rc == 0:
+        if rc == 0 and self.pin.exists():
+            self._fd = _obj_get(self.pin)
             return
+        if rc == 0:
+            known = sorted(p.name for p in self.prog_dir.iterdir())
+            self.close()
+            raise ExtbenchError(f"{self.obj}: no program '{self.program}' "
+                                f"(programs: {', '.join(known) or 'none'})")
         # Load again with libbpf's debug output, which includes the verifier log.
         self.close()
         _, log, _ = run([BPFTOOL, "-d", *cmd])
@@ -99,27 +167,27 @@ class KernelProgram:
 
     def close(self) -> None:
         """Unpin the program and its maps and remove the scratch files (idempotent)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         self.pin.unlink(missing_ok=True)
-        if self.map_dir.exists():
-            for p in self.map_dir.iterdir():
-                p.unlink(missing_ok=True)
-            self.map_dir.rmdir()
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
+        for pin_dir in (self.prog_dir, self.map_dir):
+            if pin_dir.exists():
+                for p in pin_dir.iterdir():
+                    p.unlink(missing_ok=True)
+                pin_dir.rmdir()
 
-    def _test_run(self, pkt: bytes, repeat: int) -> tuple[dict[str, int], bytes]:
-        """BPF_PROG_TEST_RUN of 'pkt' 'repeat' times: bpftool's JSON result and the output."""
-        if self._tmp is None:
+    def _test_run(self, pkt: bytes, repeat: int) -> tuple[int, int, bytes]:
+        """BPF_PROG_TEST_RUN of 'pkt' 'repeat' times: return value, mean ns, output."""
+        if self._fd is None:
             raise ExtbenchError(f"{self.obj}: program not loaded")
         if repeat < 1:
             raise ExtbenchError(f"repeat must be at least 1, not {repeat}")
-        data_in, data_out = self._tmp / "in.bin", self._tmp / "out.bin"
-        data_in.write_bytes(pkt)
-        data_out.unlink(missing_ok=True)
-        res = _bpftool_json(["prog", "run", "pinned", str(self.pin), "data_in", str(data_in),
-                             "data_out", str(data_out), "repeat", str(repeat)])
-        return res, data_out.read_bytes()
+        try:
+            return _prog_test_run(self._fd, pkt, repeat)
+        except OSError as e:
+            raise ExtbenchError(f"{self.obj}: BPF_PROG_TEST_RUN of {len(pkt)} bytes failed: "
+                                f"{e.strerror}") from e
 
     def run(self, pkt: bytes, repeat: int = 1) -> tuple[int, bytes]:
         """Run the program on 'pkt'; return (return value, packet bytes afterwards).
@@ -127,8 +195,8 @@ class KernelProgram:
         With 'repeat' > 1 the kernel runs it that many times on the same buffer, so the
         writes of one run are the input of the next; the return value is the last run's.
         """
-        res, out = self._test_run(pkt, repeat)
-        return int(res["retval"]), out
+        retval, _, out = self._test_run(pkt, repeat)
+        return retval, out
 
     def run_timed(self, pkt: bytes, repeat: int) -> float:
         """Mean time of one run on 'pkt' over 'repeat' runs, in ns (kernel's measure, JIT).
@@ -136,8 +204,8 @@ class KernelProgram:
         The runs share one buffer (see ``run``): time writers on packets whose rewritten
         form takes the same path, or accept that later runs see their own output.
         """
-        res, _ = self._test_run(pkt, repeat)
-        return float(res["duration"])
+        _, duration, _ = self._test_run(pkt, repeat)
+        return float(duration)
 
     def info(self) -> dict[str, Any]:
         """bpftool's description of the loaded program (bytes_xlated, bytes_jited, map_ids...)."""
@@ -158,9 +226,22 @@ class KernelProgram:
         return path
 
     def dump_map(self, name: str) -> list[tuple[bytes, bytes]]:
-        """Every (key, value) of map 'name', as raw bytes."""
+        """Every (key, value) of map 'name', as raw bytes (see dump_percpu_map)."""
         entries = _bpftool_json(["map", "dump", "pinned", str(self._map_pin(name))]) or []
+        if any("values" in e for e in entries):
+            raise ExtbenchError(f"{self.obj}: map '{name}' is per-CPU: use dump_percpu_map")
         return [(_hex_bytes(e["key"]), _hex_bytes(e["value"])) for e in entries]
+
+    def dump_percpu_map(self, name: str) -> list[tuple[bytes, list[bytes]]]:
+        """Every (key, [value of CPU 0, CPU 1, ...]) of the per-CPU map 'name'."""
+        entries = _bpftool_json(["map", "dump", "pinned", str(self._map_pin(name))]) or []
+        out = []
+        for e in entries:
+            if "values" not in e:
+                raise ExtbenchError(f"{self.obj}: map '{name}' is not per-CPU")
+            values = sorted(e["values"], key=lambda v: v["cpu"])
+            out.append((_hex_bytes(e["key"]), [_hex_bytes(v["value"]) for v in values]))
+        return out
 
     def update_map(self, name: str, key: bytes, value: bytes) -> None:
         """Set 'key' to 'value' in map 'name' (create or replace)."""

@@ -339,9 +339,13 @@ class OvstestProgram:
     between runs, and ``run(pkt, repeat)`` reruns on the same buffer as the kernel does.
     """
 
-    def __init__(self, obj: Path | str, variant: str = "runtime", jit: str | None = None):
-        """obj: the ELF object; variant: whose tree's ovstest runs it; jit: see JIT_MODES."""
+    def __init__(self, obj: Path | str, variant: str = "runtime", jit: str | None = None,
+                 program: str | None = None):
+        """obj: the ELF object; variant: whose tree's ovstest runs it; jit: see JIT_MODES;
+        program: the program to run, by name, for objects that hold several
+        """
         self.obj = Path(obj)
+        self.program = program
         self.variant = variant
         self.jit_args = _jit_args(jit)
         self.proc: subprocess.Popen | None = None
@@ -350,7 +354,7 @@ class OvstestProgram:
     def __enter__(self) -> "OvstestProgram":
         self.proc = subprocess.Popen(
             [str(ovstest_path(self.variant)), "test-bpf", *self.jit_args, "serve",
-             str(self.obj)],
+             str(self.obj), *([self.program] if self.program else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True)
         return self
