@@ -9,11 +9,19 @@ return and leave, and ``run_timed`` is the baseline for the interpreter's speed:
         ns = kp.run_timed(pkt_bytes, repeat=100_000)
         entries = kp.dump_map("flows")
 
+An object with several programs is loaded whole (``bpftool prog loadall``: the kernel
+verifies every program) and ``KernelProgram(obj, program="name")`` runs the one named.
+Maps are named as the OVS runtime names them: the name in ``.maps``, or the section of
+global data (``.data``, ``.bss``; ``.rodata`` is frozen, so bpftool cannot open it and it is
+left out). Per-CPU maps are dumped as the OVS runtime dumps them: each value is the sum
+of every CPU's value (``percpu_sum``).
+
 Objects are loaded and maps read with bpftool; runs are the bpf(2) system call itself
 (BPF_PROG_TEST_RUN on the pinned program), which costs microseconds where a bpftool
-process costs milliseconds. Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program;
-``xb-progs-<...>/<program>`` for an object loaded whole) and ``xb-maps-<...>`` (its maps)
-and are removed on exit, even on error. Needs root.
+process costs milliseconds.
+
+Pins live under ``/sys/fs/bpf/xb-<name>-<pid>-<n>`` (program, or a folder of programs)
+and ``xb-maps-<...>`` (its maps) and are removed on exit, even on error. Needs root.
 """
 
 import ctypes
@@ -21,7 +29,9 @@ import itertools
 import json
 import os
 import re
+import shutil
 import struct
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +73,27 @@ def _bpftool_json(args: list[str]) -> Any:
 def _hex_bytes(items: list[str]) -> bytes:
     """Bytes of bpftool's JSON hex list (["0x01", "0xff", ...])."""
     return bytes(int(x, 16) for x in items)
+
+
+def percpu_sum(values: list[bytes]) -> bytes:
+    """The sum of per-CPU values as the OVS runtime's bpf/map-dump adds them: as
+    little-endian words of the widest size (8, 4, 2 or 1 bytes) that divides the value,
+    each wrapping around."""
+    if not values:
+        return b""
+    size = len(values[0])
+    width = next(w for w in (8, 4, 2, 1) if size % w == 0)
+    out = bytearray(size)
+    for pos in range(0, size, width):
+        total = sum(int.from_bytes(v[pos:pos + width], "little") for v in values)
+        out[pos:pos + width] = (total % (1 << (8 * width))).to_bytes(width, "little")
+    return bytes(out)
+
+
+def ovs_map_name(kernel_name: str) -> str:
+    """The OVS runtime's name of a map the kernel calls 'kernel_name': global data maps
+    ("obj.data", ".rodata.str1.1") are named after their section, others as declared."""
+    return kernel_name[kernel_name.index("."):] if "." in kernel_name else kernel_name
 
 
 _BPF_OBJ_GET, _BPF_PROG_TEST_RUN = 7, 10
@@ -117,18 +148,16 @@ class KernelProgram:
 
     def __init__(self, obj: Path | str, name: str | None = None, program: str | None = None):
         """obj: the ELF object; name: label in the pin names (default: the object's name);
-        program: the program to run, by function name, for objects that hold several (all
-        are loaded, as libbpf loads an object, so tail calls between them work)
-        """
+        program: the program to run, if the object holds several (its function's name)."""
         self.obj = Path(obj)
         self.program = program
         label = re.sub(r"[^A-Za-z0-9_-]", "-", name or self.obj.stem)
         tag = f"{label}-{os.getpid()}-{next(_seq)}"
-        self.pin = BPFFS / f"{PREFIX}-{tag}"
-        self.prog_dir = BPFFS / f"{PREFIX}-progs-{tag}"
+        self.prog_dir = BPFFS / f"{PREFIX}-{tag}"
+        self.pin = self.prog_dir / program if program else self.prog_dir
         self.map_dir = BPFFS / f"{PREFIX}-maps-{tag}"
-        if program is not None:
-            self.pin = self.prog_dir / program
+        self._tmp: Path | None = None
+        self._pins: dict[str, Path] = {}
         self._fd: int | None = None
 
     def __enter__(self) -> "KernelProgram":
@@ -143,21 +172,17 @@ class KernelProgram:
         if not self.obj.is_file():
             raise ExtbenchError(f"{self.obj}: no such BPF object")
         ensure_bpffs()
-        if self.program is None:
-            cmd = ["prog", "load", str(self.obj), str(self.pin), "type", "xdp",
-                   "pinmaps", str(self.map_dir)]
-        else:
-            cmd = ["prog", "loadall", str(self.obj), str(self.prog_dir), "type", "xdp",
-                   "pinmaps", str(self.map_dir)]
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-kprog-"))
+        cmd = ["prog", "loadall" if self.program else "load", str(self.obj),
+               str(self.prog_dir), "type", "xdp", "pinmaps", str(self.map_dir)]
         _, err, rc = run([BPFTOOL, *cmd])
         if rc == 0 and self.pin.exists():
-            self._fd = _obj_get(self.pin)
             return
         if rc == 0:
-            known = sorted(p.name for p in self.prog_dir.iterdir())
+            names = sorted(p.name for p in self.prog_dir.iterdir())
             self.close()
-            raise ExtbenchError(f"{self.obj}: no program '{self.program}' "
-                                f"(programs: {', '.join(known) or 'none'})")
+            raise ExtbenchError(f"{self.obj}: no program '{self.program}' (programs: "
+                                f"{', '.join(names)})")
         # Load again with libbpf's debug output, which includes the verifier log.
         self.close()
         _, log, _ = run([BPFTOOL, "-d", *cmd])
@@ -170,19 +195,25 @@ class KernelProgram:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        self.pin.unlink(missing_ok=True)
-        for pin_dir in (self.prog_dir, self.map_dir):
-            if pin_dir.exists():
-                for p in pin_dir.iterdir():
+        for pins in (self.prog_dir, self.map_dir):
+            if pins.is_dir():
+                for p in pins.iterdir():
                     p.unlink(missing_ok=True)
-                pin_dir.rmdir()
+                pins.rmdir()
+            else:
+                pins.unlink(missing_ok=True)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     def _test_run(self, pkt: bytes, repeat: int) -> tuple[int, int, bytes]:
         """BPF_PROG_TEST_RUN of 'pkt' 'repeat' times: return value, mean ns, output."""
-        if self._fd is None:
+        if self._tmp is None:
             raise ExtbenchError(f"{self.obj}: program not loaded")
         if repeat < 1:
             raise ExtbenchError(f"repeat must be at least 1, not {repeat}")
+        if self._fd is None:
+            self._fd = _obj_get(self.pin)
         try:
             return _prog_test_run(self._fd, pkt, repeat)
         except OSError as e:
@@ -212,36 +243,36 @@ class KernelProgram:
         return _bpftool_json(["prog", "show", "pinned", str(self.pin)])
 
     def maps(self) -> dict[str, dict[str, Any]]:
-        """The program's maps by name: bpftool's description (type, bytes_key, max_entries...)."""
+        """The object's maps by OVS's name (see the module's docstring): bpftool's
+        description (type, bytes_key, max_entries...)."""
+        maps, self._pins = {}, {}
         if not self.map_dir.exists():
-            return {}
-        return {p.name: _bpftool_json(["map", "show", "pinned", str(p)])
-                for p in sorted(self.map_dir.iterdir())}
+            return maps
+        for p in sorted(self.map_dir.iterdir()):
+            try:
+                info = _bpftool_json(["map", "show", "pinned", str(p)])
+            except ExtbenchError:
+                continue  # A frozen map (.rodata): bpftool cannot open it.
+            name = ovs_map_name(info["name"]) if "." in info["name"] else p.name
+            maps[name] = info
+            self._pins[name] = p
+        return maps
 
     def _map_pin(self, name: str) -> Path:
-        path = self.map_dir / name
-        if not path.exists():
-            known = sorted(p.name for p in self.map_dir.iterdir()) if self.map_dir.exists() else []
-            raise ExtbenchError(f"{self.obj}: no map '{name}' (maps: {', '.join(known) or 'none'})")
-        return path
+        if name not in self._pins:
+            self.maps()
+        if name not in self._pins:
+            raise ExtbenchError(f"{self.obj}: no map '{name}' (maps: "
+                                f"{', '.join(sorted(self._pins)) or 'none'})")
+        return self._pins[name]
 
     def dump_map(self, name: str) -> list[tuple[bytes, bytes]]:
-        """Every (key, value) of map 'name', as raw bytes (see dump_percpu_map)."""
+        """Every (key, value) of map 'name', as raw bytes (per-CPU values summed)."""
         entries = _bpftool_json(["map", "dump", "pinned", str(self._map_pin(name))]) or []
-        if any("values" in e for e in entries):
-            raise ExtbenchError(f"{self.obj}: map '{name}' is per-CPU: use dump_percpu_map")
-        return [(_hex_bytes(e["key"]), _hex_bytes(e["value"])) for e in entries]
-
-    def dump_percpu_map(self, name: str) -> list[tuple[bytes, list[bytes]]]:
-        """Every (key, [value of CPU 0, CPU 1, ...]) of the per-CPU map 'name'."""
-        entries = _bpftool_json(["map", "dump", "pinned", str(self._map_pin(name))]) or []
-        out = []
-        for e in entries:
-            if "values" not in e:
-                raise ExtbenchError(f"{self.obj}: map '{name}' is not per-CPU")
-            values = sorted(e["values"], key=lambda v: v["cpu"])
-            out.append((_hex_bytes(e["key"]), [_hex_bytes(v["value"]) for v in values]))
-        return out
+        return [(_hex_bytes(e["key"]),
+                 percpu_sum([_hex_bytes(v["value"]) for v in e["values"]])
+                 if "values" in e else _hex_bytes(e["value"]))
+                for e in entries]
 
     def update_map(self, name: str, key: bytes, value: bytes) -> None:
         """Set 'key' to 'value' in map 'name' (create or replace)."""

@@ -285,6 +285,10 @@ def _jit_args(jit: str | None) -> list[str]:
     return [f"--jit={jit}"]
 
 
+def _program_args(program: str | None) -> list[str]:
+    return [f"--program={program}"] if program else []
+
+
 def _ovstest(variant: str, *args: str, jit: str | None = None) -> tuple[str, str, int]:
     return run([str(ovstest_path(variant)), "test-bpf", *_jit_args(jit), *args], timeout=600)
 
@@ -342,19 +346,17 @@ class OvstestProgram:
     def __init__(self, obj: Path | str, variant: str = "runtime", jit: str | None = None,
                  program: str | None = None):
         """obj: the ELF object; variant: whose tree's ovstest runs it; jit: see JIT_MODES;
-        program: the program to run, by name, for objects that hold several
-        """
+        program: which program of 'obj' (its function's name), if it holds several."""
         self.obj = Path(obj)
-        self.program = program
         self.variant = variant
-        self.jit_args = _jit_args(jit)
+        self.jit_args = _jit_args(jit) + _program_args(program)
         self.proc: subprocess.Popen | None = None
         self.faults = 0
 
     def __enter__(self) -> "OvstestProgram":
         self.proc = subprocess.Popen(
             [str(ovstest_path(self.variant)), "test-bpf", *self.jit_args, "serve",
-             str(self.obj), *([self.program] if self.program else [])],
+             str(self.obj)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True)
         return self
