@@ -159,7 +159,7 @@ def _params():
         yield pytest.param(prog, id=prog.id, marks=marks)
 
 
-@pytest.mark.parametrize("prog", _params())
+@pytest.mark.parametrize("prog", list(_params()))
 def test_program_matches_the_kernel(runtime, objects, pkts, prog):
     obj = objects[prog.source]
     names = programs_of(obj)

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP
-from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
+from scapy.layers.inet6 import HBHOptUnknown, ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
 from scapy.layers.inet6 import IPv6ExtHdrDestOpt as DestOpt
 from scapy.layers.inet6 import IPv6ExtHdrFragment as Fragment
 from scapy.layers.inet6 import IPv6ExtHdrHopByHop as HopByHop
@@ -48,7 +48,7 @@ FEATURES: dict[str, Feature] = {
     "bpf2bpf": Feature(r"bpf-to-bpf calls\) are not supported|calls to BPF functions are not "
                        r"supported", 3, "bpf-to-bpf calls"),
     "loops": Feature(r"back-edge from insn", 3, "bounded loops"),
-    "tail_call": _helper(12, "tail_call"),
+    "tail_call": Feature(_helper(12, "tail_call").pattern, 3, "tail calls"),
     "trace_printk": _helper(6, "trace_printk"),
     "smp_processor_id": _helper(8, "get_smp_processor_id"),
     "csum_diff": _helper(28, "csum_diff"),
@@ -104,7 +104,7 @@ PROGRAMS: list[Program] = [
     Program("multi_prog.c", "xdp_count_udp", ("multi_prog",)),
     Program("legacy_sections.c", "xdp_vlan_swap_func", ("multi_prog", "legacy_section")),
     Program("legacy_sections.c", "xdp_pass_func", ("multi_prog", "legacy_section")),
-    Program("frags_aware.c", "xdp_frags_sizes", ("frags",)),
+    Program("frags_aware.c", "xdp_frags_sizes"),
     Program("bpf2bpf_flow.c", "xdp_bpf2bpf_flow", ("bpf2bpf",)),
     Program("tcp_mss_clamp.c", "xdp_mss_clamp", ("loops",)),
     Program("printk_trace.c", "xdp_printk_trace", ("trace_printk", "global_data")),
@@ -163,8 +163,10 @@ def well_formed() -> list[bytes]:
         e / _v4() / TCP(sport=40003, dport=23, flags="S"),
         e / _v4() / TCP(sport=40004, dport=443, flags="S", options=[("NOP", None),
                                                                      ("MSS", 9000)]),
-        e / _v4() / TCP(sport=40005, dport=443, flags="S",
-                        options=b"\x01\x01\x05\x00\x02\x04\x05\xb4"),  # Option length 0.
+        # Options NOP, NOP, an option of length 0, MSS: written as the TCP payload
+        # behind a header that claims them.
+        e / _v4() / TCP(sport=40005, dport=443, flags="S", dataofs=7)
+        / Raw(b"\x01\x01\x05\x00\x02\x04\x05\xb4"),
         e / _v4() / TCP(sport=40000, dport=5001, flags="R"),
         e / _v4() / ICMP(type=8, id=7, seq=1) / Raw(b"ping"),
         e / _v4() / ICMP(type=0, id=7, seq=1),
@@ -199,7 +201,7 @@ def well_formed() -> list[bytes]:
         / TCP(sport=9, dport=80, flags="S"),
         e / _v6() / Routing(type=0, addresses=[V6_A, V6_B]) / UDP(),
         e / _v6() / Fragment(offset=100, m=0, id=9, nh=17) / Raw(b"y" * 24),
-        e / _v6() / DestOpt(options=b"\xc2\x04\x00\x00\x10\x00") / UDP(),
+        e / _v6() / DestOpt(options=[HBHOptUnknown(otype=0xc2, optdata=b"\0\0\x10\0")]) / UDP(),
         e / _v6() / DestOpt() / HopByHop() / UDP(),
         e / _v6() / _ext_chain(9) / UDP(),
         _eth((7,)) / _v6() / HopByHop() / DestOpt()

@@ -31,13 +31,13 @@ int xdp_icmp_echo(struct xdp_md *ctx)
     int proto = parse_ethhdr_vlan(&c, data_end, &eth, &vid, &tags);
 
     if (proto == bpf_htons(ETH_P_IP)) {
-        struct icmphdr *icmp;
+        struct icmp_echo_hdr *icmp;
 
         if (parse_iphdr(&c, data_end, &iph) != IPPROTO_ICMP) {
             return XDP_PASS;
         }
         icmp = c.pos;
-        if ((void *) (icmp + 1) > data_end || icmp->type != ICMP_ECHO
+        if ((void *) (icmp + 1) > data_end || icmp->type != ICMP_ECHO_REQUEST
             || icmp->code != 0) {
             return XDP_PASS;
         }
@@ -46,7 +46,7 @@ int xdp_icmp_echo(struct xdp_md *ctx)
         iph->daddr = tmp;
         /* The IPv4 checksum does not change: the same words, swapped. */
         __u16 old = *(__u16 *) icmp;
-        icmp->type = ICMP_ECHOREPLY;
+        icmp->type = ICMP_ECHO_REPLY;
         icmp->checksum = csum_replace2(icmp->checksum, old, *(__u16 *) icmp);
     } else if (proto == bpf_htons(ETH_P_IPV6)) {
         struct icmp6hdr *icmp6;

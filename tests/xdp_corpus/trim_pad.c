@@ -16,7 +16,7 @@ int xdp_trim_pad(struct xdp_md *ctx)
 {
     void *data_end = (void *) (long) ctx->data_end;
     void *data = (void *) (long) ctx->data;
-    __u32 len = data_end - data;
+    __u64 len = data_end - data;
 
     if (len > SNAP_LEN) {
         if (bpf_xdp_adjust_tail(ctx, (int) SNAP_LEN - (int) len)) {
@@ -32,11 +32,12 @@ int xdp_trim_pad(struct xdp_md *ctx)
         }
         data_end = (void *) (long) ctx->data_end;
         data = (void *) (long) ctx->data;
-        /* The new bytes are not guaranteed to be zero: clear them. */
+        /* The new bytes are not guaranteed to be zero: clear them (at most
+         * 46, as frames have at least 14 bytes). */
         __u8 *p = data + len;
 #pragma unroll
-        for (int i = 0; i < MIN_LEN; i++) {
-            if (i >= grow || (void *) (p + i + 1) > data_end) {
+        for (int i = 0; i < MIN_LEN - ETH_HLEN; i++) {
+            if ((void *) (p + i + 1) > data_end) {
                 break;
             }
             p[i] = 0;

@@ -14,7 +14,6 @@
 
 #include <stddef.h>
 #include <linux/bpf.h>
-#include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -34,6 +33,18 @@ struct vlan_hdr {
     __be16 tci;
     __be16 encap_proto;
 };
+
+/* ICMP echo header (linux/icmp.h pulls in the C library's headers). */
+struct icmp_echo_hdr {
+    __u8 type;
+    __u8 code;
+    __sum16 checksum;
+    __be16 id;
+    __be16 sequence;
+};
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO_REQUEST 8
 
 /* IPv6 extension header: the part every one of them starts with. */
 struct ipv6_opt_hdr_any {
