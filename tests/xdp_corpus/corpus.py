@@ -38,7 +38,6 @@ FEATURES: dict[str, Feature] = {
     "multi_prog": Feature(r"the object holds \d+ programs; exactly one", 1,
                           "several programs per object"),
     "legacy_section": Feature(r"is not an XDP program", 1, "legacy SEC(\"xdp_*\") names"),
-    "frags": Feature(r"xdp\.frags", 1, "SEC(\"xdp.frags\")"),
     "global_data": Feature(r"\.data/\.rodata/\.bss are not supported", 1,
                            ".data/.rodata/.bss"),
     "percpu_array": Feature(r"type 6 is not supported", 2, "PERCPU_ARRAY"),
