@@ -11,7 +11,9 @@ return and leave, and ``run_timed`` is the baseline for the interpreter's speed:
 
 An object with several programs is loaded whole (``bpftool prog loadall``: the kernel
 verifies every program) and ``KernelProgram(obj, program="name")`` runs the one named.
-Maps are named as the OVS runtime names them: the name in ``.maps``, or the section of
+Every test run runs on the same CPU (the first this process may use), so that maps whose
+behaviour depends on the CPU (per-CPU free lists of LRU maps) behave the same from run to
+run. Maps are named as the OVS runtime names them: the name in ``.maps``, or the section of
 global data (``.data``, ``.bss``; ``.rodata`` is frozen, so bpftool cannot open it and it is
 left out). Per-CPU maps are dumped as the OVS runtime dumps them: each value is the sum
 of every CPU's value (``percpu_sum``).
@@ -57,9 +59,11 @@ def ensure_bpffs() -> None:
         run_checked(["mount", "-t", "bpf", "bpf", str(BPFFS)])
 
 
-def _bpftool_json(args: list[str]) -> Any:
-    """Run 'bpftool -j ARGS' and return its parsed JSON; raise ExtbenchError on failure."""
-    out, err, rc = run([BPFTOOL, "-j", *args])
+def _bpftool_json(args: list[str], cpu: int | None = None) -> Any:
+    """Run 'bpftool -j ARGS' (on CPU 'cpu' if given) and return its parsed JSON; raise
+    ExtbenchError on failure."""
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
+    out, err, rc = run([*pin, BPFTOOL, "-j", *args])
     try:
         data = json.loads(out) if out.strip() else None
     except json.JSONDecodeError:
@@ -207,18 +211,23 @@ class KernelProgram:
             self._tmp = None
 
     def _test_run(self, pkt: bytes, repeat: int) -> tuple[int, int, bytes]:
-        """BPF_PROG_TEST_RUN of 'pkt' 'repeat' times: return value, mean ns, output."""
+        """BPF_PROG_TEST_RUN of 'pkt' 'repeat' times, on the first CPU this process may
+        use: return value, mean ns, output."""
         if self._tmp is None:
             raise ExtbenchError(f"{self.obj}: program not loaded")
         if repeat < 1:
             raise ExtbenchError(f"repeat must be at least 1, not {repeat}")
         if self._fd is None:
             self._fd = _obj_get(self.pin)
+        cpus = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(cpus)})
         try:
             return _prog_test_run(self._fd, pkt, repeat)
         except OSError as e:
             raise ExtbenchError(f"{self.obj}: BPF_PROG_TEST_RUN of {len(pkt)} bytes failed: "
                                 f"{e.strerror}") from e
+        finally:
+            os.sched_setaffinity(0, cpus)
 
     def run(self, pkt: bytes, repeat: int = 1) -> tuple[int, bytes]:
         """Run the program on 'pkt'; return (return value, packet bytes afterwards).
