@@ -9,6 +9,11 @@
 
 #include "corpus.h"
 
+/* flow_inline.c builds the same parser with every function inlined. */
+#ifndef FLOW_FN
+#define FLOW_FN static __noinline
+#endif
+
 struct flow_key {
     __u32 src[4];
     __u32 dst[4];
@@ -26,7 +31,7 @@ struct {
     __uint(max_entries, 1024);
 } flows SEC(".maps");
 
-static __noinline int
+FLOW_FN int
 parse_l2(void *data, void *data_end, struct flow_key *k)
 {
     struct cursor c = { .pos = data };
@@ -43,7 +48,7 @@ parse_l2(void *data, void *data_end, struct flow_key *k)
     return (bpf_ntohs(proto) << 8) | (int) (c.pos - data);
 }
 
-static __noinline int
+FLOW_FN int
 parse_l3(void *l3, void *data_end, int ethertype, struct flow_key *k)
 {
     struct cursor c = { .pos = l3 };
@@ -74,7 +79,7 @@ parse_l3(void *l3, void *data_end, int ethertype, struct flow_key *k)
     return (int) (c.pos - l3);
 }
 
-static __noinline int
+FLOW_FN int
 parse_ports(void *l4, void *data_end, struct flow_key *k)
 {
     __u16 *ports = l4;
@@ -90,7 +95,7 @@ parse_ports(void *l4, void *data_end, struct flow_key *k)
     return 0;
 }
 
-static __noinline void
+FLOW_FN void
 count_flow(struct flow_key *k)
 {
     __u64 one = 1, *n = bpf_map_lookup_elem(&flows, k);

@@ -48,6 +48,8 @@ FEATURES: dict[str, Feature] = {
     "bpf2bpf": Feature(r"bpf-to-bpf calls\) are not supported|calls to BPF functions are not "
                        r"supported", 3, "bpf-to-bpf calls"),
     "loops": Feature(r"back-edge from insn", 3, "bounded loops"),
+    "sext_bounds": Feature(r"value 2147483647 makes pkt pointer be out of bounds", 5,
+                           "signed 32-bit bounds kept through a sign extension"),
     "tail_call": Feature(_helper(12, "tail_call").pattern, 3, "tail calls"),
     "trace_printk": _helper(6, "trace_printk"),
     "smp_processor_id": _helper(8, "get_smp_processor_id"),
@@ -61,7 +63,7 @@ FEATURES: dict[str, Feature] = {
 MISSING: frozenset[str] = frozenset({
     "multi_prog", "legacy_section", "global_data", "percpu_array", "percpu_hash", "lru_hash",
     "prog_array", "bpf2bpf", "loops", "tail_call", "trace_printk", "smp_processor_id",
-    "csum_diff", "adjust_head", "adjust_tail", "ktime_get_boot_ns",
+    "csum_diff", "adjust_head", "adjust_tail", "ktime_get_boot_ns", "sext_bounds",
 })
 """The features of FEATURES that this tree's runtime lacks. A program that needs one is
 an expected failure (strict): its test passes only if the runtime refuses it for one of
@@ -115,7 +117,9 @@ PROGRAMS: list[Program] = [
     Program("legacy_sections.c", "xdp_vlan_swap_func", ("multi_prog", "legacy_section")),
     Program("legacy_sections.c", "xdp_pass_func", ("multi_prog", "legacy_section")),
     Program("frags_aware.c", "xdp_frags_sizes"),
-    Program("bpf2bpf_flow.c", "xdp_bpf2bpf_flow", ("bpf2bpf",)),
+    Program("bpf2bpf_flow.c", "xdp_bpf2bpf_flow", ("bpf2bpf", "sext_bounds")),
+    Program("flow_inline.c", "xdp_bpf2bpf_flow", ("sext_bounds",)),
+    Program("udp_port_count.c", "xdp_udp_port_count"),
     Program("tcp_mss_clamp.c", "xdp_mss_clamp", ("loops",)),
     Program("printk_trace.c", "xdp_printk_trace", ("trace_printk", "global_data")),
     Program("icmp_echo.c", "xdp_icmp_echo"),
