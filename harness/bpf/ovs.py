@@ -4,7 +4,6 @@ A running variant (``harness.ovs.daemons.OvsInstance``) is controlled through ov
 
     ctl = BpfControl(ovs)
     handle = ctl.load("br0", 1, "/abs/path/prog.o")     # BpfLoadError: verifier's message
-    ctl.load("br0", 2, "/abs/path/progs.o", program="xdp_pass")  # one of several
     prog = ctl.show("br0")[0]                            # BpfProgram (verdict, runs, ...)
     entries = ctl.map_dump("br0", 1, "flows")            # [(key bytes, value bytes)]
 
@@ -86,7 +85,6 @@ class BpfProgram:
     runs: int
     insns_executed: int
     faults: int
-    changes_length: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,6 @@ class Verdict:
     reads: tuple[BpfRange, ...] = ()
     writes: tuple[BpfRange, ...] = ()
     writes_packet: bool | None = None
-    changes_length: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The verdict as printed by ``extbench verify``."""
@@ -149,8 +146,7 @@ def _program(bridge: str, id_: int, f: dict[str, str]) -> BpfProgram:
             section=section, insns=int(f["insns"]), maps=_parse_maps(f["maps"]),
             reads=parse_ranges(f["reads"]), writes=parse_ranges(f["writes"]),
             writes_packet=f["writes_packet"] == "true", runs=int(f["runs"]),
-            insns_executed=int(f["insns_executed"]), faults=int(f["faults"]),
-            changes_length=f.get("changes_length", "false").startswith("true"))
+            insns_executed=int(f["insns_executed"]), faults=int(f["faults"]))
     except (KeyError, AttributeError, ValueError) as e:
         raise ExtbenchError(f"bpf/show: cannot parse program {bridge} {id_}: {e!r}") from e
 
@@ -179,36 +175,14 @@ def parse_show(text: str) -> list[BpfProgram]:
 
 
 def parse_map_dump(text: str) -> list[tuple[bytes, bytes]]:
-    """(key, value) pairs from ``ovs-appctl bpf/map-dump`` ("key=HEX value=HEX" lines; of a
-    per-CPU map, the sum of the threads' values: their "  slot N (THREAD): HEX" lines are
-    left out, see ``parse_map_dump_slots``)."""
+    """(key, value) pairs from ``ovs-appctl bpf/map-dump`` ("key=HEX value=HEX" lines)."""
     entries = []
     for line in text.splitlines():
-        if line.startswith("  slot "):
-            continue
         m = re.fullmatch(r"key=([0-9a-f]*) value=([0-9a-f]*)", line.strip())
         if not m:
             raise ExtbenchError(f"bpf/map-dump: unexpected line '{line}'")
         entries.append((bytes.fromhex(m.group(1)), bytes.fromhex(m.group(2))))
     return entries
-
-
-def parse_map_dump_slots(text: str) -> dict[bytes, dict[int, bytes]]:
-    """The per-thread values of a per-CPU map from ``ovs-appctl bpf/map-dump``: key →
-    {slot: value}."""
-    slots: dict[bytes, dict[int, bytes]] = {}
-    key = b""
-    for line in text.splitlines():
-        m = re.fullmatch(r"key=([0-9a-f]*) value=[0-9a-f]*", line.strip())
-        s = re.fullmatch(r"  slot (\d+) \((.*)\): ([0-9a-f]*)", line)
-        if m:
-            key = bytes.fromhex(m.group(1))
-            slots[key] = {}
-        elif s:
-            slots.setdefault(key, {})[int(s.group(1))] = bytes.fromhex(s.group(3))
-        else:
-            raise ExtbenchError(f"bpf/map-dump: unexpected line '{line}'")
-    return slots
 
 
 def _server_error(e: CommandError) -> str:
@@ -230,15 +204,13 @@ class BpfControl:
         except CommandError as e:
             raise error(_server_error(e)) from e
 
-    def load(self, bridge: str, prog_id: int, obj: Path | str,
-             program: str | None = None) -> int:
+    def load(self, bridge: str, prog_id: int, obj: Path | str) -> int:
         """Load 'obj' as program 'prog_id' of 'bridge'; return its datapath handle.
 
-        program: which program of 'obj' (its function's name), if it holds several.
         Raises BpfLoadError with the runtime's message if the load is refused.
         """
         out = self._appctl("bpf/load", bridge, str(prog_id), str(Path(obj).resolve()),
-                           *([program] if program else []), error=BpfLoadError)
+                           error=BpfLoadError)
         m = re.fullmatch(r"handle (\d+)", out.strip())
         if not m:
             raise ExtbenchError(f"bpf/load: unexpected reply '{out.strip()}'")
@@ -270,9 +242,8 @@ VERIFY_BRIDGE = f"{PREFIX}v0"
 """Bridge of the throwaway instance of ``verify`` (dummy datapath: no device is created)."""
 
 
-def verify(variant: str, obj: Path | str, program: str | None = None) -> Verdict:
-    """Load 'obj' (its program 'program' if given) into a throwaway instance of 'variant'
-    and return the runtime's verdict."""
+def verify(variant: str, obj: Path | str) -> Verdict:
+    """Load 'obj' into a throwaway instance of 'variant' and return the runtime's verdict."""
     from harness.ovs.daemons import OvsInstance
     from harness.ovs.variant import load_variant
 
@@ -285,12 +256,12 @@ def verify(variant: str, obj: Path | str, program: str | None = None) -> Verdict
                   "datapath_type=dummy")
         ctl = BpfControl(ovs)
         try:
-            ctl.load(VERIFY_BRIDGE, 1, obj, program)
+            ctl.load(VERIFY_BRIDGE, 1, obj)
         except BpfLoadError as e:
             return Verdict(accepted=False, reason=str(e))
         prog = ctl.show(VERIFY_BRIDGE)[0]
         return Verdict(accepted=True, insns=prog.insns, reads=prog.reads, writes=prog.writes,
-                       writes_packet=prog.writes_packet, changes_length=prog.changes_length)
+                       writes_packet=prog.writes_packet)
 
 
 def ovstest_path(variant: str = "runtime") -> Path:
@@ -318,21 +289,17 @@ def _program_args(program: str | None) -> list[str]:
     return [f"--program={program}"] if program else []
 
 
-def _ovstest(variant: str, *args: str, jit: str | None = None,
-             program: str | None = None) -> tuple[str, str, int]:
-    return run([str(ovstest_path(variant)), "test-bpf", *_jit_args(jit),
-                *_program_args(program), *args], timeout=600)
+def _ovstest(variant: str, *args: str, jit: str | None = None) -> tuple[str, str, int]:
+    return run([str(ovstest_path(variant)), "test-bpf", *_jit_args(jit), *args], timeout=600)
 
 
 def _ranges_json(items: list[list[int | None]]) -> tuple[BpfRange, ...]:
     return tuple(BpfRange(s, e) for s, e in items)
 
 
-def ovstest_verify(obj: Path | str, variant: str = "runtime",
-                   program: str | None = None) -> Verdict:
-    """The verdict of ``ovstest test-bpf verify`` (no daemon) on 'obj' (its program
-    'program' if given)."""
-    out, err, rc = _ovstest(variant, "verify", str(obj), program=program)
+def ovstest_verify(obj: Path | str, variant: str = "runtime") -> Verdict:
+    """The verdict of ``ovstest test-bpf verify`` (no daemon)."""
+    out, err, rc = _ovstest(variant, "verify", str(obj))
     try:
         d = json.loads(out)
     except json.JSONDecodeError as e:
@@ -340,15 +307,13 @@ def ovstest_verify(obj: Path | str, variant: str = "runtime",
     if not d["accepted"]:
         return Verdict(accepted=False, reason=d["reason"])
     return Verdict(accepted=True, insns=d["insns"], reads=_ranges_json(d["reads"]),
-                   writes=_ranges_json(d["writes"]), writes_packet=d["writes_packet"],
-                   changes_length=d.get("changes_length"))
+                   writes=_ranges_json(d["writes"]), writes_packet=d["writes_packet"])
 
 
-def ovstest_run(obj: Path | str, packets: Sequence[bytes], variant: str = "runtime",
-                program: str | None = None) -> list[RunResult]:
+def ovstest_run(obj: Path | str, packets: Sequence[bytes],
+                variant: str = "runtime") -> list[RunResult]:
     """Run 'obj' once on each packet in order (maps persist between them)."""
-    out, err, rc = _ovstest(variant, "run", str(obj), *[p.hex() for p in packets],
-                            program=program)
+    out, err, rc = _ovstest(variant, "run", str(obj), *[p.hex() for p in packets])
     lines = out.splitlines()
     if len(lines) != len(packets):
         raise ExtbenchError(f"ovstest test-bpf run {obj} failed (rc={rc}): {err.strip()}")
@@ -360,14 +325,12 @@ def ovstest_run(obj: Path | str, packets: Sequence[bytes], variant: str = "runti
 
 
 def ovstest_bench(obj: Path | str, packet: bytes, repeat: int,
-                  variant: str = "runtime", jit: str | None = None,
-                  program: str | None = None) -> dict[str, float]:
+                  variant: str = "runtime", jit: str | None = None) -> dict[str, float]:
     """Time 'repeat' runs of 'obj' on 'packet': ns_per_run, insns_per_run, retval.
 
     jit: "false" (interpreter), "true" or "checked" (see JIT_MODES); None: the default
     """
-    out, err, rc = _ovstest(variant, "bench", str(obj), packet.hex(), str(repeat), jit=jit,
-                            program=program)
+    out, err, rc = _ovstest(variant, "bench", str(obj), packet.hex(), str(repeat), jit=jit)
     if rc != 0:
         raise ExtbenchError(f"ovstest test-bpf bench {obj} failed (rc={rc}): {err.strip()}")
     return json.loads(out)
