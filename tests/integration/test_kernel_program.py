@@ -61,7 +61,7 @@ def test_run_timed_measures_a_positive_duration(flow_counter):
 
 def test_bad_runs_fail_clearly(flow_counter, tmp_path):
     with KernelProgram(flow_counter) as kp:
-        with pytest.raises(ExtbenchError, match="bpftool prog run"):
+        with pytest.raises(ExtbenchError, match="BPF_PROG_TEST_RUN of 10 bytes failed"):
             kp.run(b"\x00" * 10)      # Shorter than an Ethernet header: the kernel refuses.
         with pytest.raises(ExtbenchError, match="repeat must be at least 1"):
             kp.run(b"\x00" * 60, repeat=0)
