@@ -215,6 +215,8 @@ struct jit {
     uint8_t win_used;           /* As in struct bpf_jit_prog. */
     bool has_checked;           /* Some access that may lie in the stack
                                  * goes through jit_slow(). */
+    bool changes_len;           /* Some instruction calls a helper that may
+                                 * change the packet's length. */
 
     /* BPF functions: the program (0) and those it calls. */
     size_t *func_start;         /* First instruction of each. */
@@ -661,6 +663,22 @@ changes_len(int32_t id)
             || id == EBPF_FUNC_xdp_adjust_tail);
 }
 
+/* After the packet's length may have changed in 's': packet pointers and
+ * what was learned of the length are stale (r6..r9 keep their values). */
+static void
+forget_pkt(struct astate *s)
+{
+    for (int i = 0; i < EBPF_N_REGS; i++) {
+        uint8_t kind = s->r[i].kind;
+
+        if (kind == AV_PKT || kind == AV_PKT_OR_NULL || kind == AV_PKT_END) {
+            set_unknown(&s->r[i]);
+        }
+    }
+    s->pkt_len = 0;
+    s->len_changed = true;
+}
+
 /* Returns true if 'kind' is a pointer with a tracked offset. */
 static bool
 is_offset_ptr(uint8_t kind)
@@ -854,6 +872,7 @@ analyze_insn(struct jit *j, size_t pc, struct astate *s)
             memset(&entry, 0, sizeof entry);
             entry.reached = true;
             entry.pkt_len = s->pkt_len;
+            entry.len_changed = s->len_changed;
             for (int i = 1; i <= 5; i++) {
                 if (s->r[i].kind != AV_STACK) {
                     entry.r[i] = s->r[i];
@@ -863,6 +882,11 @@ analyze_insn(struct jit *j, size_t pc, struct astate *s)
             merge_state(j, pc + 1 + insn->imm, &entry);
             for (int i = 0; i <= 5; i++) {
                 set_unknown(&s->r[i]);
+            }
+            if (j->changes_len) {
+                /* The callee may have changed the length (this analysis
+                 * does not follow returns): as after such a helper. */
+                forget_pkt(s);
             }
             break;
         } else if (op == OP_CALL) {
@@ -885,18 +909,7 @@ analyze_insn(struct jit *j, size_t pc, struct astate *s)
                 s->r[0].map = r1.map;
                 s->r[0].id = pc + 1;
             } else if (changes_len(insn->imm)) {
-                /* Packet pointers and what was learned of the length are
-                 * stale (r6..r9 keep their values). */
-                for (int i = 0; i < EBPF_N_REGS; i++) {
-                    uint8_t kind = s->r[i].kind;
-
-                    if (kind == AV_PKT || kind == AV_PKT_OR_NULL
-                        || kind == AV_PKT_END) {
-                        set_unknown(&s->r[i]);
-                    }
-                }
-                s->pkt_len = 0;
-                s->len_changed = true;
+                forget_pkt(s);
             }
             break;
         } else if (op == OP_JA) {
@@ -1046,6 +1059,14 @@ analyze(struct jit *j)
     bool again;
 
     j->states = xcalloc(n, sizeof *j->states);
+    for (size_t pc = 0; pc < n; pc++) {
+        const struct bpf_interp_insn *insn = &prog->code[pc];
+
+        if (insn->opcode == OP_CALL && !insn->src
+            && changes_len(insn->imm)) {
+            j->changes_len = true;
+        }
+    }
     j->dirty = xcalloc(n, sizeof *j->dirty);
     j->states[0].reached = true;
     j->states[0].r[1].kind = AV_CTX;

@@ -481,6 +481,8 @@ do_threads(struct ovs_cmdl_context *ctx)
     INSN(EBPF_CLS_JMP | EBPF_JMP_CALL, 0, EBPF_PSEUDO_CALL, 0, OFF)
 #define ADD64_K(DST, IMM) INSN(EBPF_CLS_ALU64 | EBPF_ALU_ADD, DST, 0, 0, IMM)
 #define JA(OFF) INSN(EBPF_CLS_JMP | EBPF_JMP_JA, 0, 0, OFF, 0)
+#define JGT_X(DST, SRC, OFF) \
+    INSN(EBPF_CLS_JMP | EBPF_JMP_JGT | EBPF_SRC_X, DST, SRC, OFF, 0)
 #define LD_MAP(DST, INDEX) \
     INSN(EBPF_CLS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM, DST, \
          EBPF_PSEUDO_MAP_FD, 0, INDEX), INSN(0, 0, 0, 0, 0)
@@ -499,8 +501,13 @@ struct interp_case {
     const char *prepare_error;  /* Substring of the expected refusal. */
     const char *fault;          /* Expected fault reason, or NULL. */
     uint64_t retval;            /* Expected return value if no fault. */
-    bool enforce;               /* Enforce reads [0,4) and writes [8,10). */
+    unsigned int flags;         /* CASE_*, or 'true' for CASE_ENFORCE. */
 };
+
+/* Flags of an interp_case. */
+#define CASE_ENFORCE 1          /* Enforce reads [0,4) and writes [8,10). */
+#define CASE_RESIZABLE 2        /* The packet has 16 bytes of headroom and
+                                 * of tailroom: its length may change. */
 
 static const struct interp_case interp_cases[] = {
     /* What bpf_interp_prepare() refuses. */
@@ -717,6 +724,27 @@ static const struct interp_case interp_cases[] = {
       { LD_DATA(3), MOV64_K(1, 0), MOV64_K(2, 0), MOV64_K(4, 3),
         MOV64_K(5, 0), CALL(EBPF_FUNC_csum_diff), EXIT }, NULL, NULL,
       0x0102, false },
+    /* Length changes and bpf-to-bpf calls: a caller's packet pointers and
+     * what it learned of the length are stale after a callee changed the
+     * length, and a callee's after its caller did.  The JIT's proofs must
+     * not outlive them (the verifier refuses such programs). */
+    { "a callee's length change makes the caller's packet pointer stale",
+      { LD_DATA(7), LDX(EBPF_SIZE_W, 8, 1, EBPF_XDP_MD_DATA_END),
+        MOV64_X(2, 7), ADD64_K(2, 16), JGT_X(2, 8, 3), CALL_FN(4),
+        LDX(EBPF_SIZE_B, 0, 7, 15), EXIT, MOV64_K(0, 0), EXIT,
+        MOV64_K(2, -2), CALL(EBPF_FUNC_xdp_adjust_tail), EXIT }, NULL,
+      "load out of bounds", 0, CASE_RESIZABLE },
+    { "a length change before a call makes the callee's proofs stale",
+      { MOV64_X(6, 1), MOV64_K(2, -2), CALL(EBPF_FUNC_xdp_adjust_tail),
+        MOV64_X(1, 6), CALL_FN(1), EXIT,
+        LD_DATA(2), LDX(EBPF_SIZE_B, 0, 2, 15), EXIT }, NULL,
+      "load out of bounds", 0, CASE_RESIZABLE },
+    { "a length change in a loop makes the next iteration's proofs stale",
+      { MOV64_X(6, 1), MOV64_K(7, 0), LD_DATA(2),
+        LDX(EBPF_SIZE_B, 0, 2, 14), MOV64_X(1, 6), MOV64_K(2, -1),
+        CALL(EBPF_FUNC_xdp_adjust_tail), ADD64_K(7, 1),
+        INSN(EBPF_CLS_JMP | EBPF_JMP_JLT | EBPF_SRC_K, 7, 0, -7, 3), EXIT },
+      NULL, "load out of bounds", 0, CASE_RESIZABLE },
     { "trace_printk with a bad format pointer",
       { MOV64_K(1, 8), MOV64_K(2, 4), CALL(EBPF_FUNC_trace_printk), EXIT },
       NULL, "trace_printk: bad format argument", 0, false },
@@ -767,14 +795,19 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
                 .writes = CONST_CAST(struct bpf_range *, writes),
                 .n_writes = 1,
             };
-            uint8_t pkt[16];
+            uint8_t room[48];
+            uint8_t *pkt = room + 16;
+            struct bpf_packet_buf buf = {
+                .data = pkt, .size = 16, .headroom = 16, .tailroom = 16,
+            };
             struct bpf_interp_fault fault;
             uint64_t n_insns = 0;
 
-            if (c->enforce) {
+            if (c->flags & CASE_ENFORCE) {
                 bpf_interp_enforce_ranges(&prog, &verdict);
             }
-            for (size_t k = 0; k < sizeof pkt; k++) {
+            memset(room, 0, sizeof room);
+            for (size_t k = 0; k < 16; k++) {
                 pkt[k] = k;
             }
             enum bpf_jit_mode mode = bpf_get_jit_mode();
@@ -784,12 +817,18 @@ do_check_interp(struct ovs_cmdl_context *ctx OVS_UNUSED)
             if (mode != BPF_JIT_OFF) {
                 ovs_assert(!bpf_jit_compile(&prog, mode == BPF_JIT_CHECKED,
                                             &jit, &error));
-                ret = bpf_jit_run(jit, pkt, sizeof pkt, NULL, &n_insns,
-                                  &fault);
+                ret = (c->flags & CASE_RESIZABLE
+                       ? bpf_jit_run_buf(jit, &buf, true, NULL, &n_insns,
+                                         &fault)
+                       : bpf_jit_run(jit, pkt, 16, NULL, &n_insns,
+                                     &fault));
                 bpf_jit_destroy(jit);
             } else {
-                ret = bpf_interp_run(&prog, pkt, sizeof pkt, NULL, &n_insns,
-                                     &fault);
+                ret = (c->flags & CASE_RESIZABLE
+                       ? bpf_interp_run_buf(&prog, &buf, true, NULL, &n_insns,
+                                            &fault)
+                       : bpf_interp_run(&prog, pkt, 16, NULL,
+                                        &n_insns, &fault));
             }
             if (c->fault && ret != BPF_RUN_FAULT) {
                 problem = xasprintf("returned %"PRIu64" without a fault",
