@@ -31,7 +31,7 @@ def objects(tmp_path_factory) -> dict[tuple[str, str], Path]:
 @pytest.mark.parametrize("name, role", OBJECTS)
 def test_loads_as_xdp_with_the_declared_maps(objects, name, role):
     ext = EXTS[name]
-    with KernelProgram(objects[name, role]) as kp:
+    with KernelProgram(objects[name, role], program=ext.program) as kp:
         assert kp.info()["type"] == "xdp"
         maps = kp.maps()
         assert set(maps) == set(ext.maps)
@@ -45,7 +45,7 @@ def test_loads_as_xdp_with_the_declared_maps(objects, name, role):
                          ids=[f"{n}.{r}-{i}" for n, r, i in SCENARIOS])
 def test_expected_scenario_holds_in_the_kernel(objects, name, role, index):
     ext = EXTS[name]
-    with KernelProgram(objects[name, role]) as kp:
+    with KernelProgram(objects[name, role], program=ext.program) as kp:
         assert run_scenario(ext, role, ext.scenarios[index], kp) == []
 
 
@@ -86,7 +86,7 @@ def test_bytes_outside_the_declared_reads_and_writes_do_not_matter(objects, name
         declared = ext.ranges("reads", stack) + ext.ranges("writes", stack)
         for desc in descs:
             pkt = packets.packet_bytes(desc)
-            with KernelProgram(obj) as kp:
+            with KernelProgram(obj, program=ext.program) as kp:
                 base_ret, base_out, base_maps = _outcome(kp, ext, pkt)
             for i in range(min(len(pkt), MUTATE_BELOW)):
                 if any(s <= i < e for s, e in declared):
@@ -94,7 +94,7 @@ def test_bytes_outside_the_declared_reads_and_writes_do_not_matter(objects, name
                 flipped, want = bytearray(pkt), bytearray(base_out)
                 flipped[i] ^= 0xff
                 want[i] ^= 0xff
-                with KernelProgram(obj) as kp:
+                with KernelProgram(obj, program=ext.program) as kp:
                     got = _outcome(kp, ext, bytes(flipped))
                 assert got == (base_ret, bytes(want), base_maps), (
                     f"{name}: flipping undeclared byte {i} of {desc} changed the outcome")

@@ -125,3 +125,39 @@ def test_extbench_verify(runtime, objs, tmp_path):
     assert p.returncode == 2 and "unknown variant 'nosuch'" in p.stderr
     p = extbench_verify("--variant", runtime, str(tmp_path / "missing.o"))
     assert p.returncode == 2 and "missing.o: no such file" in p.stderr
+
+
+def test_several_programs_per_object(ovs, runtime, tmp_path):
+    """bpf/load and extbench verify pick a program of an object by name, refuse to guess
+    among several, and name global data maps after their sections."""
+    from harness.bpf.compile import CLANG, multiarch_include
+
+    src, obj = tmp_path / "two.c", tmp_path / "two.o"
+    src.write_text("""#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+__u64 seen = 5;
+SEC("xdp") int first(struct xdp_md *ctx) { seen++; return XDP_PASS; }
+SEC("xdp_second") int second(struct xdp_md *ctx)
+{ return bpf_xdp_adjust_tail(ctx, -1) ? XDP_DROP : XDP_PASS; }
+char _license[] SEC("license") = "GPL";
+""")
+    subprocess.run([CLANG, "-O2", "-g", "-target", "bpf", "-mcpu=v3",
+                    f"-I{multiarch_include()}", "-c", str(src), "-o", str(obj)], check=True)
+    ctl = BpfControl(ovs)
+    with pytest.raises(BpfLoadError, match=r"holds 2 programs: name the one to load "
+                                           r"\(programs: first \(section xdp\), second"):
+        ctl.load(BRIDGE, 1, obj)
+    ctl.load(BRIDGE, 1, obj, program="first")
+    ctl.load(BRIDGE, 2, obj, program="second")
+    first, second = ctl.show(BRIDGE)
+    assert (first.program, first.section, first.changes_length) == ("first", "xdp", False)
+    assert (second.program, second.section) == ("second", "xdp_second")
+    assert second.changes_length and second.writes == (BpfRange(0, None),)
+    assert [m.name for m in first.maps] == [".data"]
+    assert ctl.map_dump(BRIDGE, 1, ".data") == [(bytes(4), (5).to_bytes(8, "little"))]
+
+    p = extbench_verify("--variant", runtime, "--program", "second", str(obj))
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["changes_length"] is True
+    p = extbench_verify("--variant", runtime, str(obj))
+    assert p.returncode == 1 and "name the one to load" in json.loads(p.stdout)["reason"]

@@ -33,7 +33,7 @@ def objects(tmp_path_factory) -> dict[tuple[str, str], Path]:
 
 @pytest.mark.parametrize("name, role", OBJECTS)
 def test_accepted_with_its_declared_writes(runtime, objects, name, role):
-    verdict = ovstest_verify(objects[name, role], runtime)
+    verdict = ovstest_verify(objects[name, role], runtime, program=EXTS[name].program)
     assert verdict.accepted, verdict.reason
     assert verdict.writes_packet == bool(verdict.writes)
     if role == "filter":
@@ -44,6 +44,6 @@ def test_accepted_with_its_declared_writes(runtime, objects, name, role):
                          ids=[f"{n}.{r}-{i}" for n, r, i in SCENARIOS])
 def test_expected_scenario_holds_in_ovs(runtime, objects, name, role, index):
     ext = EXTS[name]
-    with OvstestProgram(objects[name, role], runtime) as prog:
+    with OvstestProgram(objects[name, role], runtime, program=ext.program) as prog:
         assert run_scenario(ext, role, ext.scenarios[index], prog) == []
         assert prog.faults == 0

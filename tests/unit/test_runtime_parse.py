@@ -54,6 +54,41 @@ def test_map_dump():
 
 def test_verdict_json():
     v = Verdict(accepted=True, insns=3, reads=(BpfRange(12, 14),),
-                writes=(BpfRange(0, None),), writes_packet=True)
+                writes=(BpfRange(0, None),), writes_packet=True, changes_length=False)
     assert v.to_json() == {"accepted": True, "reason": None, "insns": 3, "reads": [[12, 14]],
-                           "writes": [[0, None]], "writes_packet": True}
+                           "writes": [[0, None]], "writes_packet": True,
+                           "changes_length": False}
+
+
+PERCPU_DUMP = """key=00000000 value=0500000000000000
+  slot 0 (main): 0200000000000000
+  slot 1 (pmd-c01/id:9): 0300000000000000
+key=01000000 value=0000000000000000
+  slot 0 (main): 0000000000000000
+  slot 1 (pmd-c01/id:9): 0000000000000000
+"""
+
+
+def test_percpu_map_dump_sums_and_slots():
+    """A per-CPU map's dump: the sums as entries, each slot's value apart."""
+    from harness.bpf.ovs import parse_map_dump_slots
+
+    assert parse_map_dump(PERCPU_DUMP) == [((0).to_bytes(4, "little"), (5).to_bytes(8, "little")),
+                                           ((1).to_bytes(4, "little"), bytes(8))]
+    slots = parse_map_dump_slots(PERCPU_DUMP)
+    assert slots[bytes(4)] == {0: (2).to_bytes(8, "little"), 1: (3).to_bytes(8, "little")}
+    with pytest.raises(ExtbenchError, match="unexpected line"):
+        parse_map_dump_slots("slot 0: 00\n")
+
+
+def test_kernel_percpu_sum_and_map_names():
+    """The kernel's per-CPU values are added as the runtime adds them, and its names of
+    global data maps become the sections' names."""
+    from harness.bpf.kernel import ovs_map_name, percpu_sum
+
+    assert percpu_sum([(2**64 - 1).to_bytes(8, "little"), (2).to_bytes(8, "little")]) == (
+        (1).to_bytes(8, "little"))
+    assert percpu_sum([b"\x01\x00\x02\x00\xff", b"\x01\x00\x02\x00\x02"]) == b"\x02\x00\x04\x00\x01"
+    assert percpu_sum([(1).to_bytes(4, "little") * 3] * 2) == (2).to_bytes(4, "little") * 3
+    assert [ovs_map_name(n) for n in ("xdp_obje.rodata", ".rodata.str1.1", "flows")] == [
+        ".rodata", ".rodata.str1.1", "flows"]

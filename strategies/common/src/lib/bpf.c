@@ -670,9 +670,9 @@ shift_offset(uint16_t ofs, ptrdiff_t head, size_t size)
  * forgotten: callers that go on with the packet re-parse it, as a program
  * that changes the length has the verdict "writes every byte".  A program
  * that may change the length gets at least BPF_XDP_HEADROOM bytes of room
- * in front of a packet in a malloc'd buffer (the buffer is reallocated, as
- * tunnel encapsulation does); other packets offer the room their buffer
- * has. */
+ * in front of a packet in a malloc'd buffer and BPF_XDP_TAILROOM after it
+ * (the buffer is reallocated, as tunnel encapsulation does); other packets
+ * offer the room their buffer has. */
 uint64_t
 bpf_prog_run(struct bpf_prog *prog, struct dp_packet *packet)
 {
@@ -684,8 +684,11 @@ bpf_prog_run(struct bpf_prog *prog, struct dp_packet *packet)
     }
 
     if (packet->source == DPBUF_MALLOC
-        && dp_packet_headroom(packet) < BPF_XDP_HEADROOM) {
-        dp_packet_prealloc_headroom(packet, BPF_XDP_HEADROOM);
+        && (dp_packet_headroom(packet) < BPF_XDP_HEADROOM
+            || dp_packet_tailroom(packet) < BPF_XDP_TAILROOM)) {
+        dp_packet_resize(packet, MAX(dp_packet_headroom(packet),
+                                     BPF_XDP_HEADROOM),
+                         MAX(dp_packet_tailroom(packet), BPF_XDP_TAILROOM));
     }
 
     struct bpf_packet_buf buf = {

@@ -162,9 +162,10 @@ uint64_t bpf_prog_run_buf(struct bpf_prog *, struct bpf_packet_buf *,
                           uint32_t in_port);
 
 /* The room that bpf_prog_run() gives a program that may change a packet's
- * length in front of the packet, when the packet's buffer can be
- * reallocated (as XDP_PACKET_HEADROOM in Linux). */
+ * length in front of the packet (as XDP_PACKET_HEADROOM in Linux) and after
+ * it, when the packet's buffer can be reallocated. */
 #define BPF_XDP_HEADROOM 256
+#define BPF_XDP_TAILROOM 256
 
 /* Registry: bridges.  bpf_set_bridge_checker() installs a function that says
  * whether a bridge exists ("bpf/load" refuses other names); ofproto-dpif
