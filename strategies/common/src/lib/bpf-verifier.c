@@ -734,9 +734,21 @@ sc_alu64(int op, struct scalar *d, const struct scalar *s)
             r.t = tn_lsh(d->t, k);
             if (k == 0) {
                 r = *d;
-            } else if (!(d->umax >> (64 - k))) {
-                r.umin = d->umin << k;
-                r.umax = d->umax << k;
+            } else {
+                /* If the bits shifted out are the same for every value,
+                 * the shift keeps the values' unsigned order; if every
+                 * value fits in 64 - k signed bits, it keeps their signed
+                 * order (a multiplication by 2^k that does not overflow),
+                 * as a sign extension "<<= 32, s>>= 32" needs. */
+                if ((d->umin >> (64 - k)) == (d->umax >> (64 - k))) {
+                    r.umin = d->umin << k;
+                    r.umax = d->umax << k;
+                }
+                if (d->smin >= (INT64_MIN >> k)
+                    && d->smax <= (INT64_MAX >> k)) {
+                    r.smin = (int64_t) ((uint64_t) d->smin << k);
+                    r.smax = (int64_t) ((uint64_t) d->smax << k);
+                }
             }
         }
         break;
@@ -2253,6 +2265,61 @@ sc_exact32(const struct scalar *s, bool sign)
             : s->umax <= UINT32_MAX);
 }
 
+/* Refines 's', which is not equal to its own 32-bit view, with 'view', the
+ * refined bounds of that view (sign-extended if 'sign', otherwise
+ * zero-extended): the low 32 bits of 's' take only the values of 'view'.
+ * The known bits of the view's low 32 bits always carry over; its range
+ * carries over if the high 32 bits of 's' are known (for example after a
+ * 32-bit ALU operation, which zeroes them) and the range does not cross
+ * the view's sign boundary.  Returns true if 's' changed. */
+static bool
+sc_refine_low32(struct scalar *s, const struct scalar *view, bool sign)
+{
+    const uint64_t low = UINT32_MAX;
+    struct scalar r = *s;
+    struct tnum t;
+
+    t.value = (r.t.value & ~low) | (view->t.value & low);
+    t.mask = (r.t.mask & ~low) | (view->t.mask & low);
+    if (tn_conflict(r.t, t)) {
+        return false;
+    }
+    r.t = tn_intersect(r.t, t);
+    if (!(r.t.mask >> 32)) {
+        uint64_t high = r.t.value & ~low;
+        uint64_t lo, hi;
+        bool ok;
+
+        if (!sign) {
+            lo = view->umin;
+            hi = view->umax;
+            ok = hi <= UINT32_MAX;
+        } else {
+            lo = (uint32_t) view->smin;
+            hi = (uint32_t) view->smax;
+            ok = (view->smin >= INT32_MIN && view->smax <= INT32_MAX
+                  && (view->smin >= 0 || view->smax < 0));
+        }
+        if (ok) {
+            /* The high 32 bits are constant, so the values form one
+             * interval on both the unsigned and the signed scale. */
+            r.umin = MAX(r.umin, high | lo);
+            r.umax = MIN(r.umax, high | hi);
+            r.smin = MAX(r.smin, (int64_t) (high | lo));
+            r.smax = MIN(r.smax, (int64_t) (high | hi));
+        }
+    }
+    if (!sc_sync(&r)) {
+        /* No value is left; keeping 's' as it was is sound. */
+        return false;
+    }
+    if (!memcmp(&r, s, sizeof r)) {
+        return false;
+    }
+    *s = r;
+    return true;
+}
+
 /* Refines the scalar operands of 'insn' in 'st' with the knowledge that
  * "dst OP src" holds ('is32': in their low 32 bits).  Returns false if it
  * cannot hold. */
@@ -2289,11 +2356,18 @@ refine_scalars(struct state *st, const struct ebpf_insn *insn, int op,
     if (!is32 || sc_exact32(&dst->s, sign)) {
         dst->s = a;
         propagate_scalar(st, dst);
+    } else if (sc_refine_low32(&dst->s, &a, sign)) {
+        propagate_scalar(st, dst);
     }
     if (x && (!is32 || sc_exact32(&src->s, sign))) {
         src = &REGS(st)[insn->src];
         src->s = b;
         propagate_scalar(st, src);
+    } else if (x) {
+        src = &REGS(st)[insn->src];
+        if (sc_refine_low32(&src->s, &b, sign)) {
+            propagate_scalar(st, src);
+        }
     }
     return true;
 }

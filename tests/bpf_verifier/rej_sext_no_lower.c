@@ -1,0 +1,35 @@
+/* ---
+ * verdict: rejected
+ * reason: "insn 11: value 2147483647 makes pkt pointer be out of bounds"
+ * kernel: rejected
+ * kernel_reason: "min value is negative"
+ * ---
+ * acc_sext_offset.c without the "s< 0" check: "if w4 s> 60" alone leaves
+ * the low 32 bits of w4 anywhere in [-2^31, 60] as a signed value, so the
+ * sign-extended offset may be as low as -2^31.
+ */
+#include "xbtest.h"
+
+ASM_PROG(
+    LOAD_PKT
+    "r4 = r2\n"
+    "r4 += 1\n"
+    "if r4 > r3 goto 9f\n"
+    "w4 = *(u8 *)(r2 + 0)\n"
+    "w4 -= 100\n"
+    "if w4 s> 60 goto 9f\n"
+    "r4 <<= 32\n"
+    "r4 s>>= 32\n"
+    "r5 = r2\n"
+    "r5 += r4\n"
+    "r1 = r5\n"
+    "r1 += 4\n"
+    "if r1 > r3 goto 9f\n"
+    "w0 = *(u32 *)(r5 + 0)\n"
+    "exit\n"
+"9:\n"
+    "w0 = 2\n"
+    "exit\n"
+);
+
+LICENSE;
