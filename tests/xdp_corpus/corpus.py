@@ -60,7 +60,7 @@ FEATURES: dict[str, Feature] = {
 }
 """Features the corpus needs, by name: how the runtime refuses a program that needs one."""
 
-MISSING: frozenset[str] = frozenset({"prog_array", "tail_call", "sext_bounds"})
+MISSING: frozenset[str] = frozenset({"prog_array", "tail_call"})
 """The features of FEATURES that this tree's runtime lacks. A program that needs one is
 an expected failure (strict): its test passes only if the runtime refuses it for one of
 them. Take a feature out when it lands: the programs that needed only it must then load
