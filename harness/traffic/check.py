@@ -70,15 +70,15 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
             return (f"the field-engine program repeats after {n} packets; the {engine} "
                     f"engine loops over at most {fieldengine.MAX_PACKETS} distinct packets "
                     f"per stream (the dpdk engine makes them as it sends them)")
-    if engine == "dpdk" and plan == "loop" and s.instructions:
+    if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
+        return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
+                f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")
+    if engine == "dpdk" and plan == "loop" and dpdk.made_at_run_time(s):
         try:
             template = local.port_packet(s, _MAC, _MAC)
             fecode.encode(dpdk.stream_program(s, len(template)), template)
         except ExtbenchError as e:
             return str(e)
-    if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
-        return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
-                f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")
     return None
 
 

@@ -185,7 +185,7 @@ def test_sent_and_captured_at_the_receiver_as_python_makes_them(engine, tmp_path
     try:
         engine(f"load {path}")
         engine(f"capture 0 4000 {tmp_path / 'rx.pcap'}")
-        counts = engine("run 0 0 0.3 0")
+        counts = engine("run 0 0 1.0 0")
     finally:
         os.unlink(path)
     got = [p for _, p in read_pcap(tmp_path / "rx.pcap")]
@@ -224,13 +224,13 @@ def test_a_slash_8_sweep_beyond_the_local_engines_cap(engine, tmp_path):
 
 def test_random_slash_8_keeps_drawing_as_trex_does(engine, tmp_path):
     # udp_src8 (random, seed 1): the first packets equal the Python field engine's, and
-    # the 2,000,000th and after still follow TRex's generator: no replayed window.
+    # those after the local engine's cap still follow TRex's generator: no replayed window.
     s = _udp_src8("random")
     packets, programs = loop_packets([s], MAC_A, MAC_B)
     assert isinstance(packets[0][1], fecode.Run)
     assert made(engine, tmp_path, packets, programs, 2000) == [
         p for _, p in expected(packets, [s], 2000)]
-    skip = 2_000_000
+    skip = fieldengine.MAX_PACKETS + 10
     got = made(engine, tmp_path, packets, programs, 5, skip)
     rand = fieldengine._Rand(1 * fieldengine._CORE0_SEED_FACTOR)
     for _ in range(skip):
@@ -244,9 +244,10 @@ def test_a_bad_program_is_refused_with_a_message(engine, tmp_path):
     s = PROGRAMS["write_masks"]
     packets, programs = loop_packets([s], MAC_A, MAC_B, precompute_up_to=0)
     prog = bytearray(programs[0])
-    # The first operation's offset (after the header, template and two variables) far
-    # past the template.
-    at = 24 + len(packets[0][1].template) + 2 * 92 + 6
+    # The third operation's (the first write's, after two definitions) offset far past
+    # the template: after the header, the template, two variables and two operations.
+    at = 24 + len(packets[0][1].template) + 2 * 92 + 2 * 28 + 6
+    assert prog[at - 6] == fecode.WRITE_MASK
     prog[at:at + 2] = struct.pack("<H", 5000)
     path = packet_file(packets, programs=[bytes(prog)])
     try:
