@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         loads = {}
         for name, streams in cases().items():
-            pre, _ = loop_packets(streams, MAC_A, MAC_B)
+            # Precomputed as the local engine would (a random stream: its window).
+            pre, _ = loop_packets(streams, MAC_A, MAC_B, precompute_up_to=None)
             made, programs = loop_packets(streams, MAC_A, MAC_B, precompute_up_to=0)
             files += [packet_file(pre), packet_file(made, programs=programs)]
             loads[name] = (files[-2], files[-1], len(pre))

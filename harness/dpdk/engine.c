@@ -72,6 +72,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
@@ -382,19 +383,12 @@ put_bytes(uint8_t *p, unsigned n, bool big, uint64_t v)
 }
 
 /* The ones' complement sum of 'n' bytes at 'p' (big-endian words, an odd
- * last byte padded with zero) added to 'sum', not folded. */
+ * last byte padded with zero) added to 'sum', not folded.  DPDK's sum is of
+ * words in host order: the sum of the swapped words is the swapped sum. */
 static inline uint64_t
 sum_bytes(const uint8_t *p, int n, uint64_t sum)
 {
-    int i;
-
-    for (i = 0; i + 1 < n; i += 2) {
-        sum += (uint32_t) p[i] << 8 | p[i + 1];
-    }
-    if (i < n) {
-        sum += (uint32_t) p[i] << 8;
-    }
-    return sum;
+    return sum + rte_be_to_cpu_16(rte_raw_cksum(p, n));
 }
 
 static inline uint16_t

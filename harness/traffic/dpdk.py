@@ -92,19 +92,21 @@ def stream_program(s: CompiledStream, packet_len: int) -> fieldengine.Program:
     return fieldengine.Program(packet_len, s.instructions, s.vm, s.json.get("random_seed", 0))
 
 
-def made_at_run_time(s: CompiledStream, precompute_up_to: int = PRECOMPUTE_UP_TO) -> bool:
+def made_at_run_time(s: CompiledStream, precompute_up_to: int | None = PRECOMPUTE_UP_TO
+                     ) -> bool:
     """Whether the engine makes stream 's''s packets as it sends them (the run-time field
     engine) rather than loop over its precomputed period: if its field engine repeats only
     after more than 'precompute_up_to' packets, or never (random values, which TRex keeps
-    drawing: a precomputed window would repeat them)."""
-    if not s.instructions:
+    drawing: a precomputed window would repeat them). None: never (every stream
+    precomputed, as the local engine sends it)."""
+    if not s.instructions or precompute_up_to is None:
         return False
     period = stream_program(s, max(len(s.packet), local.MIN_FRAME)).exact_period()
     return period is None or period > precompute_up_to
 
 
 def loop_packets(streams: list[CompiledStream], src_mac: str, dst_mac: str,
-                 precompute_up_to: int = PRECOMPUTE_UP_TO
+                 precompute_up_to: int | None = PRECOMPUTE_UP_TO
                  ) -> tuple[list[tuple[int, bytes | fecode.Run]], list[bytes]]:
     """What the engine loops over (``local.stream_cycle``): each stream's precomputed
     period, or, for a stream made at run time (``made_at_run_time``), one slot its program
@@ -193,7 +195,7 @@ class DpdkEngine(Engine):
     name = "dpdk"
 
     def __init__(self, process: EngineProcess, latency_pps: float | None = None,
-                 precompute_up_to: int = PRECOMPUTE_UP_TO):
+                 precompute_up_to: int | None = PRECOMPUTE_UP_TO):
         self.process, self.latency_pps = process, latency_pps
         self.precompute_up_to = precompute_up_to
         self.latency: dict = {}
