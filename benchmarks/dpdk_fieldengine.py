@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             # Precomputed as the local engine would (a random stream: its window).
             pre, _ = loop_packets(streams, MAC_A, MAC_B, precompute_up_to=None)
             made, programs = loop_packets(streams, MAC_A, MAC_B, precompute_up_to=0)
-            files += [packet_file(pre), packet_file(made, programs=programs)]
+            files.append(packet_file(pre))
+            files.append(packet_file(made, programs=programs))
             loads[name] = (files[-2], files[-1], len(pre))
         with null_engine(a.cpu) as call:
             for name, (pre, made, n_pre) in loads.items():

@@ -70,6 +70,10 @@ def packet_file(packets: Sequence[tuple[int, bytes | fecode.Run]],
     programs: field-engine programs (``fecode.encode``); a packet given as
     ``fecode.Run(i, template)`` is made by program i as the engine sends it
     """
+    for i, (_, pkt) in enumerate(packets):
+        if isinstance(pkt, fecode.Run) and not 0 <= pkt.program < len(programs):
+            raise ExtbenchError(f"packet {i}: program {pkt.program} of {len(programs)} "
+                                f"loaded")
     fd, path = tempfile.mkstemp(prefix=f"{FILE_PREFIX}{os.getpid()}-packets-", suffix=".bin")
     with os.fdopen(fd, "wb") as f:
         if programs:
@@ -77,9 +81,6 @@ def packet_file(packets: Sequence[tuple[int, bytes | fecode.Run]],
         f.write((b"XBPT" if times_s is not None else b"XBPK") + struct.pack("<I", len(packets)))
         for i, (stream, pkt) in enumerate(packets):
             run = isinstance(pkt, fecode.Run)
-            if run and not 0 <= pkt.program < len(programs):
-                raise ExtbenchError(f"packet {i}: program {pkt.program} of "
-                                    f"{len(programs)} loaded")
             f.write(struct.pack("<HH", stream, 0 if run else len(pkt)))
             if times_s is not None:
                 f.write(struct.pack("<Q", round(times_s[i] * 1e9)))

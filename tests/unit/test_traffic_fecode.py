@@ -3,6 +3,7 @@ sends, how their programs are written for engine.c, and what ``extbench profile`
 engine can send. (That engine.c makes the Python field engine's packets byte for byte:
 tests/integration/test_dpdk_fieldengine.py.)"""
 
+import os
 import struct
 from pathlib import Path
 
@@ -87,8 +88,11 @@ def test_program_file_layout():
     assert (tlen, n_vars, n_ops, n_hw, trim) == (60, 1, 3, 0, -1)  # define, write, ipv4.
     body = 8 + len(programs[0])
     assert data[body:] == b"XBPK" + struct.pack("<IHHH", 1, 0, 0, 0)
+    mine = f"xb-dpdk-{os.getpid()}-packets-*"
+    before = set(Path("/tmp").glob(mine))
     with pytest.raises(ExtbenchError, match="program 3 of 1"):
         dpdk.packet_file([(0, fecode.Run(3, b""))], programs=programs)
+    assert set(Path("/tmp").glob(mine)) == before  # No file left behind.
 
 
 def test_encode_refuses_what_engine_c_cannot_run():
