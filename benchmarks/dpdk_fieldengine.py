@@ -11,9 +11,11 @@ medians (run time / precomputed) is what the run-time field engine costs. ``dump
 Cases: udp_flows (1000 flows: an inc variable, a write, the IPv4 checksum) at 64 and
 1500 B, udp_src8 (a random source address), and tests/unit/fixtures/profiles/
 tuple_clients.py (a tuple generator, UDP checksum by fix_checksum_hw, computed in
-software over the whole packet). Usage (under ``flock /tmp/xb-testbed.lock``):
+software over the whole packet). ``--vhost``: into a receiving engine over vhost-user
+instead, as in a trial (``harness.dpdk.loopback``; rates received). Usage (under ``flock
+/tmp/xb-testbed.lock``):
 
-    .venv/bin/python -m benchmarks.dpdk_fieldengine [--duration 2] [--rounds 3]
+    .venv/bin/python -m benchmarks.dpdk_fieldengine [--duration 2] [--rounds 3] [--vhost]
 """
 
 import argparse
@@ -25,7 +27,10 @@ import statistics
 import subprocess
 from pathlib import Path
 
+from harness.dpdk import hugepages
 from harness.dpdk.build import build_engine
+from harness.dpdk.loopback import Loopback
+from harness.net.dpdk import ENGINE_MB
 from harness.traffic.dpdk import loop_packets, packet_file
 from harness.traffic.profile import compile_file, compile_streams
 
@@ -90,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=2.0, help="sending time per run (s)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     p.add_argument("--cpu", type=int, default=sorted(os.sched_getaffinity(0))[0])
+    p.add_argument("--vhost", action="store_true",
+                   help="send into a receiving engine over vhost-user (harness.dpdk.loopback,"
+                        " as in a trial; needs root and hugepages) instead of net_null")
     a = p.parse_args(argv)
     files = []
     try:
@@ -101,14 +109,28 @@ def main(argv: list[str] | None = None) -> int:
             files.append(packet_file(pre))
             files.append(packet_file(made, programs=programs))
             loads[name] = (files[-2], files[-1], len(pre))
-        with null_engine(a.cpu) as call:
+        with contextlib.ExitStack() as stack:
+            if a.vhost:
+                stack.enter_context(hugepages.reserved(2 * ENGINE_MB))
+                loop = stack.enter_context(Loopback(10, 64))
+                call = loop.tx.call
+
+                def rate(path: str) -> float:
+                    loop.tx.call(f"load {path}")
+                    sent, got = loop.run(0, a.duration)
+                    return got["rx_by_port"][0] / sent["elapsed_s"]
+            else:
+                call = stack.enter_context(null_engine(a.cpu))
+
+                def rate(path: str) -> float:
+                    call(f"load {path}")
+                    c = call(f"run 0 0 {a.duration:.3f} 0")
+                    return c["tx"] / c["elapsed_s"]
             for name, (pre, made, n_pre) in loads.items():
                 rates: dict[str, list[float]] = {"precomputed": [], "run time": []}
                 for _ in range(a.rounds):
                     for kind, path in (("precomputed", pre), ("run time", made)):
-                        call(f"load {path}")
-                        c = call(f"run 0 0 {a.duration:.3f} 0")
-                        rates[kind].append(c["tx"] / c["elapsed_s"])
+                        rates[kind].append(rate(path))
                 dumps = {}
                 for kind, path in (("precomputed", pre), ("run time", made)):
                     call(f"load {path}")

@@ -566,6 +566,16 @@ class Program:
             cycle = math.lcm(cycle, p)
         return cycle
 
+    def random_values(self) -> int:
+        """How many combinations of values the program's random variables can draw (1 if
+        it has none): more than its window (``period``) means a replayed window repeats
+        only some of them."""
+        n = 1
+        for _, _, var in self._defined:
+            if isinstance(var, _FlowVar) and var.op == "random":
+                n *= len(var.values) if var.values is not None else var.hi - var.lo + 1
+        return n
+
     def _next_of(self, var: _Var) -> _Var | None:
         return next((v for _, _, v in self._defined if v.prev is var), None)
 

@@ -51,6 +51,30 @@ def test_profile_command_says_what_each_engine_can_send(capsys):
     assert main(["profile", SRC8, "--engine", "dpdk", "-t", "op=inc"]) == 0
 
 
+def _random_stream(hi: int):
+    import base64
+
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    from harness.traffic.profile import CompiledStream
+    pkt = bytes(Ether() / IP() / UDP() / (20 * b"x"))
+    ins = [{"type": "flow_var", "name": "r", "size": 2, "op": "random", "min_value": 0,
+            "max_value": hi, "step": 1, "init_value": 0, "next_var": None},
+           {"type": "write_flow_var", "name": "r", "pkt_offset": 34, "add_value": 0,
+            "is_big_endian": True}]
+    return CompiledStream.from_json(0, {
+        "packet": {"binary": base64.b64encode(pkt).decode()}, "vm": {"instructions": ins},
+        "mode": {"type": "continuous", "rate": {"type": "pps", "value": 10}}})
+
+
+def test_random_streams_run_at_run_time_only_if_a_window_would_cut_their_values():
+    # A window of 4096 draws holds every one of 256 values; not one of 65,536.
+    assert not dpdk.made_at_run_time(_random_stream(255))
+    assert dpdk.made_at_run_time(_random_stream(0xFFFF))
+    assert not dpdk.made_at_run_time(_random_stream(0xFFFF), precompute_up_to=None)
+
+
 def test_small_periods_stay_precomputed():
     (s,) = compile_streams("udp_flows", {"flows": "1000"})
     assert not dpdk.made_at_run_time(s)
