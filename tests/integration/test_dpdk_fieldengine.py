@@ -255,3 +255,31 @@ def test_a_bad_program_is_refused_with_a_message(engine, tmp_path):
             engine(f"load {path}")
     finally:
         os.unlink(path)
+
+
+def test_dpdk_engine_sends_a_slash_8_sweep_through_its_trial_interface(tmp_path):
+    # The path a trial takes (DpdkEngine: plan, programs, load, warm-up, run, counts) on
+    # one net_ring port that loops back to itself; hugepages reserved and given back.
+    from harness.dpdk import hugepages
+    from harness.dpdk.process import EngineProcess
+    from harness.net.dpdk import ENGINE_MB
+    from harness.traffic.dpdk import DpdkEngine, DpdkPort
+
+    s = _udp_src8("inc")
+    port = DpdkPort("h", "net_ring0", MAC_A, "16.0.0.1", 0)
+    pages = hugepages.total_pages()
+    cpu = sorted(os.sched_getaffinity(0))[0]
+    with hugepages.reserved(ENGINE_MB), EngineProcess(["net_ring0"], cpu) as proc:
+        engine = DpdkEngine(proc)
+        # A warm-up makes the cap's worth of the sweep (all 16,777,215 cannot be).
+        engine.warmup([s], port, [port], rate_pps=2_000_000)
+        assert engine._n_packets == fieldengine.MAX_PACKETS
+        proc.call(f"capture 0 1000 {tmp_path / 'rx.pcap'}")
+        result = engine.run([s], port, [port], rate_pps=None, duration_s=1.0)
+    assert hugepages.total_pages() == pages
+    got = [p for _, p in read_pcap(tmp_path / "rx.pcap")]
+    template = dpdk.local.port_packet(s, MAC_A, MAC_A)  # The port's MACs, as TRex's.
+    assert template[:12] == bytes.fromhex("020000000001") * 2
+    # Each run starts the sweep afresh, as TRex starts a stream.
+    assert got == [_src_packet(template, 0x10000001 + i) for i in range(1000)]
+    assert result.tx_pkts > 1000 and result.rx_pkts == result.tx_pkts
