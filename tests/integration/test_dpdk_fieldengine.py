@@ -6,7 +6,8 @@ Each stream's program is encoded (``fecode``) and run by the engine (engine.c's
 with a seed (TRex's generator, the same in both), beyond the 1,048,576 packets the local
 engine can loop over, and as sent on a port and captured at the receiver (a ``net_ring``
 loopback, ``--no-huge``: no hugepage is reserved). The engine's ``dump`` makes the packets
-of a run without sending them.
+of a run without sending them. The last test takes a trial's path (``DpdkEngine``: plan,
+load, warm-up, run, counts), with hugepages reserved and given back.
 """
 
 import base64
