@@ -20,7 +20,8 @@ _LIMIT_TEXT = {
     "local": f"at most {fieldengine.MAX_PACKETS:,} distinct packets per looped stream "
              f"(precomputed; a random stream replays a window)",
     "dpdk": f"distinct packets unlimited (above {dpdk.PRECOMPUTE_UP_TO:,} packets per "
-            f"period, or random, the engine runs the field engine as it sends)",
+            f"period, or random values that a replayed window would cut short, the engine "
+            f"runs the field engine as it sends)",
 }
 _MAC = "00:00:00:00:00:00"
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
@@ -43,6 +44,8 @@ def _field_engine(s: CompiledStream) -> dict:
     period = prog.exact_period()
     out = {"period": period, "random": period is None and not prog.cache}
     n = period if period is not None else prog.period()
+    if period is None:
+        out["window"] = n
     if n <= EXACT_DISTINCT:
         out["distinct_packets"] = len({prog.run(s.packet) for _ in range(n)})
     else:
@@ -195,6 +198,8 @@ def render(report: dict) -> str:
             period = "random (no period)" if fe["random"] else f"period {fe['period']}"
             distinct = (f"{fe['distinct_packets']} distinct packets"
                         if fe["distinct_packets"] is not None else "distinct packets ≤ period")
+            if "window" in fe:
+                distinct += f" in a window of {fe['window']}"
             packets = f"{distinct}, {period}"
         name = f" '{r['name']}'" if r["name"] is not None else ""
         off = "" if r["enabled"] else " (disabled)"
