@@ -11,7 +11,12 @@
  *                         u32 count, then per packet u16 stream, u16 length
  *                         and the bytes (little endian); or "XBPT", the same
  *                         with a u64 send time (ns from the start) after each
- *                         length: a timed schedule (TRex's bursts and gaps)
+ *                         length: a timed schedule (TRex's bursts and gaps).
+ *                         Before it, "XBFE" and field-engine programs (the
+ *                         run-time field engine, see fe_run): a packet of
+ *                         length 0 is then made by a program as it is sent,
+ *                         the u16 after its length (and time) naming it.
+ *                         Each run starts every program afresh.
  *   probe FILE OFFSET     a latency probe template (same format, one packet);
  *                         each probe carries "XBLT", a sequence number and its
  *                         TSC send time at byte OFFSET
@@ -35,7 +40,11 @@
  *                         A timed schedule is sent once instead, each packet
  *                         at its time (RATE is ignored; refused packets are
  *                         lost, as paced ones are), for at most DURATION
- *   warmup TX RATE        send each loaded packet once, paced at RATE
+ *   warmup TX RATE [N]    send each loaded packet once (or N packets, looping),
+ *                         paced at RATE
+ *   dump N FILE [SKIP]    make the packets a run sends, in order, without
+ *                         sending them: drop SKIP, write the next N to FILE
+ *                         (pcap; "-": write none, to time the making)
  *   listen DURATION       receive only, for DURATION seconds (then drain)
  *   stats                 every port's DPDK counters
  *   quit
@@ -63,6 +72,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
@@ -84,14 +94,19 @@
 struct packet {
     uint16_t stream;
     uint16_t len;
-    uint8_t *data;
+    int16_t prog;               /* Made by this program at run time, or -1. */
+    uint8_t *data;              /* The packet (prog < 0). */
 };
+
+struct program;
 
 struct packet_set {
     struct packet *pkts;
     uint64_t *times_ns;         /* Send times of a timed schedule, or NULL. */
     uint32_t n;
     uint16_t n_streams;
+    struct program *progs;      /* Run-time field-engine programs. */
+    uint16_t n_progs;
 };
 
 struct capture {
@@ -165,19 +180,556 @@ reply_error(const char *fmt, ...)
     fflush(stdout);
 }
 
+/* ---- The run-time field engine (harness/traffic/fecode.py encodes it). ----
+ *
+ * A program is a stream's field-engine program: its template, variables and
+ * operations, run on a fresh copy of the template for each packet, as a TRex
+ * core runs it, with harness/traffic/fieldengine.py's arithmetic (which is
+ * TRex's).  The loaded set's programs start from their initial state at each
+ * run. */
+
+enum fe_kind {
+    FE_INC, FE_DEC, FE_RANDOM, FE_LIST_INC, FE_LIST_DEC, FE_LIST_RANDOM,
+    FE_RAND_LIMIT, FE_TUPLE, FE_N_KINDS
+};
+
+enum fe_code {
+    OP_DEFINE = 1, OP_WRITE, OP_WRITE_MASK, OP_FIX_IPV4, OP_FIX_ICMPV6
+};
+
+#define FE_MAX_VARS 256
+#define FE_MAX_OPS 1024
+#define HW_L4_TCP 13
+#define HW_L4_IP 17
+
+/* A variable.  a[]: by kind (fecode._fields):
+ *   FE_INC/DEC/RANDOM: lo, hi, step, value
+ *   FE_LIST_*: lo (0), hi (n - 1), step, value, index
+ *   FE_RAND_LIMIT: lo, hi, limit, value, seed, count, generator state
+ *   FE_TUPLE: ip_lo, ip_hi, port_lo, port_hi, ip_step, port_step, limit,
+ *             ip, port, flow number */
+struct fe_var {
+    uint8_t kind;
+    uint8_t size;
+    int16_t prev;               /* Advanced only when this one wrapped, or -1. */
+    uint32_t n_values;
+    const uint64_t *values;
+    bool carry;                 /* The last advance wrapped around. */
+    bool ran;                   /* It advanced in this packet. */
+    uint64_t a[10];
+};
+
+struct fe_op {
+    uint8_t code;
+    uint8_t size;               /* Write: bytes; mask: the cast size. */
+    uint8_t big;                /* Big endian. */
+    uint8_t field;              /* Which a[] a write reads. */
+    uint16_t var;
+    uint16_t off;               /* Packet offset (checksums: L3 offset). */
+    uint16_t aux;               /* ICMPv6: the L3 length. */
+    uint16_t high;              /* Mask: read the variable's high half. */
+    uint64_t add;
+    uint32_t mask;
+    int32_t shift;
+};
+
+struct fe_hw {
+    uint16_t l3, l3_len;
+    uint8_t l4_type;
+};
+
+struct program {
+    uint16_t tlen, n_vars, n_ops, n_hw;
+    int16_t trim;               /* The variable trim_pkt_size reads, or -1. */
+    uint32_t rand, rand0;       /* The stream's generator (TRex's fastrand). */
+    uint32_t cache, count;      /* Restart after 'cache' packets (0: never). */
+    uint8_t *tmpl;
+    struct fe_var *vars, *vars0;    /* State, initial state. */
+    struct fe_op *ops;
+    struct fe_hw *hw;
+    uint64_t *values;
+};
+
+static inline uint32_t
+fe_r16(uint32_t *s)
+{
+    *s = 214013u * *s + 2531011u;
+    return (*s >> 16) & 0x7fff;
+}
+
+static inline uint32_t
+fe_r32(uint32_t *s)
+{
+    uint32_t hi = fe_r16(s);
+
+    return (hi << 16) + fe_r16(s);
+}
+
+static inline uint64_t
+fe_r64(uint32_t *s)
+{
+    uint64_t hi = fe_r32(s);
+
+    return (hi << 32) + fe_r32(s);
+}
+
+/* A draw in lo..hi as TRex makes it for a variable of 'size' bytes. */
+static inline uint64_t
+fe_ranged(uint32_t *s, uint8_t size, uint64_t lo, uint64_t hi)
+{
+    uint64_t r;
+
+    if (lo == 0 && hi == UINT64_MAX) {
+        return fe_r64(s);
+    }
+    r = size <= 2 ? fe_r16(s) : size == 4 ? fe_r32(s) : fe_r64(s);
+    return lo + r % (hi - lo + 1);
+}
+
+static inline uint64_t
+fe_inc_mod(uint64_t lo, uint64_t hi, uint64_t cur, uint64_t step)
+{
+    return step <= hi - cur ? cur + step : lo + (step - (hi - cur) - 1);
+}
+
+static inline uint64_t
+fe_dec_mod(uint64_t lo, uint64_t hi, uint64_t cur, uint64_t step)
+{
+    return step <= cur - lo ? cur - step : hi - (step - (cur - lo) - 1);
+}
+
+static void
+fe_advance(struct program *pr, struct fe_var *v)
+{
+    uint64_t *a = v->a;
+
+    switch (v->kind) {
+    case FE_INC:
+        v->carry = a[2] > a[1] - a[3];
+        a[3] = fe_inc_mod(a[0], a[1], a[3], a[2]);
+        break;
+    case FE_DEC:
+        v->carry = a[2] > a[3] - a[0];
+        a[3] = fe_dec_mod(a[0], a[1], a[3], a[2]);
+        break;
+    case FE_RANDOM:
+        a[3] = fe_ranged(&pr->rand, v->size, a[0], a[1]);
+        v->carry = false;
+        break;
+    case FE_LIST_INC:
+        a[3] = v->values[a[4]];
+        v->carry = a[4] < a[2];
+        a[4] = (a[4] + a[2]) % v->n_values;
+        break;
+    case FE_LIST_DEC:
+        a[3] = v->values[a[4]];
+        v->carry = a[4] + a[2] >= v->n_values;
+        a[4] = (a[4] + v->n_values - a[2]) % v->n_values;
+        break;
+    case FE_LIST_RANDOM:
+        a[3] = v->values[fe_r16(&pr->rand) % v->n_values];
+        v->carry = false;
+        break;
+    case FE_RAND_LIMIT: {
+        uint32_t s = a[6];
+
+        if (a[5] == a[2]) {
+            s = a[4];
+            a[5] = 0;
+        }
+        v->carry = a[5] == 0;
+        a[3] = fe_ranged(&s, v->size, a[0], a[1]);
+        a[6] = s;
+        a[5]++;
+        break;
+    }
+    case FE_TUPLE: {
+        bool of = a[4] > a[1] - a[7];
+
+        a[7] = fe_inc_mod(a[0], a[1], a[7], a[4]);
+        a[8] = fe_inc_mod(a[2], a[3], a[8], a[5]);
+        if (of) {
+            a[8] = fe_inc_mod(a[2], a[3], a[8], 1);
+        }
+        if (a[6]) {
+            if (++a[9] > a[6]) {
+                a[9] = 1;
+                a[7] = a[0];
+                a[8] = a[2];
+            }
+        }
+        break;
+    }
+    }
+}
+
+static inline uint64_t
+get_bytes(const uint8_t *p, unsigned n, bool big)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        v |= (uint64_t) p[big ? i : n - 1 - i] << (8 * (n - 1 - i));
+    }
+    return v;
+}
+
+static inline void
+put_bytes(uint8_t *p, unsigned n, bool big, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++) {
+        p[big ? n - 1 - i : i] = v >> (8 * i);
+    }
+}
+
+/* The ones' complement sum of 'n' bytes at 'p' (big-endian words, an odd
+ * last byte padded with zero) added to 'sum', not folded.  DPDK's sum is of
+ * words in host order: the sum of the swapped words is the swapped sum. */
+static inline uint64_t
+sum_bytes(const uint8_t *p, int n, uint64_t sum)
+{
+    return sum + rte_be_to_cpu_16(rte_raw_cksum(p, n));
+}
+
+static inline uint16_t
+fold(uint64_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+/* fieldengine._fix_ipv4 on the 'len' bytes at 'd'. */
+static void
+fix_ipv4(uint8_t *d, int len, int off)
+{
+    int ihl, n;
+
+    if (off + 12 > len) {
+        return;
+    }
+    ihl = (d[off] & 0x0f) * 4;
+    n = off + ihl > len ? len - off : ihl;
+    d[off + 10] = d[off + 11] = 0;
+    put_bytes(d + off + 10, 2, true, (uint16_t) ~fold(sum_bytes(d + off, n, 0)));
+}
+
+/* fieldengine._l4_checksum: the checksum at 'at' of the 'length' bytes at
+ * 'l4', with a pseudo header of the 'n_addr' address bytes at 'addr', the
+ * protocol and the length (IPv4: 2 bytes, IPv6: 4). */
+static void
+l4_checksum(uint8_t *d, int len, int at, const uint8_t *addr, int n_addr,
+            uint8_t proto, int l4, int length, bool zero_is_ffff)
+{
+    uint64_t sum;
+    uint16_t csum;
+    int n;
+
+    if (length < 0 || at + 2 > len) {
+        return;
+    }
+    d[at] = d[at + 1] = 0;
+    /* The pseudo header's protocol and length (IPv6: 4 bytes of length). */
+    sum = sum_bytes(addr, n_addr, 0) + proto + ((uint32_t) length & 0xffff)
+          + (n_addr == 32 ? (uint32_t) length >> 16 : 0);
+    n = l4 + length > len ? len - l4 : length;
+    sum = sum_bytes(d + l4, n < 0 ? 0 : n, sum);
+    csum = ~fold(sum);
+    if (zero_is_ffff && csum == 0) {
+        csum = 0xffff;
+    }
+    put_bytes(d + at, 2, true, csum);
+}
+
+static void
+fix_icmpv6(uint8_t *d, int len, int l3, int l3_len)
+{
+    int l4 = l3 + l3_len;
+    int length = (int) get_bytes(d + l3 + 4, 2, true) - (l3_len - 40);
+    uint8_t addr[32];
+
+    memcpy(addr, d + l3 + 8, 32);
+    l4_checksum(d, len, l4 + 2, addr, 32, 58, l4, length, false);
+}
+
+/* fieldengine._fix_hw: the checksums a NIC computes, on the packet as it
+ * leaves (after trimming). */
+static void
+fix_hw(uint8_t *d, int len, const struct fe_hw *h)
+{
+    int l3 = h->l3, version = d[l3] >> 4;
+    uint8_t addr[32];
+
+    if (version == 4 && l3 + 20 <= len) {
+        uint8_t proto = d[l3 + 9];
+        int ihl = (d[l3] & 0x0f) * 4, tot = get_bytes(d + l3 + 2, 2, true);
+        int l4 = l3 + ihl, length;
+
+        fix_ipv4(d, len, l3);
+        if ((proto != 6 && proto != 17) || h->l4_type == HW_L4_IP) {
+            return;
+        }
+        length = (tot < len - l3 ? tot : len - l3) - ihl;
+        memcpy(addr, d + l3 + 12, 8);
+        l4_checksum(d, len, l4 + (proto == 6 ? 16 : 6), addr, 8, proto, l4,
+                    length, proto == 17);
+    } else if (version == 6 && l3 + 40 <= len) {
+        uint8_t proto = h->l4_type == HW_L4_TCP ? 6 : 17;
+        int l4 = l3 + h->l3_len, plen = get_bytes(d + l3 + 4, 2, true) + 40;
+        int length = (plen < len - l3 ? plen : len - l3) - h->l3_len;
+
+        memcpy(addr, d + l3 + 8, 32);
+        l4_checksum(d, len, l4 + (proto == 6 ? 16 : 6), addr, 32, proto, l4,
+                    length, true);
+    }
+}
+
+/* Runs program 'pr' on the copy of its template at 'd'; returns the packet's
+ * length (trim_pkt_size may cut it). */
+static uint16_t
+fe_run(struct program *pr, uint8_t *d)
+{
+    int len = pr->tlen;
+
+    if (pr->cache && pr->count++ == pr->cache) {
+        memcpy(pr->vars, pr->vars0, pr->n_vars * sizeof *pr->vars);
+        pr->rand = pr->rand0;
+        pr->count = 1;
+    }
+    for (const struct fe_op *op = pr->ops; op < pr->ops + pr->n_ops; op++) {
+        struct fe_var *v = &pr->vars[op->var];
+
+        switch (op->code) {
+        case OP_DEFINE:
+            if (v->prev >= 0 && !(pr->vars[v->prev].ran
+                                  && pr->vars[v->prev].carry)) {
+                v->ran = false;
+            } else {
+                fe_advance(pr, v);
+                v->ran = true;
+            }
+            break;
+        case OP_WRITE:
+            put_bytes(d + op->off, op->size, op->big, v->a[op->field] + op->add);
+            break;
+        case OP_WRITE_MASK: {
+            uint32_t val = (uint32_t) ((op->high ? v->a[op->field] >> 32
+                                        : v->a[op->field]) + op->add);
+            uint64_t cur, cast_mask = (1ull << (8 * op->size)) - 1;
+
+            if (op->shift >= 32 || op->shift <= -32) {
+                val = 0;
+            } else if (op->shift > 0) {
+                val <<= op->shift;
+            } else {
+                val >>= -op->shift;
+            }
+            cur = get_bytes(d + op->off, op->size, op->big);
+            put_bytes(d + op->off, op->size, op->big,
+                      ((cur & ~(uint64_t) op->mask) | (val & op->mask)) & cast_mask);
+            break;
+        }
+        case OP_FIX_IPV4:
+            fix_ipv4(d, len, op->off);
+            break;
+        case OP_FIX_ICMPV6:
+            fix_icmpv6(d, len, op->off, op->aux);
+            break;
+        }
+    }
+    if (pr->trim >= 0 && pr->vars[pr->trim].a[3] < (uint64_t) len) {
+        len = pr->vars[pr->trim].a[3];
+    }
+    for (uint16_t i = 0; i < pr->n_hw; i++) {
+        fix_hw(d, len, &pr->hw[i]);
+    }
+    return len;
+}
+
+/* Every program of 'set' back to its initial state. */
+static void
+fe_reset(struct packet_set *set)
+{
+    for (uint16_t i = 0; i < set->n_progs; i++) {
+        struct program *pr = &set->progs[i];
+
+        memcpy(pr->vars, pr->vars0, pr->n_vars * sizeof *pr->vars);
+        pr->rand = pr->rand0;
+        pr->count = 0;
+    }
+}
+
 static void
 free_set(struct packet_set *set)
 {
     for (uint32_t i = 0; i < set->n; i++) {
         free(set->pkts[i].data);
     }
+    for (uint16_t i = 0; i < set->n_progs; i++) {
+        struct program *pr = &set->progs[i];
+
+        free(pr->tmpl);
+        free(pr->vars);
+        free(pr->vars0);
+        free(pr->ops);
+        free(pr->hw);
+        free(pr->values);
+    }
+    free(set->progs);
     free(set->pkts);
     free(set->times_ns);
     memset(set, 0, sizeof *set);
 }
 
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+    return p[0] | p[1] << 8;
+}
+
+static inline uint32_t
+rd32(const uint8_t *p)
+{
+    return rd16(p) | (uint32_t) rd16(p + 2) << 16;
+}
+
+static inline uint64_t
+rd64(const uint8_t *p)
+{
+    return rd32(p) | (uint64_t) rd32(p + 4) << 32;
+}
+
+/* Reads program 'pr' (fecode.encode's layout) from 'f' and checks that it
+ * stays within its template and tables.  Returns NULL or what is wrong. */
+static const char *
+read_program(FILE *f, struct program *pr)
+{
+    uint8_t h[24], b[92];
+    uint32_t n_values;
+
+    if (fread(h, sizeof h, 1, f) != 1) {
+        return "truncated program header";
+    }
+    pr->tlen = rd16(h);
+    pr->n_vars = rd16(h + 2);
+    pr->n_ops = rd16(h + 4);
+    pr->n_hw = rd16(h + 6);
+    pr->trim = (int16_t) rd16(h + 8);
+    pr->rand0 = pr->rand = rd32(h + 12);
+    pr->cache = rd32(h + 16);
+    n_values = rd32(h + 20);
+    if (pr->tlen < 14 || pr->tlen > MAX_PKT_LEN || pr->n_vars > FE_MAX_VARS
+        || pr->n_ops > FE_MAX_OPS || pr->n_hw > FE_MAX_OPS
+        || n_values > (1u << 24) || pr->trim >= pr->n_vars) {
+        return "template length, counts or trim variable out of range";
+    }
+    pr->tmpl = malloc(pr->tlen);
+    pr->vars = calloc(pr->n_vars + 1, sizeof *pr->vars);
+    pr->vars0 = calloc(pr->n_vars + 1, sizeof *pr->vars0);
+    pr->ops = calloc(pr->n_ops + 1, sizeof *pr->ops);
+    pr->hw = calloc(pr->n_hw + 1, sizeof *pr->hw);
+    pr->values = calloc(n_values + 1, sizeof *pr->values);
+    if (!pr->tmpl || !pr->vars || !pr->vars0 || !pr->ops || !pr->hw
+        || !pr->values) {
+        return "out of memory";
+    }
+    if (fread(pr->tmpl, 1, pr->tlen, f) != pr->tlen) {
+        return "truncated template";
+    }
+    for (uint16_t i = 0; i < pr->n_vars; i++) {
+        struct fe_var *v = &pr->vars0[i];
+        uint32_t off, n;
+
+        if (fread(b, 92, 1, f) != 1) {
+            return "truncated variable";
+        }
+        v->kind = b[0];
+        v->size = b[1];
+        v->prev = (int16_t) rd16(b + 2);
+        off = rd32(b + 4);
+        n = rd32(b + 8);
+        for (int j = 0; j < 10; j++) {
+            v->a[j] = rd64(b + 12 + 8 * j);
+        }
+        if (v->kind >= FE_N_KINDS || v->prev >= pr->n_vars
+            || (v->size != 1 && v->size != 2 && v->size != 4 && v->size != 8)
+            || off > n_values || n > n_values - off) {
+            return "bad variable kind, size, next_var or value list";
+        }
+        if (v->kind >= FE_LIST_INC && v->kind <= FE_LIST_RANDOM
+            && (!n || v->a[2] >= n || v->a[4] >= n)) {
+            return "bad value list, step or index";
+        }
+        if ((v->kind == FE_INC || v->kind == FE_DEC || v->kind == FE_RANDOM
+             || v->kind == FE_RAND_LIMIT) && v->a[0] > v->a[1]) {
+            return "variable's minimum above its maximum";
+        }
+        if (v->kind == FE_TUPLE && (v->a[0] > v->a[1] || v->a[2] > v->a[3])) {
+            return "tuple's minimum above its maximum";
+        }
+        v->n_values = n;
+        v->values = pr->values + off;
+    }
+    for (uint16_t i = 0; i < pr->n_ops; i++) {
+        struct fe_op *op = &pr->ops[i];
+        unsigned end;
+
+        if (fread(b, 28, 1, f) != 1) {
+            return "truncated operation";
+        }
+        op->code = b[0];
+        op->size = b[1];
+        op->big = b[2];
+        op->field = b[3];
+        op->var = rd16(b + 4);
+        op->off = rd16(b + 6);
+        op->aux = rd16(b + 8);
+        op->high = rd16(b + 10);
+        op->add = rd64(b + 12);
+        op->mask = rd32(b + 20);
+        op->shift = (int32_t) rd32(b + 24);
+        end = op->code == OP_WRITE || op->code == OP_WRITE_MASK
+              ? op->off + op->size
+              : op->code == OP_FIX_IPV4 ? op->off + 20u
+              : op->code == OP_FIX_ICMPV6
+              ? op->off + (op->aux > 40 ? op->aux : 40) + 4u : 0;
+        if (op->code < OP_DEFINE || op->code > OP_FIX_ICMPV6
+            || op->var >= pr->n_vars || op->field >= 10 || end > pr->tlen
+            || (op->code == OP_WRITE && op->size != 1 && op->size != 2
+                && op->size != 4 && op->size != 8)
+            || (op->code == OP_WRITE_MASK && op->size != 1 && op->size != 2
+                && op->size != 4)) {
+            return "bad operation, variable, size or offset past the template";
+        }
+    }
+    for (uint16_t i = 0; i < pr->n_hw; i++) {
+        struct fe_hw *hw = &pr->hw[i];
+
+        if (fread(b, 6, 1, f) != 1) {
+            return "truncated checksum fix";
+        }
+        hw->l3 = rd16(b);
+        hw->l3_len = rd16(b + 2);
+        hw->l4_type = b[4];
+        if (hw->l3 + 40u > pr->tlen) {
+            return "checksum fix past the template";
+        }
+    }
+    for (uint32_t i = 0; i < n_values; i++) {
+        if (fread(b, 8, 1, f) != 1) {
+            return "truncated value list";
+        }
+        pr->values[i] = rd64(b);
+    }
+    memcpy(pr->vars, pr->vars0, pr->n_vars * sizeof *pr->vars);
+    return NULL;
+}
+
 /* Reads packet file 'path' into 'set'.  Returns 0 or an errno value, with a
- * message in 'err'. */
+ * message in 'err'.  The file may start with programs ("XBFE", fecode.py);
+ * a packet of length 0 is then made at run time by the program whose u16
+ * index follows its length (and its send time). */
 static int
 read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
 {
@@ -192,28 +744,46 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
     }
     bool timed;
 
-    if (fread(magic, 1, 4, f) != 4
-        || (memcmp(magic, "XBPK", 4) && memcmp(magic, "XBPT", 4))
+    if (fread(magic, 1, 4, f) == 4 && !memcmp(magic, "XBFE", 4)) {
+        uint32_t n_progs;
+
+        if (fread(&n_progs, 4, 1, f) != 1 || !n_progs || n_progs > UINT16_MAX
+            || !(new.progs = calloc(n_progs, sizeof *new.progs))) {
+            snprintf(err, errlen, "%s: bad program count", path);
+            goto error;
+        }
+        for (uint32_t i = 0; i < n_progs; i++) {
+            const char *why = read_program(f, &new.progs[i]);
+
+            new.n_progs = i + 1;
+            if (why) {
+                snprintf(err, errlen, "%s: program %"PRIu32": %s", path, i, why);
+                goto error;
+            }
+        }
+        if (fread(magic, 1, 4, f) != 4) {
+            memset(magic, 0, 4);
+        }
+    }
+    if ((memcmp(magic, "XBPK", 4) && memcmp(magic, "XBPT", 4))
         || fread(&n, 4, 1, f) != 1 || n == 0) {
         snprintf(err, errlen, "%s: not a packet file (XBPK or XBPT header)", path);
-        fclose(f);
-        return EINVAL;
+        goto error;
     }
     timed = !memcmp(magic, "XBPT", 4);
     new.pkts = calloc(n, sizeof *new.pkts);
     new.times_ns = timed ? calloc(n, sizeof *new.times_ns) : NULL;
     if (!new.pkts || (timed && !new.times_ns)) {
-        free(new.pkts);
-        free(new.times_ns);
-        fclose(f);
         snprintf(err, errlen, "%s: out of memory", path);
-        return ENOMEM;
+        goto error;
     }
     for (uint32_t i = 0; i < n; i++) {
         struct packet *p = &new.pkts[i];
         uint16_t hdr[2];
 
-        if (fread(hdr, 2, 2, f) != 2 || hdr[1] < 14 || hdr[1] > MAX_PKT_LEN
+        new.n = i + 1;
+        if (fread(hdr, 2, 2, f) != 2
+            || (hdr[1] && (hdr[1] < 14 || hdr[1] > MAX_PKT_LEN))
             || (timed && (fread(&new.times_ns[i], 8, 1, f) != 1
                           || (i && new.times_ns[i] < new.times_ns[i - 1])))) {
             snprintf(err, errlen, "%s: packet %"PRIu32" truncated, of bad length or "
@@ -222,11 +792,23 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
         }
         p->stream = hdr[0];
         p->len = hdr[1];
-        p->data = malloc(p->len);
-        new.n = i + 1;
-        if (!p->data || fread(p->data, 1, p->len, f) != p->len) {
-            snprintf(err, errlen, "%s: packet %"PRIu32" truncated", path, i);
-            goto error;
+        p->prog = -1;
+        if (!p->len) {
+            uint16_t prog = 0;
+
+            if (fread(&prog, 2, 1, f) != 1 || prog >= new.n_progs) {
+                snprintf(err, errlen, "%s: packet %"PRIu32": no program %u", path, i,
+                         (unsigned) prog);
+                goto error;
+            }
+            p->prog = prog;
+            p->len = new.progs[prog].tlen;
+        } else {
+            p->data = malloc(p->len);
+            if (!p->data || fread(p->data, 1, p->len, f) != p->len) {
+                snprintf(err, errlen, "%s: packet %"PRIu32" truncated", path, i);
+                goto error;
+            }
         }
         if (p->stream >= new.n_streams) {
             new.n_streams = p->stream + 1;
@@ -457,7 +1039,7 @@ pg_sign(uint8_t *d, uint16_t len, const struct pg *g, uint64_t now)
 
 /* Builds up to 'n' mbufs from the loaded packets, starting at index '*next'
  * (advanced, wrapping around), and puts each one's stream in 'streams' and
- * length in 'lens'.  No division per packet: at 20 Mpps a modulo is a
+ * length in 'lens'.  A packet of a program is made now, by running it.  No division per packet: at 20 Mpps a modulo is a
  * noticeable share of the engine's budget. */
 static uint16_t
 fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
@@ -472,14 +1054,24 @@ fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
     for (uint16_t i = 0; i < n; i++) {
         const struct packet *p = &load_set.pkts[k];
         uint8_t *d = (uint8_t *) rte_pktmbuf_append(m[i], p->len);
+        uint16_t len = p->len;
 
-        rte_memcpy(d, p->data, p->len);
-        if (n_pgs && pg_by_stream[p->stream] >= 0
-            && p->len >= PG_SIG_LEN) {
-            pg_sign(d, p->len, &pgs[pg_by_stream[p->stream]], now);
+        if (p->prog >= 0) {
+            struct program *pr = &load_set.progs[p->prog];
+
+            rte_memcpy(d, pr->tmpl, pr->tlen);
+            len = fe_run(pr, d);
+            if (len < pr->tlen) {
+                rte_pktmbuf_trim(m[i], pr->tlen - len);
+            }
+        } else {
+            rte_memcpy(d, p->data, len);
+        }
+        if (n_pgs && pg_by_stream[p->stream] >= 0 && len >= PG_SIG_LEN) {
+            pg_sign(d, len, &pgs[pg_by_stream[p->stream]], now);
         }
         streams[i] = p->stream;
-        lens[i] = p->len;
+        lens[i] = len;
         if (++k == load_set.n) {
             k = 0;
         }
@@ -642,22 +1234,41 @@ reset_counters(void)
     }
 }
 
-/* Sends from port 'tx' for 'duration_s' (or, if 'once', each loaded packet
- * once) at 'rate' packets/s (0: unpaced), with 'probe_pps' probes/s.  With
- * 'tx' negative, only receives. */
+/* Writes the signature of each of the 'n' packets 'm' whose stream is in a
+ * packet group again, as sent at TSC time 'now' (a packet offered again). */
 static void
-run(int tx, double rate, double duration_s, double probe_pps, bool once)
+pg_resign(struct rte_mbuf **m, const uint16_t *streams, const uint16_t *lens,
+          uint16_t n, uint64_t now)
+{
+    for (uint16_t i = 0; i < n; i++) {
+        if (pg_by_stream[streams[i]] >= 0 && lens[i] >= PG_SIG_LEN) {
+            pg_sign(rte_pktmbuf_mtod(m[i], uint8_t *), lens[i],
+                    &pgs[pg_by_stream[streams[i]]], now);
+        }
+    }
+}
+
+/* Sends from port 'tx' for 'duration_s' (or, if 'once', 'count' packets of
+ * the loaded ones, in order, looping) at 'rate' packets/s (0: unpaced), with
+ * 'probe_pps' probes/s.  With 'tx' negative, only receives.  Unpaced, the
+ * packets the ring refused are kept and offered again first (a program's
+ * packet cannot be made again: its variables moved on). */
+static void
+run(int tx, double rate, double duration_s, double probe_pps, bool once,
+    uint64_t count)
 {
     uint64_t hz = rte_get_tsc_hz();
     uint64_t start, now, end, next_probe, probe_gap;
     bool timed = load_set.times_ns && !once && tx >= 0;
     uint64_t next = 0, attempted = 0, due_timed = 0;
-    uint64_t limit = once || timed ? load_set.n : UINT64_MAX;
+    uint64_t limit = once ? count : timed ? load_set.n : UINT64_MAX;
     uint32_t seq = 0;
     struct rte_mbuf *m[BURST];
     uint16_t streams[BURST], lens[BURST];
+    uint16_t held = 0;          /* Refused packets at the front of 'm'. */
 
     reset_counters();
+    fe_reset(&load_set);
     start = now = rte_rdtsc();
     end = once ? UINT64_MAX : start + (uint64_t) (duration_s * hz);
     probe_gap = probe_pps > 0 ? (uint64_t) (hz / probe_pps) : 0;
@@ -690,22 +1301,30 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
             if (!want) {
                 break;
             }
+            if (held && n_pgs) {
+                pg_resign(m, streams, lens, held, rte_rdtsc());
+            }
 
-            uint16_t n = fill(m, streams, lens, want, &next);
+            uint16_t n = held + (want > held
+                                 ? fill(m + held, streams + held, lens + held,
+                                        want - held, &next) : 0);
             uint16_t sent = n ? rte_eth_tx_burst(tx, 0, m, n) : 0;
 
+            held = 0;
             count_sent(sent, streams, lens, false);
             counters.tx += sent;
             if (sent < n) {
-                rte_pktmbuf_free_bulk(m + sent, n - sent);
                 counters.ring_full += n - sent;
                 if (rate > 0 || timed) {
+                    rte_pktmbuf_free_bulk(m + sent, n - sent);
                     count_sent(n - sent, streams + sent, lens + sent, true);
                     attempted += n;
                 } else {
                     /* Offer them again. */
-                    next = (next + load_set.n - (n - sent) % load_set.n)
-                           % load_set.n;
+                    held = n - sent;
+                    memmove(m, m + sent, held * sizeof *m);
+                    memmove(streams, streams + sent, held * sizeof *streams);
+                    memmove(lens, lens + sent, held * sizeof *lens);
                     attempted += sent;
                 }
                 break;                  /* The ring is full for now. */
@@ -725,6 +1344,9 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
         receive_all();
         now = rte_rdtsc();
     }
+    if (held) {
+        rte_pktmbuf_free_bulk(m, held);
+    }
     {
         uint64_t stop = rte_rdtsc();
 
@@ -735,6 +1357,52 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once)
         reply_counts((stop - start) / (double) hz, (uint64_t) rate,
                      once ? stop - start : end - start);
     }
+}
+
+/* Makes packets of the loaded set as 'run' would send them, from the start,
+ * without sending: 'skip' of them are dropped, the next 'n' written to 'path'
+ * (pcap).  The run-time field engine's packets, as its tests compare them
+ * with fieldengine.py's, and its speed alone. */
+static void
+dump(uint64_t n, const char *path, uint64_t skip)
+{
+    struct rte_mbuf *m[BURST];
+    uint16_t streams[BURST], lens[BURST];
+    uint64_t next = 0, done = 0, start;
+    FILE *f = strcmp(path, "-") ? fopen(path, "wb") : NULL;
+
+    if (strcmp(path, "-") && !f) {
+        reply_error("%s: %s", path, strerror(errno));
+        return;
+    }
+    if (f) {
+        write_pcap_header(f);
+    }
+    fe_reset(&load_set);
+    start = rte_rdtsc();
+    while (done < skip + n) {
+        uint64_t want = skip + n - done;
+        uint16_t got = fill(m, streams, lens, want > BURST ? BURST : want, &next);
+
+        if (!got) {
+            break;
+        }
+        for (uint16_t i = 0; i < got; i++, done++) {
+            if (f && done >= skip) {
+                uint32_t rec[4] = { 0, 0, lens[i], lens[i] };
+
+                fwrite(rec, sizeof rec, 1, f);
+                fwrite(rte_pktmbuf_mtod(m[i], void *), 1, lens[i], f);
+            }
+        }
+        rte_pktmbuf_free_bulk(m, got);
+    }
+    if (f) {
+        fclose(f);
+    }
+    printf("{\"ok\": true, \"packets\": %"PRIu64", \"elapsed_s\": %.9f}\n",
+           done, (rte_rdtsc() - start) / (double) rte_get_tsc_hz());
+    fflush(stdout);
 }
 
 static void
@@ -811,6 +1479,8 @@ command(char *line)
     char err[600];
     unsigned int port, n, kind;
     double rate, duration, probe_pps;
+    uint64_t count, skip;
+    int k;
 
     if (sscanf(line, "load %4095s", path) == 1) {
         if (!read_set(path, &load_set, err, sizeof err)) {
@@ -879,19 +1549,27 @@ command(char *line)
             reply_error("run: bad port, rate or duration, or nothing loaded");
             return;
         }
-        run(port, rate, duration, probe_pps, false);
-    } else if (sscanf(line, "warmup %u %lf", &port, &rate) == 2) {
-        if (port >= n_ports || !load_set.n || rate <= 0) {
-            reply_error("warmup: bad port or rate, or nothing loaded");
+        run(port, rate, duration, probe_pps, false, 0);
+    } else if ((k = sscanf(line, "warmup %u %lf %"SCNu64, &port, &rate,
+                           &count)) >= 2) {
+        if (port >= n_ports || !load_set.n || rate <= 0 || (k == 3 && !count)) {
+            reply_error("warmup: bad port, rate or count, or nothing loaded");
             return;
         }
-        run(port, rate, 0, 0, true);
+        run(port, rate, 0, 0, true, k == 3 ? count : load_set.n);
+    } else if ((k = sscanf(line, "dump %"SCNu64" %4095s %"SCNu64, &count, path,
+                           &skip)) >= 2) {
+        if (!load_set.n || load_set.times_ns) {
+            reply_error("dump: no looped packets loaded");
+            return;
+        }
+        dump(count, path, k == 3 ? skip : 0);
     } else if (sscanf(line, "listen %lf", &duration) == 1) {
         if (duration <= 0) {
             reply_error("listen: bad duration");
             return;
         }
-        run(-1, 0, duration, 0, false);
+        run(-1, 0, duration, 0, false, 0);
     } else if (!strncmp(line, "stats", 5)) {
         reply_stats();
     } else {

@@ -10,10 +10,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import ExtbenchError
-from harness.traffic import fieldengine, local, mix, pgstats, schedule
+from harness.traffic import dpdk, fecode, fieldengine, local, mix, pgstats, schedule
 from harness.traffic.profile import CompiledStream, compile_file
 
 ENGINES = ("local", "dpdk")
+#: What each engine can send of a looped stream's distinct packets (None: no cap), and how.
+ENGINE_LIMITS = {"local": fieldengine.MAX_PACKETS, "dpdk": None}
+_LIMIT_TEXT = {
+    "local": f"at most {fieldengine.MAX_PACKETS:,} distinct packets per looped stream "
+             f"(precomputed; a random stream replays a window)",
+    "dpdk": f"distinct packets unlimited (above {dpdk.PRECOMPUTE_UP_TO:,} packets per "
+            f"period, or random values that a replayed window would cut short, the engine "
+            f"runs the field engine as it sends)",
+}
+_MAC = "00:00:00:00:00:00"
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
 DPDK_MAX_PKT_LEN = 2000
 #: Count distinct packets exactly up to this period (beyond, the period is the bound).
@@ -34,6 +44,8 @@ def _field_engine(s: CompiledStream) -> dict:
     period = prog.exact_period()
     out = {"period": period, "random": period is None and not prog.cache}
     n = period if period is not None else prog.period()
+    if period is None:
+        out["window"] = n
     if n <= EXACT_DISTINCT:
         out["distinct_packets"] = len({prog.run(s.packet) for _ in range(n)})
     else:
@@ -55,20 +67,47 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
         return str(e)
     if "error" in fe:
         return fe["error"]
-    if plan == "loop":
+    if plan == "loop" and engine == "local":
         n = fe["period"] if fe["period"] is not None else _program(s).period()
         if n > fieldengine.MAX_PACKETS:
             return (f"the field-engine program repeats after {n} packets; the {engine} "
                     f"engine loops over at most {fieldengine.MAX_PACKETS} distinct packets "
-                    f"per stream")
+                    f"per stream (the dpdk engine makes them as it sends them)")
     if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
         return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
                 f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")
+    if engine == "dpdk" and plan == "loop" and dpdk.made_at_run_time(s):
+        try:
+            template = local.port_packet(s, _MAC, _MAC)
+            fecode.encode(dpdk.stream_program(s, len(template)), template)
+        except ExtbenchError as e:
+            return str(e)
     return None
 
 
+def _sends(s: CompiledStream, fe: dict, engine: str, plan: str | None) -> str | None:
+    """How 'engine' makes stream 's''s packets: 'precomputed' (a loop over the field
+    engine's period, or a random window), 'run time' (the dpdk engine's run-time field
+    engine: no cap), 'scheduled' (timed: each packet made in Python, once); None if the
+    field engine fails."""
+    if "error" in fe:
+        return None
+    if plan != "loop":
+        return "scheduled"
+    if engine == "dpdk" and dpdk.made_at_run_time(s):
+        return "run time"
+    return "precomputed"
+
+
+def _period_for(s: CompiledStream, fe: dict, engine: str) -> int:
+    """The packets a stream fills in the engine's loop (1 for one made at run time)."""
+    if engine == "dpdk" and dpdk.made_at_run_time(s):
+        return 1
+    return fe["period"] if fe["period"] is not None else _program(s).period()
+
+
 def _profile_verdict(streams: Sequence[CompiledStream], plan: str | None,
-                     fes: list[dict]) -> str | None:
+                     fes: list[dict], engine: str) -> str | None:
     """Why the profile as a whole cannot be sent (None: nothing against it)."""
     enabled = [s for s in streams if s.json.get("enabled", True)]
     if not enabled:
@@ -79,7 +118,7 @@ def _profile_verdict(streams: Sequence[CompiledStream], plan: str | None,
     except ExtbenchError as e:
         return str(e)
     if plan == "loop" and len(enabled) > 1 and all("error" not in f for f in fes):
-        periods = [f["period"] if f["period"] is not None else _program(s).period()
+        periods = [_period_for(s, f, engine)
                    for s, f in zip(streams, fes, strict=True) if s.json.get("enabled", True)]
         try:
             mix.shares(periods, [s.pps for s in enabled], fieldengine.MAX_PACKETS)
@@ -96,7 +135,7 @@ def check_streams(streams: Sequence[CompiledStream], engines: Sequence[str] = EN
     except ExtbenchError:
         plan = None
     fes = [_field_engine(s) for s in streams]
-    whole = _profile_verdict(streams, plan, fes)
+    wholes = {engine: _profile_verdict(streams, plan, fes, engine) for engine in engines}
     rows = []
     for s, fe in zip(streams, fes, strict=True):
         row = {"index": s.index, "name": s.name, "enabled": s.json.get("enabled", True),
@@ -106,13 +145,16 @@ def check_streams(streams: Sequence[CompiledStream], engines: Sequence[str] = EN
                "packet_bytes": len(s.packet), "field_engine": fe, "engines": {}}
         for engine in engines:
             why = _stream_verdict(s, fe, engine, plan)
-            row["engines"][engine] = {"ok": why is None, "reason": why}
+            row["engines"][engine] = {"ok": why is None, "reason": why,
+                                      "sends": _sends(s, fe, engine, plan) if why is None
+                                      else None}
         rows.append(row)
     verdicts = {}
     for engine in engines:
         bad = [r["index"] for r in rows if not r["engines"][engine]["ok"]]
-        verdicts[engine] = {"ok": not bad and whole is None, "reason": whole,
-                            "refused_streams": bad}
+        verdicts[engine] = {"ok": not bad and wholes[engine] is None,
+                            "reason": wholes[engine], "refused_streams": bad,
+                            "distinct_packets_per_stream": ENGINE_LIMITS[engine]}
     notes = []
     if any(s.instructions for s in streams):
         notes.append("TRex splits flow variables across its cores (split_to_cores, "
@@ -156,16 +198,19 @@ def render(report: dict) -> str:
             period = "random (no period)" if fe["random"] else f"period {fe['period']}"
             distinct = (f"{fe['distinct_packets']} distinct packets"
                         if fe["distinct_packets"] is not None else "distinct packets ≤ period")
+            if "window" in fe:
+                distinct += f" in a window of {fe['window']}"
             packets = f"{distinct}, {period}"
         name = f" '{r['name']}'" if r["name"] is not None else ""
         off = "" if r["enabled"] else " (disabled)"
         lines.append(f"  stream {r['index']}{name}{off}: {mode}, {rate}, {packets}")
         for engine, v in r["engines"].items():
-            lines.append(f"    {engine}: " + ("can send" if v["ok"] else f"no: {v['reason']}"))
+            lines.append(f"    {engine}: " + (f"can send ({v['sends']})" if v["ok"]
+                                              else f"no: {v['reason']}"))
     for engine, v in report["engines"].items():
         verdict = "can send every stream" if v["ok"] else (
             f"cannot send: {v['reason']}" if v["reason"] else
             f"refuses streams {v['refused_streams']}")
-        lines.append(f"  {engine} engine: {verdict}")
+        lines.append(f"  {engine} engine: {verdict}; {_LIMIT_TEXT[engine]}")
     lines += [f"  note: {n}" for n in report["notes"]]
     return "\n".join(lines)

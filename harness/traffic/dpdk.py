@@ -5,7 +5,11 @@ them (``local.plan``): continuous profiles as a loop (each stream's field engine
 streams mixed by rate: ``local.stream_cycle``), paced by the TSC or as fast as the
 sender's port takes them; anything else (bursts, gaps, chains) as TRex's timed schedule
 (``local.timed``), each packet at its time by the TSC, once. Packets are loaded into the
-engine process (``harness.dpdk.process``) and sent from memory. Every port of the
+engine process (``harness.dpdk.process``) and sent from memory; a looped stream whose field
+engine repeats only after more than ``PRECOMPUTE_UP_TO`` packets (1,048,576), or never
+(random values), is instead made as it is sent: the engine runs the stream's field-engine
+program on its template for each packet (``fecode``, engine.c's ``fe_run``), as a TRex
+core does, so such a stream has no cap on distinct packets. Every port of the
 process receives meanwhile, so counts are per stream at the sender and per port at the
 receivers, read in the process itself (no interface counters, no kernel). Latency
 probes, when asked for, go out of the same port and are timed by the TSC at both ends
@@ -23,16 +27,19 @@ refusals (how often the switch was behind), not lost packets.
 import os
 import struct
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
-from harness.traffic import latency, local, pgstats
+from harness.traffic import fecode, fieldengine, latency, local, pgstats
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
+#: The engine loops over a stream's precomputed packets when its field engine repeats
+#: within this many packets, and makes them as it sends them above (``made_at_run_time``).
+PRECOMPUTE_UP_TO = fieldengine.MAX_PACKETS
 #: Where the engine writes a probe's signature, sequence number and send time: the UDP
 #: payload of the probe frame (Ethernet 14 + IPv4 20 + UDP 8).
 PROBE_OFFSET = 42
@@ -53,22 +60,106 @@ class DpdkPort:
     port: int
 
 
-def packet_file(packets: Sequence[tuple[int, bytes]],
-                times_s: Sequence[float] | None = None) -> str:
+def packet_file(packets: Sequence[tuple[int, bytes | fecode.Run]],
+                times_s: Sequence[float] | None = None,
+                programs: Sequence[bytes] = ()) -> str:
     """Write packets (stream index, bytes) in the engine's format; return the file's path.
 
     times_s: each packet's send time (s from the start): a timed schedule ("XBPT"), which
     the engine sends once, each packet at its time, instead of looping over it ("XBPK")
+    programs: field-engine programs (``fecode.encode``); a packet given as
+    ``fecode.Run(i, template)`` is made by program i as the engine sends it
     """
+    for i, (_, pkt) in enumerate(packets):
+        if isinstance(pkt, fecode.Run) and not 0 <= pkt.program < len(programs):
+            raise ExtbenchError(f"packet {i}: program {pkt.program} of {len(programs)} "
+                                f"loaded")
     fd, path = tempfile.mkstemp(prefix=f"{FILE_PREFIX}{os.getpid()}-packets-", suffix=".bin")
     with os.fdopen(fd, "wb") as f:
+        if programs:
+            f.write(fecode.section(list(programs)))
         f.write((b"XBPT" if times_s is not None else b"XBPK") + struct.pack("<I", len(packets)))
         for i, (stream, pkt) in enumerate(packets):
-            f.write(struct.pack("<HH", stream, len(pkt)))
+            run = isinstance(pkt, fecode.Run)
+            f.write(struct.pack("<HH", stream, 0 if run else len(pkt)))
             if times_s is not None:
                 f.write(struct.pack("<Q", round(times_s[i] * 1e9)))
-            f.write(pkt)
+            f.write(struct.pack("<H", pkt.program) if run else pkt)
     return path
+
+
+def stream_program(s: CompiledStream, packet_len: int) -> fieldengine.Program:
+    """Stream 's''s field-engine program for a template of 'packet_len' bytes."""
+    return fieldengine.Program(packet_len, s.instructions, s.vm, s.json.get("random_seed", 0))
+
+
+def made_at_run_time(s: CompiledStream, precompute_up_to: int | None = PRECOMPUTE_UP_TO
+                     ) -> bool:
+    """Whether the engine makes stream 's''s packets as it sends them (the run-time field
+    engine, which costs: benchmarks.dpdk_fieldengine) rather than loop over its
+    precomputed period: if its field engine repeats only after more than
+    'precompute_up_to' packets, or, drawing random values (which TRex keeps drawing), if
+    they can take more combinations than the window that would be replayed instead (a /8
+    of random sources: 16,777,215; random sizes in 60..1500 stay precomputed). None:
+    never (every stream precomputed, as the local engine sends it)."""
+    if not s.instructions or precompute_up_to is None:
+        return False
+    prog = stream_program(s, max(len(s.packet), local.MIN_FRAME))
+    period = prog.exact_period()
+    if period is not None:
+        return period > precompute_up_to
+    return prog.random_values() > min(prog.period(), precompute_up_to)
+
+
+def loop_packets(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+                 precompute_up_to: int | None = PRECOMPUTE_UP_TO
+                 ) -> tuple[list[tuple[int, bytes | fecode.Run]], list[bytes]]:
+    """What the engine loops over (``local.stream_cycle``): each stream's precomputed
+    period, or, for a stream made at run time (``made_at_run_time``), one slot its program
+    fills as it is sent; and the programs (``fecode.encode``)."""
+    programs: list[bytes] = []
+
+    def at_run_time(s: CompiledStream, template: bytes) -> fecode.Run | None:
+        if not made_at_run_time(s, precompute_up_to):
+            return None
+        programs.append(fecode.encode(stream_program(s, len(template)), template))
+        return fecode.Run(len(programs) - 1, template)
+    return local.stream_cycle(streams, src_mac, dst_mac, at_run_time=at_run_time), programs
+
+
+def expected(packets: Sequence[tuple[int, bytes | fecode.Run]], streams: list[CompiledStream],
+             n: int) -> list[tuple[int, bytes]]:
+    """The first 'n' packets (stream index, bytes) a run of 'packets' sends, as the Python
+    field engine makes them: what the engine must send, byte for byte."""
+    by_index = {s.index: s for s in streams}
+    made: dict[int, Iterator[bytes]] = {}
+    out = []
+    for i in range(n):
+        k, pkt = packets[i % len(packets)]
+        if isinstance(pkt, fecode.Run):
+            if pkt.program not in made:
+                made[pkt.program] = local.stream_packets(by_index[k], pkt.template)
+            pkt = next(made[pkt.program])
+        out.append((k, pkt))
+    return out
+
+
+def warmup_count(packets: Sequence[tuple[int, bytes | fecode.Run]],
+                 streams: list[CompiledStream]) -> int:
+    """Packets a warm-up sends, looping over 'packets': each at least once, and for each
+    stream made at run time as many as its period (its random window), at most
+    ``fieldengine.MAX_PACKETS`` (a longer period cannot be warmed up whole)."""
+    slots: dict[int, int] = {}
+    want: dict[int, int] = {}
+    by_index = {s.index: s for s in streams}
+    for k, pkt in packets:
+        if isinstance(pkt, fecode.Run):
+            slots[pkt.program] = slots.get(pkt.program, 0) + 1
+            if pkt.program not in want:
+                period = stream_program(by_index[k], len(pkt.template)).period()
+                want[pkt.program] = min(period, fieldengine.MAX_PACKETS)
+    rounds = max([1] + [-(-want[p] // slots[p]) for p in slots])
+    return len(packets) * rounds
 
 
 def probe_packet(tx: DpdkPort, rx: DpdkPort, port: int = latency.PROBE_PORT) -> bytes:
@@ -109,8 +200,10 @@ class DpdkEngine(Engine):
 
     name = "dpdk"
 
-    def __init__(self, process: EngineProcess, latency_pps: float | None = None):
+    def __init__(self, process: EngineProcess, latency_pps: float | None = None,
+                 precompute_up_to: int | None = PRECOMPUTE_UP_TO):
         self.process, self.latency_pps = process, latency_pps
+        self.precompute_up_to = precompute_up_to
         self.latency: dict = {}
         #: The last run's per packet group statistics (``pgstats.record``), if any.
         self.pg_stats: dict = {}
@@ -120,16 +213,23 @@ class DpdkEngine(Engine):
         self.tx, self.rx, self.streams = tx, rx, streams
         self.plan = local.plan(streams)
         self.groups = pgstats.groups(streams)
+        programs: list[bytes] = []
         if self.plan == "loop":
-            packets = local.stream_cycle(streams, tx.mac, rx[0].mac)
-            pgstats.check_room(packets, self.groups, streams)
+            packets, programs = loop_packets(streams, tx.mac, rx[0].mac,
+                                             self.precompute_up_to)
+            # A stream made at run time: the room in its first packets' (a window's).
+            pgstats.check_room(expected(packets, streams, min(
+                warmup_count(packets, streams), len(packets) + fieldengine.RANDOM_WINDOW)),
+                self.groups, streams)
+            self._n_packets = warmup_count(packets, streams)
         else:  # Until _start loads the schedule: each distinct packet (warm-up).
             packets = [(0, p) for p in local.distinct(streams, tx.mac, rx[0].mac)]
+            self._n_packets = len(packets)
         self.process.call("pg-clear")
         for g in self.groups:
             self.process.call(f"pg {g.stream} {g.pg_id} {g.kind}")
-        self._files.append(packet_file(packets))
-        self._n_packets = self.process.call(f"load {self._files[-1]}")["packets"]
+        self._files.append(packet_file(packets, programs=programs))
+        self.process.call(f"load {self._files[-1]}")
         if self.latency_pps:
             self._files.append(packet_file([(0, probe_packet(tx, rx[0]))]))
             self.process.call(f"probe {self._files[-1]} {PROBE_OFFSET}")
@@ -189,7 +289,7 @@ class DpdkEngine(Engine):
                 self.rx[0].name: self.counts["probes_received"]}
 
     def _warmup(self, rate_pps: float) -> None:
-        reply = self.process.call(f"warmup {self.tx.port} {rate_pps:.3f}",
+        reply = self.process.call(f"warmup {self.tx.port} {rate_pps:.3f} {self._n_packets}",
                                   timeout_s=30.0 + 2 * self._n_packets / rate_pps)
         if reply["tx"] + reply["ring_full"] < self._n_packets:
             raise ExtbenchError(f"warm-up: the DPDK engine sent {reply['tx']} of "

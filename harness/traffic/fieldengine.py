@@ -49,7 +49,8 @@ from collections.abc import Callable
 
 from harness.errors import ExtbenchError
 
-# Most distinct packets one stream may expand to (the sender preloads them all in memory).
+# Most distinct packets one stream may expand to (the sender preloads them all in memory;
+# the dpdk engine makes a longer or random stream's packets as it sends them: fecode).
 MAX_PACKETS = 1_048_576
 RANDOM_WINDOW = 4_096
 DEFAULT_SEED = 1
@@ -293,6 +294,8 @@ def _ones_complement(data: bytes) -> int:
 
 
 def _fix_ipv4(pkt: bytearray, off: int) -> None:
+    if off + 12 > len(pkt):
+        return  # A packet cut short of the checksum field (as the dpdk engine does).
     ihl = (pkt[off] & 0x0F) * 4 if pkt[off] != 0x45 else 20
     pkt[off + 10:off + 12] = b"\0\0"
     pkt[off + 10:off + 12] = (~_ones_complement(bytes(pkt[off:off + ihl])) & 0xFFFF).to_bytes(
@@ -302,7 +305,11 @@ def _fix_ipv4(pkt: bytearray, off: int) -> None:
 def _l4_checksum(pkt: bytearray, at: int, pseudo_addrs: bytes, proto: int, l4: int,
                  length: int, zero_is_ffff: bool) -> None:
     """Write at 'at' the checksum of the L4 message at 'l4' ('length' bytes) with the
-    pseudo header of 'pseudo_addrs' (source and destination) and 'proto'."""
+    pseudo header of 'pseudo_addrs' (source and destination) and 'proto'. A packet cut
+    short of the checksum field, or whose length fields leave no message, is left as is
+    (the dpdk engine's run-time field engine does the same)."""
+    if length < 0 or at + 2 > len(pkt):
+        return
     pkt[at:at + 2] = b"\0\0"
     if len(pseudo_addrs) == 8:
         pseudo = pseudo_addrs + bytes([0, proto]) + length.to_bytes(2, "big")
@@ -366,6 +373,11 @@ class Program:
         self._trimmed = {ins.get("name") for ins in instructions
                          if ins.get("type") == "trim_pkt_size"}
         self.steps: list[Step] = []
+        # The program as data, in program order, for the dpdk engine's run-time field
+        # engine (``fecode``): ("define", var), ("write", var, offset, add, big-endian),
+        # ("mask", var, offset, cast, mask, shift, add, big-endian, high half),
+        # ("ipv4", offset), ("icmpv6", l3, l3_len).
+        self.code: list[tuple] = []
         for self._pos, ins in enumerate(instructions):
             self.steps.append(self._compile(ins))
         self._chain(instructions)
@@ -384,10 +396,12 @@ class Program:
         if kind == "fix_checksum_ipv4":
             off = ins["pkt_offset"]
             self._within(ins, off + 20)
+            self.code.append(("ipv4", off))
             return lambda pkt: _fix_ipv4(pkt, off)
         if kind == "fix_checksum_icmpv6":
             l3, l3_len = ins["l2_len"], ins["l3_len"]
             self._within(ins, l3 + l3_len + 4)
+            self.code.append(("icmpv6", l3, l3_len))
             return lambda pkt: _fix_icmpv6(pkt, l3, l3_len)
         if kind == "fix_checksum_hw":
             l3, l3_len, l4_type = ins["l2_len"], ins["l3_len"], ins.get("l4_type", _HW_L4_UDP)
@@ -419,6 +433,7 @@ class Program:
         else:
             self.vars[name] = var
         self._defined.append((self._pos, ins, var))
+        self.code.append(("define", var))
 
         def step(pkt: bytearray) -> None:
             prev = var.prev
@@ -489,6 +504,7 @@ class Program:
         self._within(ins, off + size)
         mod = 1 << (8 * size)
         order = "big" if big else "little"
+        self.code.append(("write", var, off, add, bool(big)))
 
         def write(pkt: bytearray) -> None:
             pkt[off:off + size] = ((var.value + add) % mod).to_bytes(size, order)
@@ -506,6 +522,7 @@ class Program:
         # TRex reads at most 32 bits of the variable: of an 8-byte one in big-endian mode
         # the bytes 4..7 of its (little-endian) memory, i.e. its high half.
         high = var.size == 8 and order == "big"
+        self.code.append(("mask", var, off, cast, mask, shift, add, order == "big", high))
 
         def write_mask(pkt: bytearray) -> None:
             v = (var.value >> 32 if high else var.value) & 0xFFFFFFFF
@@ -548,6 +565,16 @@ class Program:
                 return None
             cycle = math.lcm(cycle, p)
         return cycle
+
+    def random_values(self) -> int:
+        """How many combinations of values the program's random variables can draw (1 if
+        it has none): more than its window (``period``) means a replayed window repeats
+        only some of them."""
+        n = 1
+        for _, _, var in self._defined:
+            if isinstance(var, _FlowVar) and var.op == "random":
+                n *= len(var.values) if var.values is not None else var.hi - var.lo + 1
+        return n
 
     def _next_of(self, var: _Var) -> _Var | None:
         return next((v for _, _, v in self._defined if v.prev is var), None)

@@ -39,7 +39,8 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from harness.errors import ExtbenchError
 from harness.traffic import counters, fieldengine, mix, schedule, tcpreplay
@@ -113,18 +114,31 @@ def port_packet(s: CompiledStream, src_mac: str, dst_mac: str) -> bytes:
 
 
 def stream_cycle(streams: list[CompiledStream], src_mac: str, dst_mac: str,
-                 max_packets: int = fieldengine.MAX_PACKETS) -> list[tuple[int, bytes]]:
+                 max_packets: int = fieldengine.MAX_PACKETS,
+                 at_run_time: Callable[[CompiledStream, bytes], object] | None = None
+                 ) -> list[tuple[int, Any]]:
     """The packets to loop over, each with its stream's index: each enabled stream's
-    period, mixed by rate (profiles whose plan is 'loop')."""
+    period, mixed by rate (profiles whose plan is 'loop').
+
+    at_run_time: given a stream and its template, what stands for the stream's packets
+    when the sender makes them itself as it sends (the dpdk engine's run-time field
+    engine: one slot in the loop per packet), or None to expand the stream's period here
+    """
     enabled = _enabled(streams)
     for s in enabled:
         check_stream(s)
         if not schedule.is_plain(s, ISG_PHASE_US):
             raise ExtbenchError(f"{schedule.stream_label(s)}: {_why_timed(s)} needs timed "
                                 f"sending, which looping over packets cannot do")
-    cycles = [[(s.index, p) for p in fieldengine.expand(
-        port_packet(s, src_mac, dst_mac), s.instructions, s.vm, s.json.get("random_seed", 0),
-        max_packets)] for s in enabled]
+    cycles: list[list[tuple[int, Any]]] = []
+    for s in enabled:
+        template = port_packet(s, src_mac, dst_mac)
+        made = at_run_time(s, template) if at_run_time is not None else None
+        if made is not None:
+            cycles.append([(s.index, made)])
+        else:
+            cycles.append([(s.index, p) for p in fieldengine.expand(
+                template, s.instructions, s.vm, s.json.get("random_seed", 0), max_packets)])
     return mix.mix(cycles, [s.pps for s in enabled], max_packets)
 
 

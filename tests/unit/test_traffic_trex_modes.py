@@ -303,7 +303,9 @@ def test_check_reports_per_stream_and_engine():
     assert [r["field_engine"]["distinct_packets"] for r in rows] == [5, 1, 1]
     assert [r["pps"] for r in rows] == [1000.0, 1000.0, 500.0]
     assert all(r["engines"]["local"]["ok"] for r in rows)
-    assert report["engines"]["local"] == {"ok": True, "reason": None, "refused_streams": []}
+    assert report["engines"]["local"] == {"ok": True, "reason": None, "refused_streams": [],
+                                          "distinct_packets_per_stream": 1_048_576}
+    assert all(r["engines"]["dpdk"]["sends"] == "scheduled" for r in rows)
 
 
 def test_profile_command_exit_status_and_json(capsys):
