@@ -58,7 +58,12 @@
  *      being explored is an ancestor of the current path, reached again
  *      through a loop).  A path that comes back to a state equal to such an
  *      ancestor would loop forever and is rejected; any other loop runs
- *      until it ends or the budget runs out, as in the kernel.
+ *      until it ends or the budget runs out, as in the kernel.  When the
+ *      states kept at an instruction reach their limit, one that rarely
+ *      prunes, or else the oldest one in progress (an early iteration of a
+ *      loop), makes room (evict_state()), so that the states of the latest
+ *      iterations, which are the ones that prune the other paths through
+ *      them, are kept.
  *
  *   4. Only if the exploration of step 3 runs out of its budget (path
  *      explosion, see bpf-verifier.h), it starts again and, once a join
@@ -221,6 +226,9 @@ struct explored {
     struct explored *parent;    /* 'parent' of the state when it was kept. */
     unsigned int n_joins;       /* Times other states were merged into it. */
     unsigned int branches;      /* Paths from it still being explored. */
+    unsigned int hits;          /* Paths it pruned. */
+    unsigned int misses;        /* States it was compared with, complete,
+                                 * and did not prune. */
     struct state *st;
 };
 
@@ -275,6 +283,8 @@ struct verifier {
                                  * instruction on some path (bit i: ri). */
     struct explored **explored; /* States kept at each join point. */
     uint16_t *n_explored;       /* Number of states in each list. */
+    struct explored *dropped;   /* States in progress dropped from their
+                                 * list (see evict_state()). */
     size_t n_stored;            /* Total number of frames in kept states. */
 
     uint32_t *subprogs;         /* First instruction of each function, in
@@ -297,6 +307,7 @@ struct verifier {
     long long int cpu_limit;    /* Limit on the CPU time of this pass, in ns
                                  * since 'cpu_start'. */
     uint64_t total_processed;   /* Instructions interpreted, all passes. */
+    uint64_t total_compared;    /* States compared, all passes. */
     bool merge;                 /* Merge states that differ in scalars. */
     unsigned int merge_threshold;   /* States at a join point before. */
     size_t pc;                  /* Instruction being checked. */
@@ -2924,6 +2935,61 @@ path_done(struct explored *e)
     }
 }
 
+/* Makes room at 'pc', whose list of kept states is full, by dropping one
+ * state from it.  The victim is the complete state that prunes least often,
+ * if it missed more than three times as often as it pruned (as the kernel's
+ * verifier drops states), otherwise the oldest state in progress: in a
+ * loop, the states kept at its head in progress are those of the
+ * iterations that the current path went through, the oldest ones are the
+ * least likely to prune anything once complete, and without room the
+ * later iterations would never be pruned.  A state in progress stays
+ * allocated, on 'v->dropped', because the paths in progress refer to it
+ * ('parent'), but without its abstract state: it only counts branches.
+ * Dropping a kept state is always sound: it only prunes less, and detects
+ * fewer infinite loops (the budget still ends those).  Returns false if
+ * the list holds no state to drop. */
+static bool
+evict_state(struct verifier *v, size_t pc)
+{
+    struct explored **victim = NULL;
+    struct explored **oldest = NULL;
+    struct explored **ep;
+    uint64_t worst = 0;
+
+    for (ep = &v->explored[pc]; *ep; ep = &(*ep)->next) {
+        const struct explored *e = *ep;
+        uint64_t bar = (uint64_t) e->hits * 3 + 3;
+
+        if (e->branches) {
+            /* States are added at the head: the last one is the oldest. */
+            oldest = ep;
+        } else if (e->misses > bar && e->misses - bar > worst) {
+            worst = e->misses - bar;
+            victim = ep;
+        }
+    }
+    if (!victim) {
+        victim = oldest;
+    }
+    if (victim) {
+        struct explored *e = *victim;
+
+        *victim = e->next;
+        v->n_explored[pc]--;
+        v->n_stored -= e->st->n_frames;
+        free(e->st);
+        e->st = NULL;
+        if (e->branches) {
+            e->next = v->dropped;
+            v->dropped = e;
+        } else {
+            free(e);
+        }
+        return true;
+    }
+    return false;
+}
+
 /* Sets '*prunedp' to true if a state kept at 'pc' subsumes '*curp' (the
  * path can be pruned), otherwise to false after keeping a copy of '*curp'
  * there (within limits) or merging it into a kept state (then '*curp'
@@ -2950,8 +3016,11 @@ prune_or_keep(struct verifier *v, struct state **curp, size_t pc,
                             "%"PRIuSIZE, pc);
             }
         } else if (state_subsumes(v, e->st, cur, pc)) {
+            e->hits++;
             *prunedp = true;
             return 0;
+        } else {
+            e->misses++;
         }
     }
     if (v->merge && v->n_explored[pc] >= v->merge_threshold) {
@@ -2970,10 +3039,15 @@ prune_or_keep(struct verifier *v, struct state **curp, size_t pc,
             }
         }
     }
+    if (v->n_explored[pc] >= BPF_VERIFIER_MAX_STATES_PER_INSN
+        || v->n_stored + cur->n_frames > BPF_VERIFIER_MAX_STATES) {
+        evict_state(v, pc);
+    }
     if (v->n_explored[pc] < BPF_VERIFIER_MAX_STATES_PER_INSN
         && v->n_stored + cur->n_frames <= BPF_VERIFIER_MAX_STATES) {
         e = xmalloc(sizeof *e);
         e->n_joins = 0;
+        e->hits = e->misses = 0;
         e->branches = 1;
         e->parent = cur->parent;
         e->st = state_clone(cur);
@@ -3922,12 +3996,19 @@ explore_reset(struct verifier *v)
         v->explored[i] = NULL;
         v->n_explored[i] = 0;
     }
+    while (v->dropped) {
+        struct explored *e = v->dropped;
+
+        v->dropped = e->next;
+        free(e);
+    }
     v->n_stored = 0;
     for (i = 0; i < v->n_pending; i++) {
         free(v->pending[i]);
     }
     v->n_pending = 0;
     v->processed = 0;
+    v->total_compared += v->compared;
     v->compared = 0;
     v->reads.n = v->writes.n = 0;
     v->first_write = SIZE_MAX;
@@ -4053,6 +4134,7 @@ bpf_verify_opts(const struct ebpf_insn *insns, size_t n_insns,
         verdict->first_len_insn = v.first_len;
         verdict->verifier_merged = v.merge;
         verdict->verifier_processed = v.total_processed;
+        verdict->verifier_compared = v.total_compared + v.compared;
     } else {
         *errorp = v.error ? v.error : xstrdup("insn 0: verifier error");
         v.error = NULL;

@@ -96,8 +96,11 @@
 #define BPF_VERIFIER_MAX_PENDING 8192
 
 /* States kept at join points to prune paths already covered: at most this
- * many per instruction and in total (each takes about 6 kB).  Past these
- * limits the verifier keeps exploring, only with less pruning. */
+ * many per instruction and in total (each takes about 6 kB).  At these
+ * limits the verifier drops, to make room, a kept state that rarely prunes
+ * or the oldest one in progress at the instruction (in a loop, that of the
+ * earliest iteration of the current path); failing that, it keeps
+ * exploring, only with less pruning. */
 #define BPF_VERIFIER_MAX_STATES_PER_INSN 32
 #define BPF_VERIFIER_MAX_STATES 4096
 

@@ -77,6 +77,7 @@ struct bpf_verdict {
                                  * error messages. */
     bool verifier_merged;       /* The verifier needed its merging pass. */
     uint64_t verifier_processed;    /* Instructions it interpreted. */
+    uint64_t verifier_compared;     /* Pairs of states it compared. */
 
     /* The program's inputs other than packet bytes, for callers that need
      * to know what its result depends on (e.g. folding a filter into a

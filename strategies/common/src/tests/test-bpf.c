@@ -222,6 +222,8 @@ do_verify(struct ovs_cmdl_context *ctx)
     json_object_put(j, "merged", json_boolean_create(v->verifier_merged));
     json_object_put(j, "processed",
                     json_integer_create(v->verifier_processed));
+    json_object_put(j, "compared",
+                    json_integer_create(v->verifier_compared));
     size_t code_size = 0;
     json_object_put(j, "jit",
                     json_boolean_create(bpf_prog_jitted(prog, &code_size)));
