@@ -46,7 +46,8 @@ def _ovs_tree(args: argparse.Namespace) -> int:
 @command("ovs-export")
 def _ovs_export(args: argparse.Namespace) -> int:
     from harness.ovs.tree import ovs_export
-    for p in ovs_export(args.variant, args.layer or args.variant):
+    for p in ovs_export(args.variant, args.layer or args.variant,
+                        fix_identity=args.fix_identity):
         print(p)
     return 0
 
@@ -154,7 +155,11 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("ovs-export", help="write the editing tree's commits back as patches")
     e.add_argument("variant")
-    e.add_argument("--layer", help="'common' or the variant (default: the variant)")
+    e.add_argument("--layer", help="a shared layer (common, action, …) or the variant "
+                   "(default: the variant)")
+    e.add_argument("--fix-identity", action="store_true",
+                   help="rewrite commits made under another identity to the project's "
+                   "(extbench <extbench@localhost>, signed off) instead of refusing them")
 
     tr = sub.add_parser("trial", help="run one trial and write its record")
     nd = sub.add_parser("ndr", help="search the non-drop (or partial-drop) rate")

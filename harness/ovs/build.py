@@ -1,11 +1,10 @@
-"""Build a variant: unpack the OVS tarball, add its layers, configure with ccache, install.
+"""Build a variant: unpack the OVS tarball, apply its series, configure with ccache, install.
 
 The tree in build/src/<variant> is re-created only when the variant's inputs change
-(tarball, patches, new files); otherwise new files are refreshed in place and make
-rebuilds incrementally, which keeps the edit-build loop of ``extbench ovs-tree`` fast.
+(tarball, patches); otherwise make rebuilds incrementally, which keeps the edit-build
+loop of ``extbench ovs-tree`` fast (edit and commit there, export, build).
 """
 
-import filecmp
 import json
 import os
 import platform
@@ -53,52 +52,35 @@ def unpack(dest: Path) -> None:
     tmp.rmdir()
 
 
-def copy_src_files(variant: Variant, tree: Path) -> None:
-    """Copy every layer's new files into the tree, touching only files that differ."""
-    for layer in variant.layers:
-        for rel in layer.src_files:
-            src, dst = layer.root / "src" / rel, tree / rel
-            if dst.exists() and filecmp.cmp(src, dst, shallow=False):
-                continue
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
-
-
-def apply_patch(patch: Path, tree: Path, git_dir: Path | None = None) -> None:
-    """Apply one patch with no fuzz (git apply refuses fuzz); commit it if 'git_dir' is given."""
-    if git_dir is None:
-        # The tree lies inside the project's own git checkout: without a ceiling, git apply
-        # would take paths relative to that repository, skip every file and exit 0.
-        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tree.parent))
-        cmd = ["git", "apply", "--verbose", "--whitespace=nowarn", str(patch)]
-        out, err, rc = run(cmd, env=env, cwd=str(tree))
-        out += err  # git apply --verbose reports on stderr.
-        if rc != 0:
-            raise CommandError(cmd, rc, out)
-        if "Skipped patch" in out or "Applied patch" not in out:
-            raise ExtbenchError(f"{patch}: did not apply to {tree}:\n{out.strip()}")
-    else:
-        env = dict(os.environ, GIT_DIR=str(git_dir), GIT_WORK_TREE=str(tree))
-        run_checked(["git", "am", "--whitespace=nowarn", "--keep-cr", str(patch)], env=env,
-                    cwd=str(tree))
+def apply_patch(patch: Path, tree: Path) -> None:
+    """Apply one patch of a series (new files included) to a tree without git, with no
+    fuzz (git apply refuses fuzz). The editing tree applies with git am (tree.py)."""
+    # The tree lies inside the project's own git checkout: without a ceiling, git apply
+    # would take paths relative to that repository, skip every file and exit 0.
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tree.parent))
+    cmd = ["git", "apply", "--verbose", "--whitespace=nowarn", str(patch)]
+    out, err, rc = run(cmd, env=env, cwd=str(tree))
+    out += err  # git apply --verbose reports on stderr.
+    if rc != 0:
+        raise CommandError(cmd, rc, out)
+    if "Skipped patch" in out or "Applied patch" not in out:
+        raise ExtbenchError(f"{patch}: did not apply to {tree}:\n{out.strip()}")
 
 
 def materialize(variant: Variant, force: bool = False) -> Path:
-    """Make build/src/<variant> hold the tarball plus the variant's layers; return it."""
+    """Make build/src/<variant> hold the tarball plus the variant's series; return it."""
     tree = tree_dir(variant.name)
     want = tree_inputs(variant)
     stamp = tree / STAMP
     if not force and stamp.exists() and json.loads(stamp.read_text()) == want:
-        copy_src_files(variant, tree)
         return tree
     editing = paths.BUILD / "git" / variant.name
     if editing.exists() and not force:
         raise ExtbenchError(
-            f"{tree} is an editing tree (extbench ovs-tree) but the variant's patches or new "
-            f"files changed since it was made: export your commits (extbench ovs-export), then "
+            f"{tree} is an editing tree (extbench ovs-tree) but the variant's patches "
+            f"changed since it was made: export your commits (extbench ovs-export), then "
             f"re-create it with extbench ovs-tree {variant.name}, or pass --force to discard it")
     unpack(tree)
-    copy_src_files(variant, tree)
     for layer in variant.layers:
         for patch in layer.patches:
             apply_patch(patch, tree)
@@ -176,7 +158,7 @@ def manifest_sha256(name: str) -> str:
 
 def check_current(name: str) -> None:
     """ExtbenchError naming the fix if the installed variant 'name' was built from other
-    inputs (tarball, patches, new files) than the variant's current ones: a stale build
+    inputs (tarball, patches) than the variant's current ones: a stale build
     measures old code."""
     manifest_sha256(name)
     built = json.loads((paths.install_dir(name) / "manifest.json").read_text())

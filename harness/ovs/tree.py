@@ -1,26 +1,29 @@
-"""Editing workflow: a git-tracked OVS tree whose commits are the variant's patches.
+"""Editing workflow: a git tree whose commits are the variant's patch series.
 
-``ovs_tree`` unpacks the tarball into build/src/<variant>, commits it as ``pristine``,
-adds the new files of every layer (untracked: they are edited in strategies/*/src/ and
-copied in by ``extbench build``), then applies each patch as one commit, tagging the
-top of each layer. Developers commit their own changes on top, and ``ovs_export``
-writes ``<tag>..HEAD`` back as the layer's patch series with ``git format-patch``.
+``ovs_tree`` unpacks the tarball into build/src/<variant>, commits it as ``pristine`` and
+applies each layer's series with ``git am`` (one commit per patch, new files included),
+tagging the top of each layer ``layer-<name>``. Developers commit their changes on top
+(the repository's identity is the project's: see harness/ovs/series.py), and
+``ovs_export`` writes a layer's commits back as its series with ``git format-patch``,
+normalised so that exporting an unchanged tree rewrites every patch byte for byte.
 
 The git directory lives in build/git/<variant>, outside the tree: OVS's Makefile runs
 git-only checks when the tree holds a .git, and those reject the tarball's generated
-files (see shared/docs/OVS-MAP.md, pitfalls).
+files (see shared/docs/OVS-MAP.md, pitfalls). Run git there as
+``git --git-dir=build/git/<variant> --work-tree=build/src/<variant> …`` (or export
+GIT_DIR and GIT_WORK_TREE).
 """
 
-import os
 import shutil
 import sys
 from pathlib import Path
 
 from harness import paths
 from harness.errors import ExtbenchError
-from harness.ovs.build import apply_patch, copy_src_files, tree_dir, unpack, write_stamp
-from harness.ovs.variant import load_variant
-from harness.proc import run_checked
+from harness.ovs import series
+from harness.ovs.build import tree_dir, unpack, write_stamp
+from harness.ovs.variant import Variant, load_variant
+from harness.proc import run
 
 
 def git_dir(variant: str) -> Path:
@@ -28,12 +31,62 @@ def git_dir(variant: str) -> Path:
     return paths.BUILD / "git" / variant
 
 
-def git(variant: str, *args: str) -> str:
-    """Run git on a variant's editing tree."""
-    env = dict(os.environ, GIT_DIR=str(git_dir(variant)), GIT_WORK_TREE=str(tree_dir(variant)),
-               GIT_AUTHOR_NAME="extbench", GIT_AUTHOR_EMAIL="extbench@localhost",
-               GIT_COMMITTER_NAME="extbench", GIT_COMMITTER_EMAIL="extbench@localhost")
-    return run_checked(["git", *args], env=env, cwd=str(tree_dir(variant)))
+def make_tree(variant: Variant, tree: Path, gdir: Path) -> None:
+    """Unpack the tarball into 'tree' with its git directory 'gdir' (both re-created) and
+    apply the variant's series as commits, tagging ``pristine`` and ``layer-<name>``."""
+    if gdir.exists():
+        shutil.rmtree(gdir)
+    unpack(tree)
+    series.init_repo(tree, gdir, "pristine openvswitch 3.1.0 tarball")
+    exclude = gdir / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    with open(exclude, "a") as f:
+        f.write(f"/{paths.BUILD.name}\n/.extbench-inputs.json\n")
+    for layer in variant.layers:
+        series.am(tree, gdir, layer.patches)
+        series.git(tree, gdir, "tag", f"layer-{layer.name}")
+
+
+def layer_range(variant: Variant, layer_name: str, tree: Path, gdir: Path) -> str:
+    """The commits ``base..top`` of layer 'layer_name' in a variant's editing tree: the
+    variant's own layer takes every commit above the layer below it; a lower layer only
+    its tagged commits (commits above the top layer belong to the top layer)."""
+    names = list(variant.layer_names)
+    if layer_name not in names:
+        raise ExtbenchError(f"variant '{variant.name}' has no layer '{layer_name}' (layers: "
+                            f"{', '.join(names)})")
+    index = names.index(layer_name)
+    base = "pristine" if index == 0 else f"layer-{names[index - 1]}"
+    for tag in ("pristine", *(f"layer-{n}" for n in names[:-1])):
+        _, _, rc = run(["git", "merge-base", "--is-ancestor", tag, "HEAD"],
+                         env=series.git_env(gdir, tree), cwd=str(tree))
+        if rc != 0:
+            raise ExtbenchError(
+                f"tag {tag} is not in the history of HEAD in {tree} (a rebase rewrote the "
+                f"commits below it): move it to the rewritten layer's last commit, "
+                f"git tag -f {tag} COMMIT, then export again")
+    if index == len(names) - 1:
+        return f"{base}..HEAD"
+    above = series.git(tree, gdir, "rev-list", f"layer-{layer_name}..HEAD").split()
+    upper = series.git(tree, gdir, "rev-list",
+                       f"layer-{layer_name}..layer-{names[-1]}").split()
+    if above != upper:
+        raise ExtbenchError(f"commits on top of layer '{names[-1]}' cannot be exported as "
+                            f"'{layer_name}': export them with --layer {names[-1]}")
+    return f"{base}..layer-{layer_name}"
+
+
+def export_layer(variant: Variant, layer_name: str, tree: Path, gdir: Path, outdir: Path,
+                 fix_identity: bool = False) -> list[Path]:
+    """Write layer 'layer_name' of the editing tree 'tree' as a series into 'outdir'.
+    Commits of another identity are refused, or rewritten with 'fix_identity'."""
+    revs = layer_range(variant, layer_name, tree, gdir)
+    if fix_identity:
+        series.fix_identity(tree, gdir, revs.split("..")[0])
+        revs = layer_range(variant, layer_name, tree, gdir)
+    series.check_identity(tree, gdir, revs)
+    series.check_generated(tree, gdir, revs)
+    return series.format_series(tree, gdir, revs, outdir)
 
 
 def ovs_tree(name: str) -> Path:
@@ -44,58 +97,25 @@ def ovs_tree(name: str) -> Path:
         # the runtime variant's tree, so that oko's tree is free for oko's own layer.
         print("note: edit the common layer in 'extbench ovs-tree runtime' "
               "(export with --layer common); oko's tree is for the oko layer", file=sys.stderr)
-    tree, gdir = tree_dir(name), git_dir(name)
-    if gdir.exists():
-        shutil.rmtree(gdir)
-    unpack(tree)
-    gdir.parent.mkdir(parents=True, exist_ok=True)
-    git(name, "init", "-q")
-    git(name, "add", "-A", "-f", ".")
-    git(name, "commit", "-q", "-m", "pristine openvswitch 3.1.0 tarball")
-    git(name, "tag", "pristine")
-    exclude = gdir / "info" / "exclude"
-    exclude.parent.mkdir(parents=True, exist_ok=True)
-    with open(exclude, "a") as f:
-        for layer in variant.layers:
-            for rel in layer.src_files:
-                f.write(f"/{rel}\n")
-        f.write(f"/{paths.BUILD.name}\n/.extbench-inputs.json\n")
-    copy_src_files(variant, tree)
-    for layer in variant.layers:
-        for patch in layer.patches:
-            apply_patch(patch, tree, git_dir=gdir)
-        git(name, "tag", f"layer-{layer.name}")
+    tree = tree_dir(name)
+    make_tree(variant, tree, git_dir(name))
     write_stamp(variant, tree)
     return tree
 
 
-def ovs_export(name: str, layer_name: str) -> list[Path]:
-    """Write the commits of layer 'layer_name' (common or the variant) as its patch series."""
+def ovs_export(name: str, layer_name: str, fix_identity: bool = False) -> list[Path]:
+    """Write the commits of layer 'layer_name' (a shared layer or the variant) as its
+    patch series in strategies/<layer>/patches/."""
     variant = load_variant(name)
-    names = [layer.name for layer in variant.layers]
-    if layer_name not in names:
-        raise ExtbenchError(f"variant '{name}' has no layer '{layer_name}' (layers: "
-                            f"{', '.join(names)})")
     if not git_dir(name).exists():
         raise ExtbenchError(f"no editing tree for '{name}': run extbench ovs-tree {name}")
-    index = names.index(layer_name)
-    base = "pristine" if index == 0 else f"layer-{names[index - 1]}"
-    if index < len(names) - 1:
-        above = git(name, "rev-list", f"layer-{layer_name}..HEAD").split()
-        upper = git(name, "rev-list", f"layer-{layer_name}..layer-{names[-1]}").split()
-        if above != upper:
-            raise ExtbenchError(f"commits on top of layer '{names[-1]}' cannot be exported as "
-                                f"'{layer_name}': export them with --layer {names[-1]}")
-        top = f"layer-{layer_name}"
-    else:
-        top = "HEAD"
-    layer = variant.layers[index]
-    outdir = layer.root / "patches"
-    for old in outdir.glob("*.patch"):
-        old.unlink()
-    outdir.mkdir(parents=True, exist_ok=True)
-    out = git(name, "format-patch", "-q", "--no-signature", "--zero-commit", "--no-stat",
-              "-o", str(outdir), f"{base}..{top}")
-    del out
-    write_stamp(variant, tree_dir(name))
-    return sorted(outdir.glob("*.patch"))
+    layer = variant.layers[list(variant.layer_names).index(layer_name)] \
+        if layer_name in variant.layer_names else None
+    if layer is None:
+        raise ExtbenchError(f"variant '{name}' has no layer '{layer_name}' (layers: "
+                            f"{', '.join(variant.layer_names)})")
+    tree = tree_dir(name)
+    patches = export_layer(variant, layer_name, tree, git_dir(name), layer.root / "patches",
+                           fix_identity=fix_identity)
+    write_stamp(load_variant(name), tree)
+    return patches

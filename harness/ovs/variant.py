@@ -1,4 +1,7 @@
-"""A variant's definition: the strategies/<name>/ folder (variant.yaml, patches/, src/)."""
+"""A variant's definition: the strategies/<name>/ folder (variant.yaml, patches/).
+
+Each layer's patches/ is a ``git format-patch`` series (harness/ovs/series.py) that adds
+its new files and edits OVS's; a variant's series is its layers' series in order."""
 
 import hashlib
 from dataclasses import dataclass
@@ -12,7 +15,7 @@ from harness.errors import ExtbenchError, unknown
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer of changes on the tarball: new files (src/) and patches (patches/*.patch)."""
+    """One layer of changes on the tarball: a patch series (patches/*.patch)."""
 
     name: str
     root: Path
@@ -22,15 +25,18 @@ class Layer:
         """Patches of this layer, in the order they apply."""
         return sorted((self.root / "patches").glob("*.patch"))
 
-    @property
-    def src_files(self) -> list[Path]:
-        """New files of this layer, relative to src/ (copied into the OVS tree as they are)."""
-        src = self.root / "src"
-        return sorted(p.relative_to(src) for p in src.rglob("*") if p.is_file())
-
     def inputs(self) -> list[Path]:
         """Every file whose content defines this layer."""
-        return self.patches + [self.root / "src" / f for f in self.src_files]
+        return self.patches
+
+    def check(self) -> None:
+        """ExtbenchError if the layer still has new files outside its series (src/)."""
+        src = self.root / "src"
+        if src.is_dir() and any(p.is_file() for p in src.rglob("*")):
+            raise ExtbenchError(
+                f"{src}: new files belong in the layer's patch series (the patch that first "
+                f"builds each one adds it): convert with series-migrate.py, or add them "
+                f"in 'extbench ovs-tree' and export")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Variant:
         return tuple(layer.name for layer in self.layers)
 
     def inputs_sha256(self) -> dict[str, str]:
-        """sha256 of the tarball and every patch and new file, keyed by repository path."""
+        """sha256 of the tarball and every patch, keyed by repository path."""
         files = {"tarball": paths.OVS_TARBALL}
         for layer in self.layers:
             for f in layer.inputs():
@@ -89,6 +95,8 @@ def load_variant(name: str) -> Variant:
             raise ExtbenchError(f"{meta_path}: layer '{base}' is not a layer folder in strategies/")
         layers.append(Layer(base, paths.STRATEGIES / base))
     layers.append(Layer(name, folder))
+    for layer in layers:
+        layer.check()
     syntax = meta.get("extensions", "none")
     if syntax not in ("action", "filter", "none"):
         raise ExtbenchError(f"{meta_path}: 'extensions' must be action, filter or none")

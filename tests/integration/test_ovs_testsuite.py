@@ -18,10 +18,20 @@ pytestmark = [pytest.mark.integration]
 
 
 def expected_cases(variant: str, own_only: bool = False) -> int:
-    """AT_SETUP count over the .at files of the variant's layers (or its own layer)."""
+    """AT_SETUP count over the .at files that the series of the variant's layers (or of its
+    own layer) add or edit: the AT_SETUP lines the patches add, less those they remove."""
     layers = load_variant(variant).layers[-1:] if own_only else load_variant(variant).layers
-    return sum(at.read_text().count("AT_SETUP(") for layer in layers
-               for at in (layer.root / "src" / "tests").glob("*.at"))
+    count = 0
+    for patch in (p for layer in layers for p in layer.patches):
+        at_file = False
+        for line in patch.read_text().splitlines():
+            if line.startswith("diff --git "):
+                at_file = line.endswith(".at") and " b/tests/" in line
+            elif at_file and line.startswith("+AT_SETUP("):
+                count += 1
+            elif at_file and line.startswith("-AT_SETUP("):
+                count -= 1
+    return count
 
 
 # oko-fold runs its own cases: it changes, by design, what three inherited cases pin

@@ -71,8 +71,21 @@ def test_a_stale_build_is_named(tmp_path, monkeypatch):
     manifest.parent.mkdir(parents=True)
     manifest.write_text(json.dumps({"inputs_sha256": inputs}))
     build.check_current("runtime")
-    stale = dict(inputs, **{next(k for k in inputs if k.endswith("bpf.c")): "0" * 64})
+    key = next(k for k in inputs if "/patches/0001-" in k)
+    stale = dict(inputs, **{key: "0" * 64})
     manifest.write_text(json.dumps({"inputs_sha256": stale}))
     with pytest.raises(ExtbenchError, match=r"'runtime' was built from other sources .*"
-                       r"\(bpf\.c changed\): run extbench build runtime"):
+                       rf"\({key.rsplit('/', 1)[1]} changed\): run extbench build runtime"):
         build.check_current("runtime")
+
+
+def test_a_layer_is_its_series_alone(tmp_path, monkeypatch):
+    (tmp_path / "base" / "patches").mkdir(parents=True)
+    (tmp_path / "base" / "src" / "lib").mkdir(parents=True)
+    (tmp_path / "base" / "src" / "lib" / "x.c").write_text("int x;\n")
+    (tmp_path / "top").mkdir()
+    (tmp_path / "top" / "variant.yaml").write_text("layers: [base]\n")
+    monkeypatch.setattr(paths, "STRATEGIES", tmp_path)
+    with pytest.raises(ExtbenchError, match=r"base/src: new files belong in the layer's "
+                       r"patch series"):
+        load_variant("top")
