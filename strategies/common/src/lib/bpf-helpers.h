@@ -21,8 +21,9 @@
  * random numbers (which bpf-interp.c has): bpf_trace_printk (6),
  * bpf_get_smp_processor_id (8), bpf_csum_diff (28), bpf_xdp_adjust_head
  * (44), bpf_xdp_adjust_tail (65), bpf_ktime_get_boot_ns (125) and
- * bpf_trace_vprintk (177), with the kernel's semantics.  The interpreter calls them, and so does the JIT's code
- * (bpf-interp.h declares them, with the others).
+ * bpf_trace_vprintk (177), with the kernel's semantics.  The interpreter
+ * calls them, and so does the JIT's code (bpf-interp.h declares them, with
+ * the others).
  *
  * bpf_helper_name() is in bpf-loader.c, which may include <linux/bpf.h>
  * (whose BPF_H clashes with bpf.h's include guard, and whose "struct
