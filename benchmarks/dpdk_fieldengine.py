@@ -20,16 +20,13 @@ instead, as in a trial (``harness.dpdk.loopback``; rates received). Usage (under
 
 import argparse
 import contextlib
-import json
 import os
-import shutil
 import statistics
-import subprocess
 from pathlib import Path
 
 from harness.dpdk import hugepages
-from harness.dpdk.build import build_engine
 from harness.dpdk.loopback import Loopback
+from harness.dpdk.nohuge import engine_on_vdev
 from harness.net.dpdk import ENGINE_MB
 from harness.traffic.dpdk import loop_packets, packet_file
 from harness.traffic.profile import compile_file, compile_streams
@@ -38,46 +35,6 @@ FIXTURES = Path(__file__).parent.parent / "tests" / "unit" / "fixtures" / "profi
 MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
 #: Packets each dump makes.
 DUMP = 2_000_000
-
-
-@contextlib.contextmanager
-def null_engine(cpu: int):
-    """The engine on one net_null port (frees every packet), without hugepages; yields a
-    function sending one command and returning its answer."""
-    prefix = f"xb-fe-bench-{os.getpid()}"
-    argv = [str(build_engine()), "-l", str(cpu), "--no-huge", "-m", "256", "--no-pci",
-            "--no-shconf", "--file-prefix", prefix, "--log-level=warning", "--vdev",
-            "net_null0,no-rx=1"]
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
-
-    def reply(what: str) -> dict:
-        while True:
-            line = p.stdout.readline()
-            if not line:
-                raise RuntimeError(f"engine ended at '{what}'")
-            if line.startswith("{"):
-                answer = json.loads(line)
-                if not answer["ok"]:
-                    raise RuntimeError(f"{what}: {answer['error']}")
-                return answer
-
-    def call(command: str) -> dict:
-        p.stdin.write(command + "\n")
-        return reply(command)
-    try:
-        reply("start")
-        yield call
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            p.stdin.write("quit\n")
-            p.stdin.flush()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
 
 
 def cases() -> dict:
@@ -120,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                     sent, got = loop.run(0, a.duration)
                     return got["rx_by_port"][0] / sent["elapsed_s"]
             else:
-                call = stack.enter_context(null_engine(a.cpu))
+                call = stack.enter_context(
+                    engine_on_vdev("net_null0,no-rx=1", "fe-bench", a.cpu))
 
                 def rate(path: str) -> float:
                     call(f"load {path}")

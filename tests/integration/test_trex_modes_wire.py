@@ -11,16 +11,13 @@ TRex core sends), on time within the tolerances stated below.
 """
 
 import contextlib
-import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from scapy.utils import RawPcapReader
 
-from harness.dpdk.build import build_engine
+from harness.dpdk.nohuge import engine_on_vdev
 from harness.traffic.dpdk import packet_file
 from harness.traffic.local import LocalEngine, timed
 from harness.traffic.profile import compile_streams
@@ -89,37 +86,9 @@ def test_local_engine_sends_chained_bursts_on_time(burst_chain, tmp_path):
 @contextlib.contextmanager
 def ring_engine():
     """The DPDK engine on one net_ring port (a loopback), without hugepages."""
-    prefix = f"xb-t19-dpdk-{os.getpid()}"
-    argv = ["nice", "-n", "19", str(build_engine()), "-l", "0", "--no-huge", "-m", "256",
-            "--no-pci", "--no-shconf", "--file-prefix", prefix, "--vdev", "net_ring0"]
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
-
-    def reply(what: str) -> dict:
-        while True:
-            line = p.stdout.readline()
-            assert line, f"engine ended at '{what}'"
-            if line.startswith("{"):
-                answer = json.loads(line)
-                assert answer["ok"], answer
-                return answer
-
-    def call(command: str) -> dict:
-        p.stdin.write(command + "\n")
-        return reply(command)
-    try:
-        assert reply("start")["ports"] == 1
+    with engine_on_vdev("net_ring0", "t19", nice=True) as call:
+        assert call.started["ports"] == 1
         yield call
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            p.stdin.write("quit\n")
-            p.stdin.flush()
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
 
 
 def test_dpdk_engine_sends_a_timed_schedule_once_on_time(burst_chain, tmp_path):
