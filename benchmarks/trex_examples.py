@@ -43,7 +43,7 @@ def survey(folder: Path) -> dict:
             for engine in ENGINES:
                 refused[engine][f.name] = f"not compiled: {e}"
             continue
-        if any(r["engines"].get("dpdk", {}).get("sends") == "run time"
+        if any("run time" in (r["engines"].get("dpdk", {}).get("sends") or "")
                for r in report["streams"]):
             run_time.append(f.name)
         for engine, v in report["engines"].items():

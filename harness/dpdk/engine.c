@@ -9,14 +9,15 @@
  *
  *   load FILE             the packets to send, in sending order: "XBPK", a
  *                         u32 count, then per packet u16 stream, u16 length
- *                         and the bytes (little endian); or "XBPT", the same
- *                         with a u64 send time (ns from the start) after each
- *                         length: a timed schedule (TRex's bursts and gaps).
- *                         Before it, "XBFE" and field-engine programs (the
- *                         run-time field engine, see fe_run): a packet of
- *                         length 0 is then made by a program as it is sent,
- *                         the u16 after its length (and time) naming it.
- *                         Each run starts every program afresh.
+ *                         and the bytes (little endian).  Before it, "XBFE"
+ *                         and field-engine programs (the run-time field
+ *                         engine, see fe_run): a packet of length 0 is then
+ *                         made by a program as it is sent, the u16 after its
+ *                         length naming it.  Between the two, "XBSC" and
+ *                         TRex's stream nodes (see struct node) make it a
+ *                         timed schedule: TRex's bursts, gaps and chains,
+ *                         each node sending its own packets in turn.
+ *                         Each run starts every program and node afresh.
  *   probe FILE OFFSET     a latency probe template (same format, one packet);
  *                         each probe carries "XBLT", a sequence number and its
  *                         TSC send time at byte OFFSET
@@ -37,14 +38,18 @@
  *                         as the port takes them), with PROBE_PPS probes/s
  *                         (0: none); receive on every port meanwhile and until
  *                         no packet arrived for DRAIN_MS after sending stopped.
- *                         A timed schedule is sent once instead, each packet
- *                         at its time (RATE is ignored; refused packets are
- *                         lost, as paced ones are), for at most DURATION
+ *                         A timed schedule runs TRex's scheduler instead,
+ *                         each packet sent at its time (RATE is ignored;
+ *                         refused packets are lost, as paced ones are),
+ *                         until no stream is active or DURATION
  *   warmup TX RATE [N]    send each loaded packet once (or N packets, looping),
  *                         paced at RATE
- *   dump N FILE [SKIP]    make the packets a run sends, in order, without
+ *   dump N FILE [SKIP [DURATION]]
+ *                         make the packets a run sends, in order, without
  *                         sending them: drop SKIP, write the next N to FILE
- *                         (pcap; "-": write none, to time the making)
+ *                         (pcap; "-": write none, to time the making).  Of a
+ *                         timed schedule (until DURATION, default: until it
+ *                         ends), with each packet's time (nanosecond pcap)
  *   listen DURATION       receive only, for DURATION seconds (then drain)
  *   stats                 every port's DPDK counters
  *   quit
@@ -100,9 +105,47 @@ struct packet {
 
 struct program;
 
+/* A stream of a timed schedule: TRex's CGenNodeStateless as
+ * harness/traffic/schedule.py replays it (the same arithmetic, in doubles).
+ * It sends packets first .. first + count - 1 of its set in turn (one
+ * packet of a program: made afresh each time). */
+struct node {
+    /* As loaded. */
+    uint8_t kind;               /* NODE_CONTINUOUS, _SINGLE, _MULTI. */
+    bool self_start, silent;
+    uint32_t first, count;
+    uint32_t burst, bursts;
+    int32_t action0;            /* action_count. */
+    int32_t next;               /* The node it starts when it ends, or -1. */
+    double isg_s, gap_s, ibg_s;
+    /* State. */
+    double time;
+    uint32_t left, bursts_left, pos;
+    int32_t action;
+    bool active;
+};
+
+enum { NODE_CONTINUOUS, NODE_SINGLE, NODE_MULTI };
+
+struct heap_item {
+    double time;
+    uint64_t order;
+    uint32_t node;
+};
+
+struct sched {
+    struct node *nodes;
+    uint32_t n_nodes;
+    struct heap_item *heap;
+    uint32_t n_heap;
+    uint64_t order;
+    uint32_t active;
+    bool done;
+};
+
 struct packet_set {
     struct packet *pkts;
-    uint64_t *times_ns;         /* Send times of a timed schedule, or NULL. */
+    struct sched *sched;        /* A timed schedule, or NULL: a loop. */
     uint32_t n;
     uint16_t n_streams;
     struct program *progs;      /* Run-time field-engine programs. */
@@ -578,7 +621,11 @@ free_set(struct packet_set *set)
     }
     free(set->progs);
     free(set->pkts);
-    free(set->times_ns);
+    if (set->sched) {
+        free(set->sched->nodes);
+        free(set->sched->heap);
+        free(set->sched);
+    }
     memset(set, 0, sizeof *set);
 }
 
@@ -726,10 +773,59 @@ read_program(FILE *f, struct program *pr)
     return NULL;
 }
 
+/* Reads the "XBSC" section's nodes (after its magic) from 'f' into a new
+ * schedule of 'set'.  Returns NULL or what is wrong. */
+static const char *
+read_sched(FILE *f, struct packet_set *set)
+{
+    struct sched *sc = calloc(1, sizeof *sc);
+    uint8_t b[52];
+    uint32_t n;
+
+    set->sched = sc;
+    if (!sc || fread(&n, 4, 1, f) != 1 || !n || n > UINT16_MAX) {
+        return "bad node count";
+    }
+    sc->nodes = calloc(n, sizeof *sc->nodes);
+    sc->heap = calloc(n, sizeof *sc->heap);
+    if (!sc->nodes || !sc->heap) {
+        return "out of memory";
+    }
+    sc->n_nodes = n;
+    for (uint32_t i = 0; i < n; i++) {
+        struct node *nd = &sc->nodes[i];
+
+        if (fread(b, sizeof b, 1, f) != 1) {
+            return "truncated node";
+        }
+        nd->kind = b[0];
+        nd->self_start = b[1] & 1;
+        nd->silent = b[1] & 2;
+        nd->first = rd32(b + 4);
+        nd->count = rd32(b + 8);
+        nd->burst = rd32(b + 12);
+        nd->bursts = rd32(b + 16);
+        nd->action0 = (int32_t) rd32(b + 20);
+        nd->next = (int32_t) rd32(b + 24);
+        memcpy(&nd->isg_s, b + 28, 8);
+        memcpy(&nd->gap_s, b + 36, 8);
+        memcpy(&nd->ibg_s, b + 44, 8);
+        if (nd->kind > NODE_MULTI || !nd->count
+            || nd->next < -1 || nd->next >= (int32_t) n
+            || (nd->kind != NODE_CONTINUOUS && (!nd->burst || !nd->bursts))
+            || !(nd->gap_s > 0 && nd->gap_s < 1e9)
+            || !(nd->isg_s >= 0 && nd->isg_s < 1e9)
+            || !(nd->ibg_s >= 0 && nd->ibg_s < 1e9)) {
+            return "bad node mode, packets, next node, burst or gap";
+        }
+    }
+    return NULL;
+}
+
 /* Reads packet file 'path' into 'set'.  Returns 0 or an errno value, with a
  * message in 'err'.  The file may start with programs ("XBFE", fecode.py);
  * a packet of length 0 is then made at run time by the program whose u16
- * index follows its length (and its send time). */
+ * index follows its length.  Nodes ("XBSC") make it a timed schedule. */
 static int
 read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
 {
@@ -742,9 +838,10 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return errno;
     }
-    bool timed;
-
-    if (fread(magic, 1, 4, f) == 4 && !memcmp(magic, "XBFE", 4)) {
+    if (fread(magic, 1, 4, f) != 4) {
+        memset(magic, 0, 4);
+    }
+    if (!memcmp(magic, "XBFE", 4)) {
         uint32_t n_progs;
 
         if (fread(&n_progs, 4, 1, f) != 1 || !n_progs || n_progs > UINT16_MAX
@@ -765,15 +862,23 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
             memset(magic, 0, 4);
         }
     }
-    if ((memcmp(magic, "XBPK", 4) && memcmp(magic, "XBPT", 4))
-        || fread(&n, 4, 1, f) != 1 || n == 0) {
-        snprintf(err, errlen, "%s: not a packet file (XBPK or XBPT header)", path);
+    if (!memcmp(magic, "XBSC", 4)) {
+        const char *why = read_sched(f, &new);
+
+        if (why) {
+            snprintf(err, errlen, "%s: schedule: %s", path, why);
+            goto error;
+        }
+        if (fread(magic, 1, 4, f) != 4) {
+            memset(magic, 0, 4);
+        }
+    }
+    if (memcmp(magic, "XBPK", 4) || fread(&n, 4, 1, f) != 1 || n == 0) {
+        snprintf(err, errlen, "%s: not a packet file (XBPK header)", path);
         goto error;
     }
-    timed = !memcmp(magic, "XBPT", 4);
     new.pkts = calloc(n, sizeof *new.pkts);
-    new.times_ns = timed ? calloc(n, sizeof *new.times_ns) : NULL;
-    if (!new.pkts || (timed && !new.times_ns)) {
+    if (!new.pkts) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto error;
     }
@@ -783,11 +888,9 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
 
         new.n = i + 1;
         if (fread(hdr, 2, 2, f) != 2
-            || (hdr[1] && (hdr[1] < 14 || hdr[1] > MAX_PKT_LEN))
-            || (timed && (fread(&new.times_ns[i], 8, 1, f) != 1
-                          || (i && new.times_ns[i] < new.times_ns[i - 1])))) {
-            snprintf(err, errlen, "%s: packet %"PRIu32" truncated, of bad length or "
-                     "out of time order", path, i);
+            || (hdr[1] && (hdr[1] < 14 || hdr[1] > MAX_PKT_LEN))) {
+            snprintf(err, errlen, "%s: packet %"PRIu32" truncated or of bad "
+                     "length", path, i);
             goto error;
         }
         p->stream = hdr[0];
@@ -814,6 +917,16 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
             new.n_streams = p->stream + 1;
         }
     }
+    for (uint32_t i = 0; new.sched && i < new.sched->n_nodes; i++) {
+        const struct node *nd = &new.sched->nodes[i];
+
+        if (nd->first >= n || nd->count > n - nd->first) {
+            snprintf(err, errlen, "%s: node %"PRIu32": packets %"PRIu32
+                     " + %"PRIu32" past the %"PRIu32" loaded", path, i,
+                     nd->first, nd->count, n);
+            goto error;
+        }
+    }
     fclose(f);
     free_set(set);
     *set = new;
@@ -825,10 +938,142 @@ error:
     return EINVAL;
 }
 
-static void
-write_pcap_header(FILE *f)
+/* ---- The timed schedule: TRex's stream scheduler (schedule.py). ---- */
+
+static bool
+heap_less(const struct heap_item *a, const struct heap_item *b)
 {
-    uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+    return a->time < b->time || (a->time == b->time && a->order < b->order);
+}
+
+static void
+heap_push(struct sched *sc, double time, uint64_t order, uint32_t node)
+{
+    uint32_t i = sc->n_heap++;
+
+    sc->heap[i] = (struct heap_item) { time, order, node };
+    while (i && heap_less(&sc->heap[i], &sc->heap[(i - 1) / 2])) {
+        struct heap_item t = sc->heap[i];
+
+        sc->heap[i] = sc->heap[(i - 1) / 2];
+        sc->heap[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static struct heap_item
+heap_pop(struct sched *sc)
+{
+    struct heap_item top = sc->heap[0];
+    uint32_t i = 0;
+
+    sc->heap[0] = sc->heap[--sc->n_heap];
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, min = i;
+
+        if (l < sc->n_heap && heap_less(&sc->heap[l], &sc->heap[min])) {
+            min = l;
+        }
+        if (r < sc->n_heap && heap_less(&sc->heap[r], &sc->heap[min])) {
+            min = r;
+        }
+        if (min == i) {
+            return top;
+        }
+        struct heap_item t = sc->heap[i];
+
+        sc->heap[i] = sc->heap[min];
+        sc->heap[min] = t;
+        i = min;
+    }
+}
+
+/* Every node back to its start: self-starting ones queued at their isg. */
+static void
+sched_reset(struct sched *sc)
+{
+    uint32_t queued = 0;
+
+    sc->n_heap = 0;
+    sc->active = 0;
+    sc->done = false;
+    for (uint32_t i = 0; i < sc->n_nodes; i++) {
+        struct node *nd = &sc->nodes[i];
+
+        nd->time = nd->isg_s;
+        nd->left = nd->burst;
+        nd->bursts_left = nd->bursts;
+        nd->pos = 0;
+        nd->action = nd->action0;
+        nd->active = nd->self_start;
+        if (nd->active) {
+            heap_push(sc, nd->time, i, i);
+            queued++;
+        }
+    }
+    sc->active = queued;
+    sc->order = queued;
+}
+
+/* Takes the next node off the queue, as schedule.schedule does, and
+ * reschedules it (or starts its next node).  Returns 1 if it sends a packet
+ * (its node in '*node', its time in '*t'), 0 if not (a silent node), -1 if
+ * the traffic stopped or reached 'duration_s' (0: no end). */
+static int
+sched_step(struct sched *sc, double duration_s, uint32_t *node, double *t)
+{
+    struct heap_item it;
+    struct node *nd;
+    bool emit;
+
+    if (!sc->n_heap || !sc->active) {
+        sc->done = true;
+        return -1;
+    }
+    if (duration_s > 0 && sc->heap[0].time >= duration_s) {
+        sc->done = true;
+        return -1;
+    }
+    it = heap_pop(sc);
+    nd = &sc->nodes[it.node];
+    emit = !nd->silent;
+    *node = it.node;
+    *t = it.time;
+    if (nd->kind == NODE_CONTINUOUS) {
+        nd->time = it.time + nd->gap_s;
+    } else if (--nd->left > 0) {
+        nd->time = it.time + nd->gap_s;
+    } else if (--nd->bursts_left > 0) {
+        nd->time = it.time + nd->ibg_s;
+        nd->left = nd->burst;
+    } else {
+        struct node *nxt = nd->next >= 0 ? &sc->nodes[nd->next] : NULL;
+
+        /* TRex's set_stateless_next_node. */
+        nd->active = false;
+        if (nxt && !nxt->active && nd->action > 0 && --nd->action == 0) {
+            nxt = NULL;
+        }
+        if (!nxt || nxt->active) {
+            sc->active--;
+            return emit;
+        }
+        nxt->left = nxt->burst;
+        nxt->bursts_left = nxt->bursts;
+        nxt->active = true;
+        nxt->time = it.time + nxt->isg_s;
+        nd = nxt;
+    }
+    heap_push(sc, nd->time, ++sc->order, nd - sc->nodes);
+    return emit;
+}
+
+/* A pcap header: microsecond timestamps, or nanosecond ones if 'ns'. */
+static void
+write_pcap_header(FILE *f, bool ns)
+{
+    uint32_t magic = ns ? 0xa1b23c4d : 0xa1b2c3d4;
+    uint32_t hdr[6] = { magic, 0x00040002, 0, 0, 65535, 1 };
 
     fwrite(hdr, sizeof hdr, 1, f);
 }
@@ -1037,9 +1282,35 @@ pg_sign(uint8_t *d, uint16_t len, const struct pg *g, uint64_t now)
     memcpy(sig + 8, &now, 8);
 }
 
+/* Writes loaded packet 'p' into the empty mbuf 'm' (a program's packet made
+ * now, by running it), signed for its packet group at TSC time 'now';
+ * returns its length. */
+static inline uint16_t
+make_packet(struct rte_mbuf *m, const struct packet *p, uint64_t now)
+{
+    uint8_t *d = (uint8_t *) rte_pktmbuf_append(m, p->len);
+    uint16_t len = p->len;
+
+    if (p->prog >= 0) {
+        struct program *pr = &load_set.progs[p->prog];
+
+        rte_memcpy(d, pr->tmpl, pr->tlen);
+        len = fe_run(pr, d);
+        if (len < pr->tlen) {
+            rte_pktmbuf_trim(m, pr->tlen - len);
+        }
+    } else {
+        rte_memcpy(d, p->data, len);
+    }
+    if (n_pgs && pg_by_stream[p->stream] >= 0 && len >= PG_SIG_LEN) {
+        pg_sign(d, len, &pgs[pg_by_stream[p->stream]], now);
+    }
+    return len;
+}
+
 /* Builds up to 'n' mbufs from the loaded packets, starting at index '*next'
  * (advanced, wrapping around), and puts each one's stream in 'streams' and
- * length in 'lens'.  A packet of a program is made now, by running it.  No division per packet: at 20 Mpps a modulo is a
+ * length in 'lens'.  No division per packet: at 20 Mpps a modulo is a
  * noticeable share of the engine's budget. */
 static uint16_t
 fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
@@ -1053,31 +1324,71 @@ fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
     }
     for (uint16_t i = 0; i < n; i++) {
         const struct packet *p = &load_set.pkts[k];
-        uint8_t *d = (uint8_t *) rte_pktmbuf_append(m[i], p->len);
-        uint16_t len = p->len;
 
-        if (p->prog >= 0) {
-            struct program *pr = &load_set.progs[p->prog];
-
-            rte_memcpy(d, pr->tmpl, pr->tlen);
-            len = fe_run(pr, d);
-            if (len < pr->tlen) {
-                rte_pktmbuf_trim(m[i], pr->tlen - len);
-            }
-        } else {
-            rte_memcpy(d, p->data, len);
-        }
-        if (n_pgs && pg_by_stream[p->stream] >= 0 && len >= PG_SIG_LEN) {
-            pg_sign(d, len, &pgs[pg_by_stream[p->stream]], now);
-        }
+        lens[i] = make_packet(m[i], p, now);
         streams[i] = p->stream;
-        lens[i] = len;
         if (++k == load_set.n) {
             k = 0;
         }
     }
     *next = k;
     return n;
+}
+
+/* Builds up to 'n' mbufs of the timed schedule's packets due by 'elapsed_s'
+ * (s from the start), each node's in turn, until 'duration_s' (0: until the
+ * traffic stops), as 'fill' does; their times go to 'times' (if not NULL). */
+static uint16_t
+fill_sched(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
+           double elapsed_s, double duration_s, double *times)
+{
+    struct sched *sc = load_set.sched;
+    uint64_t now = n_pgs ? rte_rdtsc() : 0;
+    struct rte_mbuf *spare = NULL;
+    uint16_t got = 0;
+
+    while (got < n && !sc->done
+           && (!sc->n_heap || sc->heap[0].time <= elapsed_s)) {
+        const struct packet *p;
+        struct node *nd;
+        uint32_t k;
+        double t;
+
+        /* Without an mbuf the packet stays due until the next turn. */
+        if (!spare && !(spare = rte_pktmbuf_alloc(pool))) {
+            break;
+        }
+        if (sched_step(sc, duration_s, &k, &t) <= 0) {
+            continue;
+        }
+        nd = &sc->nodes[k];
+        p = &load_set.pkts[nd->first + nd->pos];
+        if (++nd->pos == nd->count) {
+            nd->pos = 0;
+        }
+        m[got] = spare;
+        spare = NULL;
+        lens[got] = make_packet(m[got], p, now);
+        streams[got] = p->stream;
+        if (times) {
+            times[got] = t;
+        }
+        got++;
+    }
+    if (spare) {
+        rte_pktmbuf_free(spare);
+    }
+    return got;
+}
+
+/* Every program and node of 'set' back to its start. */
+static void
+set_reset(struct packet_set *set)
+{
+    fe_reset(set);
+    if (set->sched) {
+        sched_reset(set->sched);
+    }
 }
 
 /* Counts 'n' packets of 'streams' (lengths 'lens') as sent, or if 'refused'
@@ -1259,55 +1570,59 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once,
 {
     uint64_t hz = rte_get_tsc_hz();
     uint64_t start, now, end, next_probe, probe_gap;
-    bool timed = load_set.times_ns && !once && tx >= 0;
-    uint64_t next = 0, attempted = 0, due_timed = 0;
-    uint64_t limit = once ? count : timed ? load_set.n : UINT64_MAX;
+    bool timed = load_set.sched && !once && tx >= 0;
+    uint64_t next = 0, attempted = 0;
+    uint64_t limit = once ? count : UINT64_MAX;
     uint32_t seq = 0;
     struct rte_mbuf *m[BURST];
     uint16_t streams[BURST], lens[BURST];
     uint16_t held = 0;          /* Refused packets at the front of 'm'. */
 
     reset_counters();
-    fe_reset(&load_set);
+    set_reset(&load_set);
     start = now = rte_rdtsc();
-    end = once ? UINT64_MAX : start + (uint64_t) (duration_s * hz);
+    /* A timed schedule ends itself at 'duration_s': past it, a little time
+     * to send what fell due just before. */
+    end = (once ? UINT64_MAX
+           : start + (uint64_t) ((duration_s + (timed ? 0.1 : 0)) * hz));
     probe_gap = probe_pps > 0 ? (uint64_t) (hz / probe_pps) : 0;
     next_probe = start + probe_gap;
-    while (now < end && attempted < limit && !stopping) {
+    while (now < end && attempted < limit && !stopping
+           && !(timed && load_set.sched->done)) {
         /* Up to CATCH_UP bursts in a turn: after a stall of this thread,
          * what fell due meanwhile goes out before the receive side runs
          * again, so that the paced rate holds close to the maximum. */
         for (int b = 0; b < CATCH_UP && attempted < limit; b++) {
             uint64_t want = tx < 0 ? 0 : BURST;
+            uint16_t n;
 
             if (timed) {
-                uint64_t elapsed_ns = (uint64_t) ((now - start) * (1e9 / hz));
-
-                while (due_timed < load_set.n
-                       && load_set.times_ns[due_timed] <= elapsed_ns) {
-                    due_timed++;
+                n = fill_sched(m, streams, lens, BURST,
+                               (now - start) / (double) hz, duration_s, NULL);
+                if (!n) {
+                    break;
                 }
-                want = due_timed > attempted ? due_timed - attempted : 0;
-                want = want > BURST ? BURST : want;
             } else if (tx >= 0 && rate > 0) {
                 uint64_t due = (uint64_t) ((now - start) / (double) hz * rate);
 
                 want = due > attempted ? due - attempted : 0;
                 want = want > BURST ? BURST : want;
             }
-            if (want > limit - attempted) {
-                want = limit - attempted;
-            }
-            if (!want) {
-                break;
-            }
-            if (held && n_pgs) {
-                pg_resign(m, streams, lens, held, rte_rdtsc());
+            if (!timed) {
+                if (want > limit - attempted) {
+                    want = limit - attempted;
+                }
+                if (!want) {
+                    break;
+                }
+                if (held && n_pgs) {
+                    pg_resign(m, streams, lens, held, rte_rdtsc());
+                }
+                n = held + (want > held
+                            ? fill(m + held, streams + held, lens + held,
+                                   want - held, &next) : 0);
             }
 
-            uint16_t n = held + (want > held
-                                 ? fill(m + held, streams + held, lens + held,
-                                        want - held, &next) : 0);
             uint16_t sent = n ? rte_eth_tx_burst(tx, 0, m, n) : 0;
 
             held = 0;
@@ -1355,7 +1670,7 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once,
             fflush(capture.file);   /* On disk before the reply says so. */
         }
         reply_counts((stop - start) / (double) hz, (uint64_t) rate,
-                     once ? stop - start : end - start);
+                     once ? stop - start : (uint64_t) (duration_s * hz));
     }
 }
 
@@ -1364,10 +1679,11 @@ run(int tx, double rate, double duration_s, double probe_pps, bool once,
  * (pcap).  The run-time field engine's packets, as its tests compare them
  * with fieldengine.py's, and its speed alone. */
 static void
-dump(uint64_t n, const char *path, uint64_t skip)
+dump(uint64_t n, const char *path, uint64_t skip, double duration_s)
 {
     struct rte_mbuf *m[BURST];
     uint16_t streams[BURST], lens[BURST];
+    double times[BURST];
     uint64_t next = 0, done = 0, start;
     FILE *f = strcmp(path, "-") ? fopen(path, "wb") : NULL;
 
@@ -1376,20 +1692,27 @@ dump(uint64_t n, const char *path, uint64_t skip)
         return;
     }
     if (f) {
-        write_pcap_header(f);
+        write_pcap_header(f, load_set.sched);
     }
-    fe_reset(&load_set);
+    set_reset(&load_set);
     start = rte_rdtsc();
     while (done < skip + n) {
         uint64_t want = skip + n - done;
-        uint16_t got = fill(m, streams, lens, want > BURST ? BURST : want, &next);
+        uint16_t k = want > BURST ? BURST : want;
+        uint16_t got = (load_set.sched
+                        ? fill_sched(m, streams, lens, k, 1e300, duration_s,
+                                     times)
+                        : fill(m, streams, lens, k, &next));
 
         if (!got) {
             break;
         }
         for (uint16_t i = 0; i < got; i++, done++) {
             if (f && done >= skip) {
-                uint32_t rec[4] = { 0, 0, lens[i], lens[i] };
+                uint64_t ns = (load_set.sched
+                               ? (uint64_t) (times[i] * 1e9 + 0.5) : 0);
+                uint32_t rec[4] = { ns / 1000000000, ns % 1000000000,
+                                    lens[i], lens[i] };
 
                 fwrite(rec, sizeof rec, 1, f);
                 fwrite(rte_pktmbuf_mtod(m[i], void *), 1, lens[i], f);
@@ -1486,7 +1809,7 @@ command(char *line)
         if (!read_set(path, &load_set, err, sizeof err)) {
             printf("{\"ok\": true, \"packets\": %"PRIu32", \"streams\": %u"
                    ", \"timed\": %s}\n", load_set.n, load_set.n_streams,
-                   load_set.times_ns ? "true" : "false");
+                   load_set.sched ? "true" : "false");
             fflush(stdout);
         } else {
             reply_error("%s", err);
@@ -1536,7 +1859,7 @@ command(char *line)
             reply_error("%s: %s", path, strerror(errno));
             return;
         }
-        write_pcap_header(capture.file);
+        write_pcap_header(capture.file, false);
         capture.port = port;
         capture.max = n;
         capture.n = 0;
@@ -1557,13 +1880,13 @@ command(char *line)
             return;
         }
         run(port, rate, 0, 0, true, k == 3 ? count : load_set.n);
-    } else if ((k = sscanf(line, "dump %"SCNu64" %4095s %"SCNu64, &count, path,
-                           &skip)) >= 2) {
-        if (!load_set.n || load_set.times_ns) {
-            reply_error("dump: no looped packets loaded");
+    } else if ((k = sscanf(line, "dump %"SCNu64" %4095s %"SCNu64" %lf", &count,
+                           path, &skip, &duration)) >= 2) {
+        if (!load_set.n || (k == 4 && duration <= 0)) {
+            reply_error("dump: nothing loaded, or a bad duration");
             return;
         }
-        dump(count, path, k == 3 ? skip : 0);
+        dump(count, path, k >= 3 ? skip : 0, k == 4 ? duration : 0);
     } else if (sscanf(line, "listen %lf", &duration) == 1) {
         if (duration <= 0) {
             reply_error("listen: bad duration");

@@ -18,10 +18,13 @@ ENGINES = ("local", "dpdk")
 ENGINE_LIMITS = {"local": fieldengine.MAX_PACKETS, "dpdk": None}
 _LIMIT_TEXT = {
     "local": f"at most {fieldengine.MAX_PACKETS:,} distinct packets per looped stream "
-             f"(precomputed; a random stream replays a window)",
+             f"(precomputed; a random stream replays a window), and at most "
+             f"{fieldengine.MAX_PACKETS:,} packets per run of a timed profile (each made "
+             f"in Python in advance)",
     "dpdk": f"distinct packets unlimited (above {dpdk.PRECOMPUTE_UP_TO:,} packets per "
             f"period, or random values that a replayed window would cut short, the engine "
-            f"runs the field engine as it sends)",
+            f"runs the field engine as it sends); timed profiles unlimited (the engine "
+            f"runs TRex's scheduler and every stream's field engine as it sends)",
 }
 _MAC = "00:00:00:00:00:00"
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
@@ -82,18 +85,37 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
             fecode.encode(dpdk.stream_program(s, len(template)), template)
         except ExtbenchError as e:
             return str(e)
+    if engine == "dpdk" and plan == "timed" and _timed_sends(s) is None:
+        try:
+            dpdk.timed_packets(s, local.port_packet(s, _MAC, _MAC), [])
+        except ExtbenchError as e:
+            return str(e)
     return None
+
+
+def _timed_sends(s: CompiledStream) -> str | None:
+    """How the dpdk engine makes a timed stream's packets, None if it cannot."""
+    if not s.instructions:
+        return "scheduled by the engine"
+    try:
+        made = dpdk.timed_packets(s, local.port_packet(s, _MAC, _MAC), [])
+    except ExtbenchError:
+        return None
+    return ("scheduled by the engine, run time" if isinstance(made[0], fecode.Run)
+            else "scheduled by the engine, precomputed")
 
 
 def _sends(s: CompiledStream, fe: dict, engine: str, plan: str | None) -> str | None:
     """How 'engine' makes stream 's''s packets: 'precomputed' (a loop over the field
     engine's period, or a random window), 'run time' (the dpdk engine's run-time field
-    engine: no cap), 'scheduled' (timed: each packet made in Python, once); None if the
+    engine: no cap), 'scheduled' (timed, the local engine: each packet made in Python,
+    once), 'scheduled by the engine, …' (timed, the dpdk engine: TRex's scheduler in the
+    engine, the packets made at run time or from the precomputed period); None if the
     field engine fails."""
     if "error" in fe:
         return None
     if plan != "loop":
-        return "scheduled"
+        return _timed_sends(s) if engine == "dpdk" else "scheduled"
     if engine == "dpdk" and dpdk.made_at_run_time(s):
         return "run time"
     return "precomputed"

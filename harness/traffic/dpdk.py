@@ -3,13 +3,16 @@
 For the ``dpdk`` port type. The packets are those of the local engine, sent as it plans
 them (``local.plan``): continuous profiles as a loop (each stream's field engine expanded,
 streams mixed by rate: ``local.stream_cycle``), paced by the TSC or as fast as the
-sender's port takes them; anything else (bursts, gaps, chains) as TRex's timed schedule
-(``local.timed``), each packet at its time by the TSC, once. Packets are loaded into the
-engine process (``harness.dpdk.process``) and sent from memory; a looped stream whose field
-engine repeats only after more than ``PRECOMPUTE_UP_TO`` packets (1,048,576), or never
-(random values), is instead made as it is sent: the engine runs the stream's field-engine
-program on its template for each packet (``fecode``, engine.c's ``fe_run``), as a TRex
-core does, so such a stream has no cap on distinct packets. Every port of the
+sender's port takes them; anything else (bursts, gaps, chains) by TRex's scheduler, which
+the engine runs itself (``timed_set``: one node per stream, as ``schedule`` computes them;
+the engine sends exactly ``local.timed``'s packets at their times by the TSC, with no cap on
+the schedule's length). Packets are loaded into the engine process
+(``harness.dpdk.process``) and sent from memory; a looped stream whose field engine repeats
+only after more than ``PRECOMPUTE_UP_TO`` packets (1,048,576), or never (random values),
+and every timed stream with a field engine, is instead made as it is sent: the engine runs
+the stream's field-engine program on its template for each packet (``fecode``, engine.c's
+``fe_run``), as a TRex core does, so such a stream has no cap on distinct packets. Every
+port of the
 process receives meanwhile, so counts are per stream at the sender and per port at the
 receivers, read in the process itself (no interface counters, no kernel). Latency
 probes, when asked for, go out of the same port and are timed by the TSC at both ends
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
-from harness.traffic import fecode, fieldengine, latency, local, pgstats
+from harness.traffic import fecode, fieldengine, latency, local, pgstats, schedule
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
@@ -61,14 +64,14 @@ class DpdkPort:
 
 
 def packet_file(packets: Sequence[tuple[int, bytes | fecode.Run]],
-                times_s: Sequence[float] | None = None,
-                programs: Sequence[bytes] = ()) -> str:
+                programs: Sequence[bytes] = (), nodes: Sequence[bytes] = ()) -> str:
     """Write packets (stream index, bytes) in the engine's format; return the file's path.
 
-    times_s: each packet's send time (s from the start): a timed schedule ("XBPT"), which
-    the engine sends once, each packet at its time, instead of looping over it ("XBPK")
     programs: field-engine programs (``fecode.encode``); a packet given as
     ``fecode.Run(i, template)`` is made by program i as the engine sends it
+    nodes: a timed schedule's nodes (``timed_set``), which make the engine run TRex's
+    scheduler (each node sending its own packets in turn) instead of looping over the
+    packets
     """
     for i, (_, pkt) in enumerate(packets):
         if isinstance(pkt, fecode.Run) and not 0 <= pkt.program < len(programs):
@@ -78,12 +81,12 @@ def packet_file(packets: Sequence[tuple[int, bytes | fecode.Run]],
     with os.fdopen(fd, "wb") as f:
         if programs:
             f.write(fecode.section(list(programs)))
-        f.write((b"XBPT" if times_s is not None else b"XBPK") + struct.pack("<I", len(packets)))
-        for i, (stream, pkt) in enumerate(packets):
+        if nodes:
+            f.write(b"XBSC" + struct.pack("<I", len(nodes)) + b"".join(nodes))
+        f.write(b"XBPK" + struct.pack("<I", len(packets)))
+        for stream, pkt in packets:
             run = isinstance(pkt, fecode.Run)
             f.write(struct.pack("<HH", stream, 0 if run else len(pkt)))
-            if times_s is not None:
-                f.write(struct.pack("<Q", round(times_s[i] * 1e9)))
             f.write(struct.pack("<H", pkt.program) if run else pkt)
     return path
 
@@ -111,6 +114,16 @@ def made_at_run_time(s: CompiledStream, precompute_up_to: int | None = PRECOMPUT
     return prog.random_values() > min(prog.period(), precompute_up_to)
 
 
+def _run_slot(s: CompiledStream, template: bytes, programs: list[bytes],
+              precompute_up_to: int | None) -> fecode.Run | None:
+    """A slot that stream 's''s program fills as it is sent (its program appended to
+    'programs'), if the engine makes the stream at run time (``made_at_run_time``)."""
+    if not made_at_run_time(s, precompute_up_to):
+        return None
+    programs.append(fecode.encode(stream_program(s, len(template)), template))
+    return fecode.Run(len(programs) - 1, template)
+
+
 def loop_packets(streams: list[CompiledStream], src_mac: str, dst_mac: str,
                  precompute_up_to: int | None = PRECOMPUTE_UP_TO
                  ) -> tuple[list[tuple[int, bytes | fecode.Run]], list[bytes]]:
@@ -118,13 +131,86 @@ def loop_packets(streams: list[CompiledStream], src_mac: str, dst_mac: str,
     period, or, for a stream made at run time (``made_at_run_time``), one slot its program
     fills as it is sent; and the programs (``fecode.encode``)."""
     programs: list[bytes] = []
+    return local.stream_cycle(
+        streams, src_mac, dst_mac,
+        at_run_time=lambda s, t: _run_slot(s, t, programs, precompute_up_to)), programs
 
-    def at_run_time(s: CompiledStream, template: bytes) -> fecode.Run | None:
-        if not made_at_run_time(s, precompute_up_to):
-            return None
-        programs.append(fecode.encode(stream_program(s, len(template)), template))
-        return fecode.Run(len(programs) - 1, template)
-    return local.stream_cycle(streams, src_mac, dst_mac, at_run_time=at_run_time), programs
+
+def warmup_packets(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+                   precompute_up_to: int | None = PRECOMPUTE_UP_TO
+                   ) -> tuple[list[tuple[int, bytes | fecode.Run]], list[bytes]]:
+    """What a warm-up of a timed profile loops over: each enabled stream's precomputed
+    period, or its run-time slot, one stream after the other (not mixed by rate: a
+    warm-up sends each distinct packet, not the profile's traffic)."""
+    programs: list[bytes] = []
+    out: list[tuple[int, bytes | fecode.Run]] = []
+    for s in streams:
+        if not s.json.get("enabled", True):
+            continue
+        template = local.port_packet(s, src_mac, dst_mac)
+        slot = _run_slot(s, template, programs, precompute_up_to)
+        out += [(s.index, slot)] if slot is not None else [(s.index, p) for p in (
+            fieldengine.expand(template, s.instructions, s.vm, s.json.get("random_seed", 0)))]
+    return out, programs
+
+
+#: A node of a timed schedule (engine.c's struct node): kind, flags (1: self-starting,
+#: 2: silent), first packet, packets, packets per burst, bursts, action_count, next node
+#: (-1: none), isg, packet gap and inter-burst gap (s).
+_NODE = struct.Struct("<BBxxIIIIii3d")
+_KINDS = {"continuous": 0, "single_burst": 1, "multi_burst": 2}
+
+
+def timed_set(streams: list[CompiledStream], src_mac: str, dst_mac: str,
+              rate_pps: float | None = None
+              ) -> tuple[list[tuple[int, bytes | fecode.Run]], list[bytes], list[bytes]]:
+    """A timed profile as the engine schedules it itself: (packets, programs, nodes).
+
+    One node per enabled stream (``schedule.build_nodes``, the rate scaled as
+    ``local.rate_scale`` scales it), each with its packets: the template if the stream has
+    no field engine, else one slot its program fills at run time (``fecode``), so neither
+    the schedule's length nor a stream's distinct packets are capped; a program the engine
+    cannot run (e.g. a template too long for it) is precomputed if it repeats within
+    ``fieldengine.MAX_PACKETS`` packets. The engine sends exactly ``local.timed``'s
+    packets at its times (``tests/integration/test_dpdk_timed.py``).
+    """
+    nodes = schedule.build_nodes(streams, local.rate_scale(streams, rate_pps))
+    by_index = {s.index: s for s in streams}
+    position = {id(n): i for i, n in enumerate(nodes.values())}
+    packets: list[tuple[int, bytes | fecode.Run]] = []
+    programs: list[bytes] = []
+    encoded = []
+    for k, node in nodes.items():
+        s = by_index[k]
+        local.check_stream(s)
+        template = local.port_packet(s, src_mac, dst_mac)
+        first = len(packets)
+        packets += [(k, p) for p in timed_packets(s, template, programs)]
+        flags = (1 if s.json.get("self_start", True) else 0) | (2 if node.silent else 0)
+        encoded.append(_NODE.pack(
+            _KINDS[node.kind], flags, first, len(packets) - first, node.burst, node.bursts,
+            node.action, position[id(node.next)] if node.next is not None else -1,
+            node.isg_s, node.gap_s, node.ibg_s))
+    return packets, programs, encoded
+
+
+def timed_packets(s: CompiledStream, template: bytes, programs: list[bytes]
+                   ) -> list[bytes | fecode.Run]:
+    """Stream 's''s packets in a timed set: the template, its program's slot (its program
+    appended to 'programs'), or (a program the engine cannot run) its precomputed period;
+    ExtbenchError if none of these."""
+    if not s.instructions:
+        return [template]
+    prog = stream_program(s, len(template))
+    try:
+        programs.append(fecode.encode(prog, template))
+        return [fecode.Run(len(programs) - 1, template)]
+    except ExtbenchError as e:
+        period = prog.exact_period()
+        if period is None or period > fieldengine.MAX_PACKETS:
+            raise ExtbenchError(f"{schedule.stream_label(s)}: {e}") from e
+        return list(fieldengine.expand(template, s.instructions, s.vm,
+                                       s.json.get("random_seed", 0)))
 
 
 def expected(packets: Sequence[tuple[int, bytes | fecode.Run]], streams: list[CompiledStream],
@@ -213,18 +299,16 @@ class DpdkEngine(Engine):
         self.tx, self.rx, self.streams = tx, rx, streams
         self.plan = local.plan(streams)
         self.groups = pgstats.groups(streams)
-        programs: list[bytes] = []
         if self.plan == "loop":
             packets, programs = loop_packets(streams, tx.mac, rx[0].mac,
                                              self.precompute_up_to)
-            # A stream made at run time: the room in its first packets' (a window's).
-            pgstats.check_room(expected(packets, streams, min(
-                warmup_count(packets, streams), len(packets) + fieldengine.RANDOM_WINDOW)),
-                self.groups, streams)
-            self._n_packets = warmup_count(packets, streams)
         else:  # Until _start loads the schedule: each distinct packet (warm-up).
-            packets = [(0, p) for p in local.distinct(streams, tx.mac, rx[0].mac)]
-            self._n_packets = len(packets)
+            packets, programs = warmup_packets(streams, tx.mac, rx[0].mac,
+                                               self.precompute_up_to)
+        self._n_packets = warmup_count(packets, streams)
+        # A stream made at run time: the room in its first packets' (a window's).
+        pgstats.check_room(expected(packets, streams, min(
+            self._n_packets, len(packets) + fieldengine.RANDOM_WINDOW)), self.groups, streams)
         self.process.call("pg-clear")
         for g in self.groups:
             self.process.call(f"pg {g.stream} {g.pg_id} {g.kind}")
@@ -238,14 +322,11 @@ class DpdkEngine(Engine):
         self._rate = rate_pps or 0
         self._paced = bool(self._rate) or self.plan == "timed"
         if self.plan == "timed":
-            sends = local.timed(self.streams, self.tx.mac, self.rx[0].mac, duration_s,
-                                rate_pps)
-            pgstats.check_room(((k, p) for _, k, p in sends), self.groups, self.streams)
-            self._files.append(packet_file([(k, p) for _, k, p in sends],
-                                           [t for t, _, _ in sends]))
+            # The engine runs TRex's scheduler: the rate scales the streams' rates.
+            packets, programs, nodes = timed_set(self.streams, self.tx.mac, self.rx[0].mac,
+                                                 rate_pps)
+            self._files.append(packet_file(packets, programs=programs, nodes=nodes))
             self.process.call(f"load {self._files[-1]}")
-            # The schedule ends within the duration; the engine stops when it is sent.
-            duration_s += 1.0
         self.process.send(f"run {self.tx.port} {self._rate:.3f} {duration_s:.6f} "
                           f"{self.latency_pps or 0:.3f}")
 

@@ -76,7 +76,7 @@ def rate_free(s: CompiledStream) -> bool:
             or m.get("type") == "multi_burst" and m.get("pkts_per_burst") == 1)
 
 
-class _Node:
+class Node:
     """A stream's state in the scheduler (TRex's CGenNodeStateless)."""
 
     def __init__(self, s: CompiledStream, scale: float):
@@ -107,10 +107,27 @@ class _Node:
         self.action = int(j.get("action_count", 0) or 0)
         self.active = bool(j.get("self_start", True))
         self.time = self.isg_s
-        self.next: _Node | None = None
+        self.next: Node | None = None
 
     def refresh(self) -> None:
         self.left, self.bursts_left, self.active = self.burst, self.bursts, True
+
+
+def build_nodes(streams: Sequence[CompiledStream], scale: float = 1.0) -> dict[int, Node]:
+    """The enabled streams' scheduler nodes by stream index, in stream order, each linked
+    to its ``next`` node; 'scale' multiplies every stream's packet rate."""
+    by_index = {s.index: s for s in streams}
+    nodes = {s.index: Node(s, scale) for s in streams if s.json.get("enabled", True)}
+    if not nodes:
+        raise ExtbenchError("every stream of the profile is disabled")
+    for i, node in nodes.items():
+        nxt = next_index(by_index[i], streams)
+        if nxt is not None:
+            if nxt not in nodes:
+                raise ExtbenchError(f"{stream_label(by_index[i])}: its next stream {nxt} is "
+                                    f"disabled or missing")
+            node.next = nodes[nxt]
+    return nodes
 
 
 def schedule(streams: Sequence[CompiledStream], duration_s: float | None = None,
@@ -124,17 +141,7 @@ def schedule(streams: Sequence[CompiledStream], duration_s: float | None = None,
     max_packets: refuse a schedule longer than this (packets)
     limit: stop after this many packets (TRex's simulator's ``-l``), None: no limit
     """
-    by_index = {s.index: s for s in streams}
-    nodes = {s.index: _Node(s, scale) for s in streams if s.json.get("enabled", True)}
-    if not nodes:
-        raise ExtbenchError("every stream of the profile is disabled")
-    for i, node in nodes.items():
-        nxt = next_index(by_index[i], streams)
-        if nxt is not None:
-            if nxt not in nodes:
-                raise ExtbenchError(f"{stream_label(by_index[i])}: its next stream {nxt} is "
-                                    f"disabled or missing")
-            node.next = nodes[nxt]
+    nodes = build_nodes(streams, scale)
     active = sum(n.active for n in nodes.values())
     queue = [(n.time, k, n) for k, n in enumerate(nodes.values()) if n.active]
     heapq.heapify(queue)
@@ -175,7 +182,7 @@ def schedule(streams: Sequence[CompiledStream], duration_s: float | None = None,
     return out
 
 
-def _start_next(node: _Node) -> _Node | None:
+def _start_next(node: Node) -> Node | None:
     """TRex's set_stateless_next_node: the node to start when 'node' ends, or None."""
     nxt = node.next
     if nxt is None or nxt.active:

@@ -3,8 +3,8 @@
 - local: a veth pair between two namespaces of this test's own (``xb-t19-a`` →
   ``xb-t19-b``, removed at the end); tcpdump (AF_PACKET) captures at the receiver.
 - dpdk: the engine on a ``net_ring`` port, a ring that loops the sender's packets back to
-  its own receive queue, with ``--no-huge`` (no hugepage is reserved); the engine's own
-  capture records them.
+  its own receive queue, with ``--no-huge`` (no hugepage is reserved); the engine runs
+  TRex's scheduler itself (``dpdk.timed_set``) and its own capture records them.
 
 Both must deliver exactly the schedule's packets in its order (``local.timed``: what a
 TRex core sends), on time within the tolerances stated below.
@@ -18,7 +18,7 @@ import pytest
 from scapy.utils import RawPcapReader
 
 from harness.dpdk.nohuge import engine_on_vdev
-from harness.traffic.dpdk import packet_file
+from harness.traffic.dpdk import packet_file, timed_set
 from harness.traffic.local import LocalEngine, timed
 from harness.traffic.profile import compile_streams
 from harness.traffic.vethpair import veth_pair
@@ -92,16 +92,19 @@ def ring_engine():
 
 
 def test_dpdk_engine_sends_a_timed_schedule_once_on_time(burst_chain, tmp_path):
+    # The engine runs the scheduler itself (dpdk.timed_set: one node per stream).
     sent = timed(burst_chain, "02:00:00:00:00:01", "02:00:00:00:00:02", 1.0)
-    path = packet_file([(k, p) for _, k, p in sent], [t for t, _, _ in sent])
+    packets, programs, nodes = timed_set(burst_chain, "02:00:00:00:00:01",
+                                         "02:00:00:00:00:02")
+    path = packet_file(packets, programs=programs, nodes=nodes)
     try:
         with ring_engine() as call:
-            assert call(f"load {path}") == {"ok": True, "packets": 34, "streams": 3,
+            assert call(f"load {path}") == {"ok": True, "packets": 3, "streams": 3,
                                              "timed": True}
 
             def send():
                 call(f"capture 0 1000 {tmp_path / 'rx.pcap'}")
-                counts = call("run 0 0 2.0 0")
+                counts = call("run 0 0 1.0 0")
                 assert counts["tx"] == 34 and counts["tx_by_stream"] == [6, 24, 4]
                 assert counts["rx_by_port"] == [34] and counts["elapsed_s"] < 0.5
                 got = read_pcap(tmp_path / "rx.pcap")
