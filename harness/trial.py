@@ -377,6 +377,8 @@ class Testbed:
                           else probe.result())
         if getattr(self.engine, "pg_stats", None):
             record["pg_stats"] = self.engine.pg_stats
+        if getattr(self.engine, "tpg_stats", None):
+            record["tpg_stats"] = self.engine.tpg_stats
         if self.ext is not None:
             use, extension, role = self.ext
             expected = extension.traffic(self.spec.profile, self.spec.topology,

@@ -30,6 +30,17 @@
  *   pg-listen             count the groups' packets that arrive, without
  *                         sending any (a receiving process of its own)
  *   pg-clear              no stream carries a signature, no group is counted
+ *   tpg-conf FILE         TRex's Tagged Packet Groups (enable_tpg): "XBTG",
+ *                         u32 number of tpgids, u32 number of tags, per tag
+ *                         u16 type (1: Dot1Q, 2: QinQ) and its two VLANs
+ *                         (Dot1Q: the second 0); tag i is tag id i.  Every
+ *                         port counts the TPG packets that arrive per tpgid
+ *                         and tag id (and unknown tag), with TRex's sequence
+ *                         checks (see tpg_count)
+ *   tpg STREAM TPGID      packets of STREAM carry TRex's TPG header in their
+ *                         last 16 bytes: magic 0xE50B5CC1, TPGID, a sequence
+ *                         number per tpgid (from 0 at each run), 0 (u32 each)
+ *   tpg-clear             no TPG
  *   capture PORT N FILE   the next run writes the first N packets received on
  *                         PORT to FILE (pcap)
  *   run TX RATE DURATION PROBE_PPS
@@ -189,6 +200,30 @@ static uint16_t n_pgs;
 static bool pg_listen;          /* Count arriving groups' packets. */
 static int16_t pg_by_stream[UINT16_MAX + 1];    /* Index into pgs, or -1. */
 static int16_t pg_by_id[UINT16_MAX + 1];        /* Index into pgs, or -1. */
+
+/* Tagged Packet Groups (TRex's STLTaggedPktGroup; trex_tpg_stats.cpp). */
+#define TPG_MAGIC 0xE50B5CC1u
+#define TPG_LEN 16
+#define TPG_MAX_CNTRS (1u << 22)    /* tpgids x (tags + 1), per port. */
+#define TPG_DOT1Q 1
+#define TPG_QINQ 2
+
+struct tpg_cntr {
+    uint64_t pkts, bytes, seq_err, seq_err_too_big, seq_err_too_small;
+    uint64_t dup, ooo;
+    uint32_t exp_seq;
+};
+
+static bool tpg_on;
+static uint32_t tpg_n_ids, tpg_n_tags;
+static int32_t tpg_by_stream[UINT16_MAX + 1];  /* tpgid, or -1. */
+static int32_t tpg_dot1q[4096];                 /* Tag id of a VLAN, or -1. */
+static uint64_t *tpg_qinq;      /* (outer << 12 | inner) << 16 | tag id,
+                                 * sorted. */
+static uint32_t tpg_n_qinq;
+static uint32_t *tpg_seq;       /* Next sequence number per tpgid. */
+static uint64_t *tpg_tx;        /* Packets and bytes per tpgid. */
+static struct tpg_cntr *tpg_rx[MAX_PORTS];
 
 static struct rte_mempool *pool;
 static uint16_t n_ports;
@@ -1131,6 +1166,255 @@ pg_clear(void)
     memset(pg_by_id, 0xff, sizeof pg_by_id);
 }
 
+static void
+tpg_clear(void)
+{
+    tpg_on = false;
+    for (uint16_t p = 0; p < MAX_PORTS; p++) {
+        free(tpg_rx[p]);
+        tpg_rx[p] = NULL;
+    }
+    free(tpg_qinq);
+    free(tpg_seq);
+    free(tpg_tx);
+    tpg_qinq = NULL;
+    tpg_seq = NULL;
+    tpg_tx = NULL;
+    tpg_n_ids = tpg_n_tags = tpg_n_qinq = 0;
+    memset(tpg_by_stream, 0xff, sizeof tpg_by_stream);
+    memset(tpg_dot1q, 0xff, sizeof tpg_dot1q);
+}
+
+static int
+cmp_u64(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Reads a TPG configuration (the "tpg-conf" command's FILE) and enables TPG
+ * with fresh counters.  Returns NULL or what is wrong. */
+static const char *
+tpg_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t h[12], t[6];
+    const char *why = NULL;
+
+    tpg_clear();
+    if (!f) {
+        return "cannot open the file";
+    }
+    if (fread(h, sizeof h, 1, f) != 1 || memcmp(h, "XBTG", 4)) {
+        why = "not a TPG configuration (XBTG header)";
+        goto out;
+    }
+    tpg_n_ids = rd32(h + 4);
+    tpg_n_tags = rd32(h + 8);
+    if (!tpg_n_ids || tpg_n_tags > UINT16_MAX
+        || (uint64_t) tpg_n_ids * (tpg_n_tags + 1) > TPG_MAX_CNTRS) {
+        why = "bad number of tpgids or tags";
+        goto out;
+    }
+    tpg_qinq = calloc(tpg_n_tags + 1, sizeof *tpg_qinq);
+    tpg_seq = calloc(tpg_n_ids, sizeof *tpg_seq);
+    tpg_tx = calloc(2 * (size_t) tpg_n_ids, sizeof *tpg_tx);
+    for (uint16_t p = 0; p < n_ports; p++) {
+        tpg_rx[p] = calloc((size_t) tpg_n_ids * (tpg_n_tags + 1),
+                           sizeof *tpg_rx[p]);
+        if (!tpg_rx[p]) {
+            why = "out of memory";
+            goto out;
+        }
+    }
+    if (!tpg_qinq || !tpg_seq || !tpg_tx) {
+        why = "out of memory";
+        goto out;
+    }
+    for (uint32_t i = 0; i < tpg_n_tags; i++) {
+        uint16_t type, v1, v2;
+
+        if (fread(t, sizeof t, 1, f) != 1) {
+            why = "truncated tag";
+            goto out;
+        }
+        type = rd16(t);
+        v1 = rd16(t + 2);
+        v2 = rd16(t + 4);
+        if (!v1 || v1 > 4094 || (type == TPG_QINQ && (!v2 || v2 > 4094))
+            || (type != TPG_DOT1Q && type != TPG_QINQ)) {
+            why = "bad tag type or VLAN (1 to 4094)";
+            goto out;
+        }
+        if (type == TPG_DOT1Q) {
+            if (tpg_dot1q[v1] >= 0) {
+                why = "a Dot1Q tag given twice";
+                goto out;
+            }
+            tpg_dot1q[v1] = i;
+        } else {
+            tpg_qinq[tpg_n_qinq++] = ((uint64_t) v1 << 12 | v2) << 16 | i;
+        }
+    }
+    qsort(tpg_qinq, tpg_n_qinq, sizeof *tpg_qinq, cmp_u64);
+    for (uint32_t i = 1; i < tpg_n_qinq; i++) {
+        if (tpg_qinq[i] >> 16 == tpg_qinq[i - 1] >> 16) {
+            why = "a QinQ tag given twice";
+            goto out;
+        }
+    }
+    tpg_on = true;
+out:
+    fclose(f);
+    if (why) {
+        tpg_clear();
+    }
+    return why;
+}
+
+/* The tag id of QinQ VLANs 'outer', 'inner', or -1. */
+static int32_t
+tpg_qinq_tag(uint16_t outer, uint16_t inner)
+{
+    uint64_t key = (uint64_t) outer << 12 | inner;
+    uint32_t lo = 0, hi = tpg_n_qinq;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (tpg_qinq[mid] >> 16 < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < tpg_n_qinq && tpg_qinq[lo] >> 16 == key
+           ? (int32_t) (tpg_qinq[lo] & 0xffff) : -1;
+}
+
+/* TRex's CTPGTagCntr::update_cntrs: a packet of 'len' bytes (without FCS)
+ * with sequence number 'seq'. */
+static void
+tpg_count(struct tpg_cntr *c, uint32_t seq, uint32_t len)
+{
+    if (seq > c->exp_seq) {
+        c->seq_err += seq - c->exp_seq;
+        c->seq_err_too_big++;
+        c->exp_seq = seq + 1;
+    } else if (seq == c->exp_seq) {
+        c->exp_seq = seq + 1;
+    } else {
+        if (seq == c->exp_seq - 1) {
+            c->dup++;
+        } else {
+            c->ooo++;
+            if (c->seq_err > 0) {
+                c->seq_err--;
+            }
+        }
+        c->seq_err_too_small++;
+    }
+    c->pkts++;
+    c->bytes += len + 4;        /* With the FCS, as TRex counts. */
+}
+
+/* Counts packet 'm' arriving on 'port' if its last bytes are a TPG header:
+ * under the tag id of its VLANs (TRex's RxTPGPerPort::handle_pkt: one
+ * 802.1Q tag is Dot1Q, two are QinQ), or as unknown tag (no tag, or one not
+ * configured). */
+static void
+tpg_receive(const struct rte_mbuf *m, uint16_t port)
+{
+    uint32_t len = rte_pktmbuf_pkt_len(m), h[4];
+    const uint32_t *hdr;
+    const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+    uint16_t dlen = rte_pktmbuf_data_len(m);
+    int32_t tag = -1;
+
+    if (len < 14 + TPG_LEN) {
+        return;
+    }
+    hdr = rte_pktmbuf_read(m, len - TPG_LEN, TPG_LEN, h);
+    if (!hdr || hdr[0] != TPG_MAGIC || hdr[1] >= tpg_n_ids) {
+        return;
+    }
+    if (dlen >= 22 && (get_bytes(d + 12, 2, true) == 0x8100
+                       || get_bytes(d + 12, 2, true) == 0x88a8)) {
+        uint16_t v1 = get_bytes(d + 14, 2, true) & 0xfff;
+
+        if (get_bytes(d + 16, 2, true) == 0x8100) {
+            if (dlen >= 20) {
+                tag = tpg_qinq_tag(v1, get_bytes(d + 18, 2, true) & 0xfff);
+            }
+        } else {
+            tag = tpg_dot1q[v1];
+        }
+    }
+    tpg_count(&tpg_rx[port][(size_t) hdr[1] * (tpg_n_tags + 1)
+                            + (tag >= 0 ? (uint32_t) tag : tpg_n_tags)],
+              hdr[2], len);
+}
+
+/* Writes stream 'stream''s TPG header (its tpgid's next sequence number)
+ * into the last bytes of the 'len' bytes at 'd'. */
+static inline void
+tpg_sign(uint8_t *d, uint16_t len, uint32_t tpgid)
+{
+    uint32_t h[4] = { TPG_MAGIC, tpgid, tpg_seq[tpgid]++, 0 };
+
+    memcpy(d + len - TPG_LEN, h, TPG_LEN);
+}
+
+/* Every TPG counter and sequence number back to 0. */
+static void
+tpg_reset(void)
+{
+    if (!tpg_on) {
+        return;
+    }
+    memset(tpg_seq, 0, tpg_n_ids * sizeof *tpg_seq);
+    memset(tpg_tx, 0, 2 * (size_t) tpg_n_ids * sizeof *tpg_tx);
+    for (uint16_t p = 0; p < n_ports; p++) {
+        memset(tpg_rx[p], 0,
+               (size_t) tpg_n_ids * (tpg_n_tags + 1) * sizeof *tpg_rx[p]);
+    }
+}
+
+/* The TPG counters that are not zero, in the run's reply. */
+static void
+tpg_reply(void)
+{
+    bool first = true;
+
+    printf(", \"tpg\": {\"tx\": [");
+    for (uint32_t i = 0; tpg_on && i < tpg_n_ids; i++) {
+        if (tpg_tx[2 * i]) {
+            printf("%s[%"PRIu32", %"PRIu64", %"PRIu64"]", first ? "" : ", ",
+                   i, tpg_tx[2 * i], tpg_tx[2 * i + 1]);
+            first = false;
+        }
+    }
+    printf("], \"rx\": [");
+    first = true;
+    for (uint16_t p = 0; tpg_on && p < n_ports; p++) {
+        for (size_t k = 0; k < (size_t) tpg_n_ids * (tpg_n_tags + 1); k++) {
+            const struct tpg_cntr *c = &tpg_rx[p][k];
+
+            if (!c->pkts) {
+                continue;
+            }
+            printf("%s[%u, %zu, %zu, %"PRIu64", %"PRIu64", %"PRIu64", %"PRIu64
+                   ", %"PRIu64", %"PRIu64", %"PRIu64"]", first ? "" : ", ",
+                   p, k / (tpg_n_tags + 1), k % (tpg_n_tags + 1), c->pkts,
+                   c->bytes, c->seq_err, c->seq_err_too_big,
+                   c->seq_err_too_small, c->dup, c->ooo);
+            first = false;
+        }
+    }
+    printf("]}");
+}
+
 /* The latency bucket of 'ns': 0 below 1 us, else one bucket per leading digit
  * and decade of the microseconds (1, 2, ... 9, 10, 20, ... 90, 100, ...), whose
  * lower bound pg_bucket_us() gives. */
@@ -1245,6 +1529,9 @@ receive(uint16_t port)
         if (pg_listen) {
             pg_receive(m, now);
         }
+        if (tpg_on) {
+            tpg_receive(m, port);
+        }
         if (capture.port == port && capture.file) {
             capture_packet(m);
         }
@@ -1304,6 +1591,9 @@ make_packet(struct rte_mbuf *m, const struct packet *p, uint64_t now)
     }
     if (n_pgs && pg_by_stream[p->stream] >= 0 && len >= PG_SIG_LEN) {
         pg_sign(d, len, &pgs[pg_by_stream[p->stream]], now);
+    }
+    if (tpg_on && tpg_by_stream[p->stream] >= 0 && len >= TPG_LEN) {
+        tpg_sign(d, len, tpg_by_stream[p->stream]);
     }
     return len;
 }
@@ -1399,6 +1689,13 @@ count_sent(uint16_t n, const uint16_t *streams, const uint16_t *lens,
 {
     for (uint16_t i = 0; i < n; i++) {
         int g = n_pgs ? pg_by_stream[streams[i]] : -1;
+        int32_t t = tpg_on ? tpg_by_stream[streams[i]] : -1;
+
+        if (t >= 0) {
+            /* Sent, or lost at the switch's full ring. */
+            tpg_tx[2 * t]++;
+            tpg_tx[2 * t + 1] += lens[i] + 4;
+        }
 
         if (!refused) {
             counters.tx_by_stream[streams[i]]++;
@@ -1468,14 +1765,6 @@ drain(void)
     }
 }
 
-static int
-cmp_u64(const void *a_, const void *b_)
-{
-    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
-
-    return a < b ? -1 : a > b;
-}
-
 static void
 reply_counts(double elapsed_s, uint64_t rate, uint64_t duration_ticks)
 {
@@ -1527,7 +1816,9 @@ reply_counts(double elapsed_s, uint64_t rate, uint64_t duration_ticks)
         }
         printf("}}");
     }
-    printf("]}\n");
+    printf("]");
+    tpg_reply();
+    printf("}\n");
     fflush(stdout);
 }
 
@@ -1535,6 +1826,7 @@ static void
 reset_counters(void)
 {
     memset(&counters, 0, sizeof counters);
+    tpg_reset();
     for (uint16_t i = 0; i < n_pgs; i++) {
         struct pg *g = &pgs[i];
         uint16_t id = g->id, kind = g->kind;
@@ -1827,7 +2119,7 @@ command(char *line)
         }
     } else if (sscanf(line, "pg %u %u %u", &port, &n, &kind) == 3) {
         int g = (port <= UINT16_MAX && n <= UINT16_MAX && kind <= 1
-                 ? pg_find_or_add(n, kind) : -1);
+                 && tpg_by_stream[port] < 0 ? pg_find_or_add(n, kind) : -1);
 
         if (g < 0) {
             reply_error("pg: bad stream %u, group %u or kind %u (at most %d "
@@ -1836,6 +2128,37 @@ command(char *line)
         }
         pg_by_stream[port] = g;
         pg_listen = true;
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
+    } else if (sscanf(line, "tpg-conf %4095s", path) == 1) {
+        const char *why = tpg_load(path);
+
+        if (why) {
+            reply_error("tpg-conf %s: %s", path, why);
+            return;
+        }
+        printf("{\"ok\": true, \"tpgids\": %"PRIu32", \"tags\": %"PRIu32"}\n",
+               tpg_n_ids, tpg_n_tags);
+        fflush(stdout);
+    } else if (sscanf(line, "tpg %u %u", &port, &n) == 2) {
+        if (!tpg_on || port > UINT16_MAX || n >= tpg_n_ids
+            || pg_by_stream[port] >= 0) {
+            reply_error("tpg: no configuration, bad stream %u or tpgid %u, or "
+                        "the stream is in a packet group", port, n);
+            return;
+        }
+        for (uint32_t i = 0; i <= UINT16_MAX; i++) {
+            if (tpg_by_stream[i] == (int32_t) n && i != port) {
+                reply_error("tpg: tpgid %u is already stream %"PRIu32"'s",
+                            n, i);
+                return;
+            }
+        }
+        tpg_by_stream[port] = n;
+        printf("{\"ok\": true}\n");
+        fflush(stdout);
+    } else if (!strcmp(line, "tpg-clear")) {
+        tpg_clear();
         printf("{\"ok\": true}\n");
         fflush(stdout);
     } else if (!strcmp(line, "pg-listen")) {
@@ -1914,6 +2237,7 @@ main(int argc, char *argv[])
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     pg_clear();
+    tpg_clear();
     n_ports = rte_eth_dev_count_avail();
     if (!n_ports || n_ports > MAX_PORTS) {
         fprintf(stderr, "xb-dpdk-engine: %u ports (need 1 to %d --vdev)\n",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import ExtbenchError
-from harness.traffic import dpdk, fecode, fieldengine, local, mix, pgstats, schedule
+from harness.traffic import dpdk, fecode, fieldengine, local, mix, pgstats, schedule, tpg
 from harness.traffic.profile import CompiledStream, compile_file
 
 ENGINES = ("local", "dpdk")
@@ -66,6 +66,7 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
             local.refuse_flow_stats(s)
         else:
             pgstats.groups([s])
+            tpg.groups([s])
     except ExtbenchError as e:
         return str(e)
     if "error" in fe:

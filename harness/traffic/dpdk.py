@@ -18,7 +18,9 @@ receivers, read in the process itself (no interface counters, no kernel). Latenc
 probes, when asked for, go out of the same port and are timed by the TSC at both ends
 (one process, one clock). Streams with flow statistics (TRex's ``STLFlowStats`` and
 ``STLFlowLatencyStats``) are counted, and timed, per packet group (``pgstats``): the
-engine signs their packets as it sends them.
+engine signs their packets as it sends them; Tagged Packet Group streams
+(``STLTaggedPktGroup``) carry TRex's TPG header and are counted per tpgid and tag at every
+receiving port (``tpg``; the tags: ``tpg_tags``, by default every Dot1Q VLAN).
 
 What a result counts, and what ``ring_full`` means (the sender's virtqueue is the switch's
 receive queue, as a NIC's receive ring would be): paced, a packet the ring refused was
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from harness.dpdk import FILE_PREFIX
 from harness.dpdk.process import EngineProcess
 from harness.errors import ExtbenchError
-from harness.traffic import fecode, fieldengine, latency, local, pgstats, schedule
+from harness.traffic import fecode, fieldengine, latency, local, pgstats, schedule, tpg
 from harness.traffic.engine import Drops, Engine
 from harness.traffic.profile import CompiledStream
 
@@ -287,18 +289,24 @@ class DpdkEngine(Engine):
     name = "dpdk"
 
     def __init__(self, process: EngineProcess, latency_pps: float | None = None,
-                 precompute_up_to: int | None = PRECOMPUTE_UP_TO):
+                 precompute_up_to: int | None = PRECOMPUTE_UP_TO,
+                 tpg_tags: Sequence[dict] = tpg.DEFAULT_TAGS):
         self.process, self.latency_pps = process, latency_pps
         self.precompute_up_to = precompute_up_to
+        self.tpg_tags = list(tpg_tags)
+        tpg.check_tags(self.tpg_tags)
         self.latency: dict = {}
         #: The last run's per packet group statistics (``pgstats.record``), if any.
         self.pg_stats: dict = {}
+        #: The last run's Tagged Packet Group statistics (``tpg.stats``), if any.
+        self.tpg_stats: dict = {}
         self._files: list[str] = []
 
     def _prepare(self, streams: list[CompiledStream], tx: DpdkPort, rx: list[DpdkPort]) -> None:
         self.tx, self.rx, self.streams = tx, rx, streams
         self.plan = local.plan(streams)
         self.groups = pgstats.groups(streams)
+        self.tpgs = tpg.groups(streams)
         if self.plan == "loop":
             packets, programs = loop_packets(streams, tx.mac, rx[0].mac,
                                              self.precompute_up_to)
@@ -307,11 +315,20 @@ class DpdkEngine(Engine):
                                                self.precompute_up_to)
         self._n_packets = warmup_count(packets, streams)
         # A stream made at run time: the room in its first packets' (a window's).
-        pgstats.check_room(expected(packets, streams, min(
-            self._n_packets, len(packets) + fieldengine.RANDOM_WINDOW)), self.groups, streams)
+        first = expected(packets, streams, min(self._n_packets,
+                                               len(packets) + fieldengine.RANDOM_WINDOW))
+        pgstats.check_room(first, self.groups, streams)
+        tpg.check_room(first, self.tpgs, streams)
         self.process.call("pg-clear")
+        self.process.call("tpg-clear")
         for g in self.groups:
             self.process.call(f"pg {g.stream} {g.pg_id} {g.kind}")
+        if self.tpgs:
+            self._files.append(tpg.conf_file(self.tpg_tags,
+                                             max(g.tpgid for g in self.tpgs) + 1))
+            self.process.call(f"tpg-conf {self._files[-1]}")
+            for t in self.tpgs:
+                self.process.call(f"tpg {t.stream} {t.tpgid}")
         self._files.append(packet_file(packets, programs=programs))
         self.process.call(f"load {self._files[-1]}")
         if self.latency_pps:
@@ -351,6 +368,9 @@ class DpdkEngine(Engine):
         self.latency = self._latency(c) if self.latency_pps else {}
         self.pg_stats = (pgstats.record(pgstats.from_engine(c["pgs"]), self.groups)
                          if self.groups else {})
+        self.tpg_stats = (tpg.stats(c, self.tpgs, len(self.tpg_tags),
+                                    {ep.port: ep.name for ep in self.rx})
+                          if self.tpgs else {})
         return tx, rx
 
     def _drops(self) -> Drops:

@@ -43,7 +43,8 @@ class Group:
 
 
 def groups(streams: Sequence[CompiledStream]) -> list[Group]:
-    """The packet groups of the enabled streams with flow statistics.
+    """The packet groups of the enabled streams with flow statistics (not Tagged Packet
+    Groups: ``tpg``).
 
     Streams may share a group if they are of one kind (their counts add up, as on TRex);
     a group of both kinds, or a pg_id outside 0 … 65535, is refused.
@@ -54,11 +55,13 @@ def groups(streams: Sequence[CompiledStream]) -> list[Group]:
         if not s.json.get("enabled", True) or not fs.get("enabled", False):
             continue
         kind = fs.get("rule_type", "stats")
+        if kind == "tpg":  # Tagged Packet Groups: harness.traffic.tpg.
+            continue
         pg = fs.get("stream_id")
         what = schedule.stream_label(s)
         if kind not in KINDS:
             raise ExtbenchError(f"{what}: flow_stats rule type '{kind}' is not one of "
-                                f"{', '.join(KINDS)}")
+                                f"{', '.join(KINDS)}, tpg")
         if not isinstance(pg, int) or not 0 <= pg <= 0xFFFF:
             raise ExtbenchError(f"{what}: flow_stats pg_id {pg!r} is not in 0 … 65535")
         if kinds.setdefault(pg, kind) != kind:
