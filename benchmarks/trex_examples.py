@@ -5,9 +5,13 @@ For TRex's own examples (trex-core ``scripts/stl``, not part of this repository)
 (``check.check_file``); a profile counts as accepted by an engine when every stream can be
 sent. Prints the counts per engine, the profiles of which the dpdk engine makes a stream
 with its run-time field engine, and the refusals grouped by reason (numbers, offsets and
-names masked so that alike reasons group). Usage:
+names masked so that alike reasons group). Profiles that require tunables (``imix_wlc``:
+``--src``, ``--dst``) take them from ``--tunables FILE``, a JSON object {profile name:
+{tunable: value}}; ``benchmarks/trex_examples_tunables.json`` gives ``imix_wlc`` the
+addresses of TRex's examples. Usage:
 
     .venv/bin/python -m benchmarks.trex_examples TREX_CORE_DIR/scripts/stl [--json]
+        [--tunables benchmarks/trex_examples_tunables.json]
 """
 
 import argparse
@@ -27,9 +31,24 @@ def _kind(reason: str) -> str:
     return re.sub(r"\d+", "N", reason)[:160]
 
 
-def survey(folder: Path) -> dict:
+def load_tunables(path: Path | None) -> dict[str, dict]:
+    """{profile name: tunables} from JSON file 'path' (None: none)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise ExtbenchError(f"{path}: not a tunables file: {e}") from e
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ExtbenchError(f"{path}: a tunables file is a JSON object {{profile: "
+                            f"{{tunable: value}}}}")
+    return data
+
+
+def survey(folder: Path, tunables: dict[str, dict] | None = None) -> dict:
     """{'profiles', 'accepted': {engine: n}, 'refused': {engine: {profile: reason}},
-    'dpdk_run_time': [profiles of which the dpdk engine makes a stream at run time]}."""
+    'dpdk_run_time': [profiles of which the dpdk engine makes a stream at run time]};
+    'tunables': {profile name: tunables} for the profiles that need some."""
     files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
     if not files:
         raise ExtbenchError(f"{folder}: no *.py profile")
@@ -38,7 +57,7 @@ def survey(folder: Path) -> dict:
     run_time: list[str] = []
     for f in files:
         try:
-            report = check_file(f)
+            report = check_file(f, (tunables or {}).get(f.stem))
         except ExtbenchError as e:
             for engine in ENGINES:
                 refused[engine][f.name] = f"not compiled: {e}"
@@ -61,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("folder", type=Path)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--tunables", type=Path, help="JSON: {profile name: {tunable: value}}")
     a = p.parse_args(argv)
-    s = survey(a.folder)
+    s = survey(a.folder, load_tunables(a.tunables))
     if a.json:
         print(json.dumps(s, indent=1))
         return 0

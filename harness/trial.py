@@ -42,6 +42,7 @@ from harness.traffic import get_engine
 from harness.traffic.dpdk import DpdkEngine
 from harness.traffic.endpoint import MininetEndpoint
 from harness.traffic.latency import LatencyProbe
+from harness.traffic.local import MIN_FRAME
 from harness.traffic.profile import compile_streams
 
 # Log lines that a trial may produce without anything being wrong.
@@ -241,7 +242,14 @@ class Testbed:
         cpus = sorted(os.sched_getaffinity(0))
         first, last = cpus[0], cpus[-1]
         n_hosts = len(self.topo.hosts())
-        self._stack.enter_context(hugepages.reserved(dpdk_net.hugepage_mb(n_hosts)))
+        # Jumbo frames need the ports' MTU (and OVS's larger mempools) before OVS starts:
+        # the profile's longest frame, its sizes being those of any addresses.
+        mtu = dpdk_net.port_mtu(max(
+            max(len(s.packet), MIN_FRAME) for s in compile_streams(
+                self.spec.profile, self.spec.tunables("10.0.0.1", "10.0.0.2"))
+            if s.json.get("enabled", True)))
+        self._stack.enter_context(hugepages.reserved(dpdk_net.hugepage_mb(
+            n_hosts, jumbo=mtu is not None)))
         prefix = f"{FILE_PREFIX}{os.getpid()}-ovs{next(_OVS_PREFIXES)}"
         self._stack.callback(remove_runtime_dir, prefix)  # Once OVS has stopped.
         self.ovs = self._stack.enter_context(OvsInstance(
@@ -249,7 +257,8 @@ class Testbed:
             other_config={**dpdk_net.ovs_other_config(prefix, first, last),
                           "bpf-jit": self.spec.bpf_jit, **self.cache.other_config()}))
         self.net = self._stack.enter_context(Network(self.ovs, self.topo))
-        self.dpdk = self._stack.enter_context(dpdk_net.DpdkPorts(self.ovs, self.net, first))
+        self.dpdk = self._stack.enter_context(dpdk_net.DpdkPorts(self.ovs, self.net, first,
+                                                                 mtu))
         assert self.dpdk.process is not None
         self.engine = DpdkEngine(self.dpdk.process, self.spec.latency_pps)
 

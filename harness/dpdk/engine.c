@@ -97,7 +97,8 @@
 #define RING_SIZE 1024
 #define N_MBUFS 16383
 #define MAX_PORTS 16
-#define MAX_PKT_LEN 2000
+#define MAX_PKT_LEN 9728        /* Bytes without FCS: 9216 and headers. */
+#define N_JUMBO 4095            /* Mbufs of the pool for longer packets. */
 #define MAX_SAMPLES (1 << 20)
 #define DRAIN_MS 50
 #define MAX_DRAIN_MS 2000
@@ -161,6 +162,7 @@ struct packet_set {
     uint16_t n_streams;
     struct program *progs;      /* Run-time field-engine programs. */
     uint16_t n_progs;
+    bool jumbo;                 /* Has packets longer than a 'pool' mbuf. */
 };
 
 struct capture {
@@ -226,6 +228,9 @@ static uint64_t *tpg_tx;        /* Packets and bytes per tpgid. */
 static struct tpg_cntr *tpg_rx[MAX_PORTS];
 
 static struct rte_mempool *pool;
+/* Mbufs for packets longer than a 'pool' mbuf holds (jumbo frames), made at
+ * the first load that has some. */
+static struct rte_mempool *jumbo_pool;
 static uint16_t n_ports;
 static struct packet_set load_set, probe_set;
 static uint32_t probe_offset;
@@ -952,6 +957,22 @@ read_set(const char *path, struct packet_set *set, char *err, size_t errlen)
             new.n_streams = p->stream + 1;
         }
     }
+    for (uint32_t i = 0; i < n; i++) {
+        new.jumbo |= new.pkts[i].len > rte_pktmbuf_data_room_size(pool)
+                                       - RTE_PKTMBUF_HEADROOM;
+    }
+    if (new.jumbo && !jumbo_pool) {
+        jumbo_pool = rte_pktmbuf_pool_create("xb_jumbo", N_JUMBO, 256, 0,
+                                             MAX_PKT_LEN + RTE_PKTMBUF_HEADROOM,
+                                             rte_socket_id());
+        if (!jumbo_pool) {
+            snprintf(err, errlen, "%s: no memory for %d mbufs of %d bytes "
+                     "(packets above %u bytes): %s", path, N_JUMBO, MAX_PKT_LEN,
+                     rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM,
+                     rte_strerror(rte_errno));
+            goto error;
+        }
+    }
     for (uint32_t i = 0; new.sched && i < new.sched->n_nodes; i++) {
         const struct node *nd = &new.sched->nodes[i];
 
@@ -1453,7 +1474,8 @@ pg_bucket_us(int b)
 static void
 pg_receive(const struct rte_mbuf *m, uint64_t now)
 {
-    uint16_t len = rte_pktmbuf_data_len(m);
+    uint32_t len = rte_pktmbuf_pkt_len(m);
+    uint8_t buf[PG_SIG_LEN];
     const uint8_t *sig;
     uint32_t magic;
     uint16_t id, kind;
@@ -1462,7 +1484,8 @@ pg_receive(const struct rte_mbuf *m, uint64_t now)
     if (len < PG_SIG_LEN) {
         return;
     }
-    sig = rte_pktmbuf_mtod(m, const uint8_t *) + len - PG_SIG_LEN;
+    /* The last bytes, wherever they are in a chain of mbufs. */
+    sig = rte_pktmbuf_read(m, len - PG_SIG_LEN, PG_SIG_LEN, buf);
     memcpy(&magic, sig, 4);
     if (magic != PG_MAGIC) {
         return;
@@ -1609,7 +1632,7 @@ fill(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
     uint64_t k = *next;
     uint64_t now = n_pgs ? rte_rdtsc() : 0;
 
-    if (rte_pktmbuf_alloc_bulk(pool, m, n)) {
+    if (rte_pktmbuf_alloc_bulk(load_set.jumbo ? jumbo_pool : pool, m, n)) {
         return 0;
     }
     for (uint16_t i = 0; i < n; i++) {
@@ -1645,7 +1668,8 @@ fill_sched(struct rte_mbuf **m, uint16_t *streams, uint16_t *lens, uint16_t n,
         double t;
 
         /* Without an mbuf the packet stays due until the next turn. */
-        if (!spare && !(spare = rte_pktmbuf_alloc(pool))) {
+        if (!spare && !(spare = rte_pktmbuf_alloc(load_set.jumbo ? jumbo_pool
+                                                                 : pool))) {
             break;
         }
         if (sched_step(sc, duration_s, &k, &t) <= 0) {

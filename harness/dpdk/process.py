@@ -26,12 +26,14 @@ _counter = itertools.count()
 EAL_OPTIONS = ("--no-pci", "--in-memory", "--single-file-segments", "--log-level=warning")
 
 
-def virtio_user(index: int, socket: str, mac: str | None = None) -> str:
+def virtio_user(index: int, socket: str, mac: str | None = None,
+                mrg_rxbuf: bool = False) -> str:
     """A virtio-user port whose vhost-user peer (an OVS dpdkvhostuserclient port) connects
     to 'socket'. Mergeable buffers off and 1024-entry rings, as OVS advises for small
-    packets (Documentation/topics/dpdk/vhost-user.rst)."""
-    vdev = (f"net_virtio_user{index},path={socket},server=1,queue_size=1024,mrg_rxbuf=0,"
-            f"in_order=1")
+    packets (Documentation/topics/dpdk/vhost-user.rst); on ('mrg_rxbuf') for jumbo frames,
+    which a receive buffer of one mbuf cannot hold."""
+    vdev = (f"net_virtio_user{index},path={socket},server=1,queue_size=1024,"
+            f"mrg_rxbuf={int(mrg_rxbuf)},in_order=1")
     return vdev + (f",mac={mac}" if mac else "")
 
 

@@ -26,13 +26,31 @@ from harness.ovs.daemons import OvsInstance
 from harness.traffic.dpdk import DpdkPort
 
 #: Hugepage memory a dpdk trial needs (MiB): the engine's pool and rings, and OVS's
-#: per-port mempools (per-port-memory, ~67 MiB each at MTU 1500), with room to spare.
-ENGINE_MB, PER_PORT_MB, OVS_MB = 128, 96, 128
+#: per-port mempools (per-port-memory, ~67 MiB each at MTU 1500, ~230 MiB at MTU 9216:
+#: about 22,500 mbufs a port), with room to spare.
+ENGINE_MB, PER_PORT_MB, JUMBO_PER_PORT_MB, OVS_MB = 128, 96, 320, 128
+#: The MTU of the vhost-user ports when a profile sends frames longer than 1514 bytes
+#: (the engine sends up to 9728-byte frames: MAX_PKT_LEN of engine.c).
+JUMBO_MTU = 9216
+#: The longest frame (bytes without FCS) of the default MTU, 1500.
+STANDARD_FRAME = 1514
 
 
-def hugepage_mb(n_host_ports: int) -> int:
-    """Hugepage memory (MiB) for a dpdk trial with 'n_host_ports' vhost-user ports."""
-    return ENGINE_MB + OVS_MB + PER_PORT_MB * n_host_ports
+def hugepage_mb(n_host_ports: int, jumbo: bool = False) -> int:
+    """Hugepage memory (MiB) for a dpdk trial with 'n_host_ports' vhost-user ports, at
+    MTU 1500 or ('jumbo') JUMBO_MTU."""
+    return ENGINE_MB + OVS_MB + (JUMBO_PER_PORT_MB if jumbo else PER_PORT_MB) * n_host_ports
+
+
+def port_mtu(longest_frame: int) -> int | None:
+    """The MTU the vhost-user ports need for frames of 'longest_frame' bytes (without FCS):
+    None (OVS's default, 1500) up to 1514 bytes, else JUMBO_MTU; ExtbenchError above."""
+    if longest_frame <= STANDARD_FRAME:
+        return None
+    if longest_frame > JUMBO_MTU + 14:
+        raise ExtbenchError(f"dpdk port type: {longest_frame}-byte frames do not fit the "
+                            f"ports' largest MTU, {JUMBO_MTU}")
+    return JUMBO_MTU
 
 
 def ovs_other_config(file_prefix: str, main_cpu: int, pmd_cpu: int) -> dict[str, str]:
@@ -48,10 +66,13 @@ class DpdkPorts:
     """Context manager: re-type a network's switch ports and start the engine for its hosts.
 
     ports: after entering, the engine's port standing in for each host (by logical name)
+    mtu: the vhost-user ports' MTU (``mtu_request``; None: OVS's default, 1500), and
+        mergeable receive buffers at the engine's ports (jumbo frames: ``port_mtu``)
     """
 
-    def __init__(self, ovs: OvsInstance, network: Network, engine_cpu: int):
-        self.ovs, self.network, self.engine_cpu = ovs, network, engine_cpu
+    def __init__(self, ovs: OvsInstance, network: Network, engine_cpu: int,
+                 mtu: int | None = None):
+        self.ovs, self.network, self.engine_cpu, self.mtu = ovs, network, engine_cpu, mtu
         self.ports: dict[str, DpdkPort] = {}
         self.process: EngineProcess | None = None
 
@@ -73,10 +94,11 @@ class DpdkPorts:
                 raise ExtbenchError(f"dpdk port type: host {host} has more than one link")
             sock = Path(self.ovs.run_dir) / f"{host_intf.node.name}.sock"
             vsctl += ["--", "set", "interface", switch_intf.name, "type=dpdkvhostuserclient",
-                      f"options:vhost-server-path={sock}"]
+                      f"options:vhost-server-path={sock}",
+                      *([f"mtu_request={self.mtu}"] if self.mtu else [])]
             index = len(vdevs)
             mac = host_intf.MAC()
-            vdevs.append(virtio_user(index, str(sock), mac))
+            vdevs.append(virtio_user(index, str(sock), mac, mrg_rxbuf=bool(self.mtu)))
             self.ports[host] = DpdkPort(name=host_intf.node.name,
                                         intf=f"net_virtio_user{index}", mac=mac,
                                         ip=host_intf.IP(), port=index)

@@ -28,7 +28,7 @@ _LIMIT_TEXT = {
 }
 _MAC = "00:00:00:00:00:00"
 #: The longest packet the dpdk engine sends (bytes without FCS; harness/dpdk/engine.c).
-DPDK_MAX_PKT_LEN = 2000
+DPDK_MAX_PKT_LEN = fecode.MAX_TEMPLATE
 #: Count distinct packets exactly up to this period (beyond, the period is the bound).
 EXACT_DISTINCT = 65_536
 
@@ -79,7 +79,7 @@ def _stream_verdict(s: CompiledStream, fe: dict, engine: str, plan: str | None) 
                     f"per stream (the dpdk engine makes them as it sends them)")
     if engine == "dpdk" and len(s.packet) > DPDK_MAX_PKT_LEN:
         return (f"{schedule.stream_label(s)}: {len(s.packet)}-byte packets; the dpdk engine "
-                f"sends at most {DPDK_MAX_PKT_LEN} bytes (one mbuf, MAX_PKT_LEN of engine.c)")
+                f"sends at most {DPDK_MAX_PKT_LEN} bytes (MAX_PKT_LEN of engine.c)")
     if engine == "dpdk" and plan == "loop" and dpdk.made_at_run_time(s):
         try:
             template = local.port_packet(s, _MAC, _MAC)

@@ -34,8 +34,9 @@ DEFINE, WRITE, WRITE_MASK, FIX_IPV4, FIX_ICMPV6 = range(1, 6)
 #: Where a variable keeps the value a write reads (its field index): a flow variable's
 #: value; a tuple's address, port and flow number.
 _VALUE, _TUPLE_IP, _TUPLE_PORT, _TUPLE_FLOW = 3, 7, 8, 9
-#: Most variables, operations and template bytes engine.c takes per program.
-MAX_VARS, MAX_OPS, MAX_TEMPLATE = 256, 1024, 2000
+#: Most variables, operations and template bytes engine.c takes per program (the last:
+#: its MAX_PKT_LEN, the longest packet it sends: a 9216-byte MTU and headers).
+MAX_VARS, MAX_OPS, MAX_TEMPLATE = 256, 1024, 9728
 
 # tlen, n_vars, n_ops, n_hw, trim var (-1: none), rand state, cache, n_values
 _PROGRAM = struct.Struct("<HHHHhxxIII")

@@ -120,9 +120,10 @@ def test_program_file_layout():
 
 
 def test_encode_refuses_what_engine_c_cannot_run():
-    (s,) = compile_streams("udp_flows", {"flows": "10", "size": "2100"})
-    prog = dpdk.stream_program(s, len(s.packet))
-    with pytest.raises(ExtbenchError, match="templates of at most 2000 bytes"):
-        fecode.encode(prog, s.packet)
+    (s,) = compile_streams("udp_flows", {"flows": "10", "size": "9216"})
+    longer = s.packet.ljust(9800, b"\0")
+    prog = dpdk.stream_program(s, len(longer))
+    with pytest.raises(ExtbenchError, match="templates of at most 9728 bytes"):
+        fecode.encode(prog, longer)
     with pytest.raises(ExtbenchError, match="compiled for"):
         fecode.encode(fieldengine.Program(70, s.instructions), s.packet[:60])
