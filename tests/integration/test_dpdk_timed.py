@@ -22,6 +22,7 @@ from harness.errors import ExtbenchError
 from harness.traffic import check, fieldengine, local
 from harness.traffic.dpdk import packet_file, timed_set
 from harness.traffic.profile import CompiledStream, compile_file, compile_streams
+from tests.integration.test_dpdk_fieldengine import _src_packet
 from tests.integration.test_trex_modes_wire import read_pcap, ring_engine
 
 pytestmark = [pytest.mark.root, pytest.mark.integration]
@@ -123,13 +124,6 @@ def test_trex_examples_timed_profiles_as_the_python_scheduler(engine, tmp_path):
             "udp_3pkt_pcap"} <= set(compared), compared
 
 
-def _src8_packet(template: bytes, src: int) -> bytes:
-    pkt = bytearray(template)
-    pkt[26:30] = src.to_bytes(4, "big")
-    fieldengine._fix_ipv4(pkt, 14)
-    return bytes(pkt)
-
-
 def test_multi_burst_of_random_slash_8_sources_beyond_the_cap_on_the_wire(engine, tmp_path):
     # 2 bursts of 600,000 packets (1,200,000: more than the Python schedule's cap), 50 ms
     # apart, each with a random source of 16,777,215, then the 5-packet tail: sent on
@@ -157,7 +151,7 @@ def test_multi_burst_of_random_slash_8_sources_beyond_the_cap_on_the_wire(engine
     for _ in range(1_199_990):
         rand.r32()
     lo, span = 0x10000001, (1 << 24) - 1
-    assert [p for _, p in tail] == [_src8_packet(template, lo + rand.r32() % span)
+    assert [p for _, p in tail] == [_src_packet(template, lo + rand.r32() % span)
                                     for _ in range(10)]
     # The times: packet k of burst b at 10 µs + k µs + b × (599,999 µs + 50 ms) (sums of
     # doubles, as TRex's): the last of the second burst, within a ns of the exact sum.
