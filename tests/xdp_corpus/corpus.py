@@ -44,6 +44,7 @@ FEATURES: dict[str, Feature] = {
     "percpu_array": Feature(r"type 6 is not supported", 2, "PERCPU_ARRAY"),
     "percpu_hash": Feature(r"type 5 is not supported", 2, "PERCPU_HASH"),
     "lru_hash": Feature(r"type 9 is not supported", 2, "LRU_HASH"),
+    "lru_percpu_hash": Feature(r"type 10 is not supported", 2, "LRU_PERCPU_HASH"),
     "prog_array": Feature(r"type 3 is not supported", 2, "PROG_ARRAY"),
     "bpf2bpf": Feature(r"bpf-to-bpf calls\) are not supported|calls to BPF functions are not "
                        r"supported", 3, "bpf-to-bpf calls"),
@@ -60,7 +61,7 @@ FEATURES: dict[str, Feature] = {
 }
 """Features the corpus needs, by name: how the runtime refuses a program that needs one."""
 
-MISSING: frozenset[str] = frozenset({"prog_array", "tail_call"})
+MISSING: frozenset[str] = frozenset()
 """The features of FEATURES that this tree's runtime lacks. A program that needs one is
 an expected failure (strict): its test passes only if the runtime refuses it for one of
 them. Take a feature out when it lands: the programs that needed only it must then load
@@ -101,6 +102,7 @@ PROGRAMS: list[Program] = [
     Program("percpu_hash_src.c", "xdp_percpu_hash_src", ("percpu_hash",)),
     Program("lru_conntrack.c", "xdp_lru_conntrack", ("lru_hash", "ktime_get_boot_ns"),
             masked={"conntrack": ((0, 8),)}),
+    Program("lru_percpu_flows.c", "xdp_lru_percpu_flows", ("lru_percpu_hash",)),
     Program("tailcall_pipeline.c", "xdp_pipeline_entry",
             ("multi_prog", "percpu_array", "prog_array", "tail_call")),
     Program("tailcall_depth.c", "xdp_tail_recurse", ("prog_array", "tail_call")),
