@@ -100,6 +100,9 @@ class Verdict:
     writes: tuple[BpfRange, ...] = ()
     writes_packet: bool | None = None
     changes_length: bool | None = None
+    tail_calls: int | None = None
+    """A program that makes tail calls: how many programs its verdict covers (every XDP
+    program of its object that verifies, itself included); None otherwise."""
 
     def to_json(self) -> dict[str, Any]:
         """The verdict as printed by ``extbench verify``."""
@@ -341,7 +344,7 @@ def ovstest_verify(obj: Path | str, variant: str = "runtime",
         return Verdict(accepted=False, reason=d["reason"])
     return Verdict(accepted=True, insns=d["insns"], reads=_ranges_json(d["reads"]),
                    writes=_ranges_json(d["writes"]), writes_packet=d["writes_packet"],
-                   changes_length=d.get("changes_length"))
+                   changes_length=d.get("changes_length"), tail_calls=d.get("tail_calls"))
 
 
 def ovstest_run(obj: Path | str, packets: Sequence[bytes], variant: str = "runtime",

@@ -57,7 +57,9 @@ def test_verdict_json():
                 writes=(BpfRange(0, None),), writes_packet=True, changes_length=False)
     assert v.to_json() == {"accepted": True, "reason": None, "insns": 3, "reads": [[12, 14]],
                            "writes": [[0, None]], "writes_packet": True,
-                           "changes_length": False}
+                           "changes_length": False, "tail_calls": None}
+    t = Verdict(accepted=True, insns=3, writes_packet=False, changes_length=False, tail_calls=3)
+    assert t.to_json()["tail_calls"] == 3
 
 
 PERCPU_DUMP = """key=00000000 value=0500000000000000

@@ -106,6 +106,8 @@ PROGRAMS: list[Program] = [
     Program("tailcall_pipeline.c", "xdp_pipeline_entry",
             ("multi_prog", "percpu_array", "prog_array", "tail_call")),
     Program("tailcall_depth.c", "xdp_tail_recurse", ("prog_array", "tail_call")),
+    Program("tailcall_empty.c", "xdp_tail_empty",
+            ("multi_prog", "prog_array", "tail_call", "loops")),
     Program("lb_ipip_encap.c", "xdp_lb_ipip", ("global_data", "adjust_head")),
     Program("ddos_blocklist.c", "xdp_ddos_blocklist"),
     Program("global_config.c", "xdp_global_config", ("global_data",)),
