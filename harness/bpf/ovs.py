@@ -87,6 +87,8 @@ class BpfProgram:
     insns_executed: int
     faults: int
     changes_length: bool = False
+    tail_calls: int | None = None
+    """A program that makes tail calls: the number of programs its verdict covers."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,16 @@ def _parse_maps(text: str) -> tuple[BpfMapInfo, ...]:
     return tuple(BpfMapInfo(n, t, int(k), int(v), int(m)) for n, t, k, v, m in _MAP.findall(text))
 
 
+def _tail_calls(text: str | None) -> int | None:
+    """bpf/show's 'tail_calls: first at insn N; the verdict covers M programs' as M."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"first at insn \d+; the verdict covers (\d+) programs", text.strip())
+    if not m:
+        raise ExtbenchError(f"bpf/show: cannot parse tail_calls '{text}'")
+    return int(m.group(1))
+
+
 def _program(bridge: str, id_: int, f: dict[str, str]) -> BpfProgram:
     try:
         prog, section = re.fullmatch(r"(\S+) \(section (\S+)\)", f["program"]).groups()
@@ -153,7 +165,8 @@ def _program(bridge: str, id_: int, f: dict[str, str]) -> BpfProgram:
             reads=parse_ranges(f["reads"]), writes=parse_ranges(f["writes"]),
             writes_packet=f["writes_packet"] == "true", runs=int(f["runs"]),
             insns_executed=int(f["insns_executed"]), faults=int(f["faults"]),
-            changes_length=f.get("changes_length", "false").startswith("true"))
+            changes_length=f.get("changes_length", "false").startswith("true"),
+            tail_calls=_tail_calls(f.get("tail_calls")))
     except (KeyError, AttributeError, ValueError) as e:
         raise ExtbenchError(f"bpf/show: cannot parse program {bridge} {id_}: {e!r}") from e
 
@@ -293,7 +306,8 @@ def verify(variant: str, obj: Path | str, program: str | None = None) -> Verdict
             return Verdict(accepted=False, reason=str(e))
         prog = ctl.show(VERIFY_BRIDGE)[0]
         return Verdict(accepted=True, insns=prog.insns, reads=prog.reads, writes=prog.writes,
-                       writes_packet=prog.writes_packet, changes_length=prog.changes_length)
+                       writes_packet=prog.writes_packet, changes_length=prog.changes_length,
+                       tail_calls=prog.tail_calls)
 
 
 def ovstest_path(variant: str = "runtime") -> Path:

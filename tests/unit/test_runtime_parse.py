@@ -25,6 +25,30 @@ def test_show_output_of_three_programs():
     assert all(p.runs == 0 and p.insns_executed == 0 and p.faults == 0 for p in progs)
 
 
+def test_show_tail_calls():
+    """A program that makes tail calls: how many programs its verdict covers."""
+    text = """br0 1:
+  handle: 1
+  file: tail.o
+  program: entry (section xdp)
+  insns: 9
+  maps: jmp (prog_array, key 4, value 4, max 4)
+  reads: [12,14)
+  writes: [0,6) [13,14) [40,41)
+  writes_packet: true
+  changes_length: false
+  tail_calls: first at insn 4; the verdict covers 4 programs
+  runs: 0
+  insns_executed: 0
+  faults: 0
+"""
+    (prog,) = parse_show(text)
+    assert prog.tail_calls == 4 and BpfRange(40, 41) in prog.writes
+    assert parse_show((DATA / "bpf-show.txt").read_text())[0].tail_calls is None
+    with pytest.raises(ExtbenchError):
+        parse_show(text.replace("covers 4 programs", "covers some"))
+
+
 def test_empty_show():
     assert parse_show("") == []
 
