@@ -20,7 +20,7 @@ test: setup lint
 	$(VENV)/pytest -ra tests
 
 lint: setup
-	$(VENV)/ruff check harness tests profiles topologies benchmarks workflow/scripts notebooks
+	$(VENV)/ruff check .
 	$(VENV)/snakefmt --check workflow
 
 setup:

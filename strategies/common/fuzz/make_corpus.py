@@ -2,9 +2,10 @@
 
 ELF seeds (first byte 0) are the compiled extensions and the runtime's test programs;
 instruction seeds (first byte 1) are a few hand-written programs that use both fuzzing maps
-and random ALU programs from the differential test's generator; generator seeds (first byte 2)
-are random bytes that drive the structured program generator of tests/bpf-progen.h. Run from the repository
-root with the project venv: ``.venv/bin/python strategies/common/fuzz/make_corpus.py``.
+and random ALU programs from the differential test's generator; generator seeds (first byte
+2) are random bytes that drive the structured program generator of tests/bpf-progen.h. Run
+from the repository root with the project venv:
+``.venv/bin/python strategies/common/fuzz/make_corpus.py``.
 """
 
 import hashlib
