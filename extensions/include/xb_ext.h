@@ -10,8 +10,8 @@
  * in the Linux kernel and in the OVS runtime of strategies/common.  The OVS
  * runtime imposes: BTF-defined maps of type HASH, ARRAY, PERCPU_HASH,
  * PERCPU_ARRAY or LRU_HASH; global variables (.data, .bss, .rodata) are
- * fine; no bpf-to-bpf calls (every function here is static __always_inline);
- * no loops unless fully unrolled; no tail calls; helpers 1, 2, 3, 5, 6, 7,
+ * fine; bounded loops and bpf-to-bpf calls (.text functions) are verified
+ * as the kernel verifies them; no tail calls; helpers 1, 2, 3, 5, 6, 7,
  * 8, 28, 44, 65 and 125 only (see strategies/common/README.md).  An
  * extension here never changes the packet's length (its metadata's byte
  * ranges would not hold).  harness/bpf/compile.py checks each object.
