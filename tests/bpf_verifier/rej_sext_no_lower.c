@@ -1,12 +1,13 @@
 /* ---
  * verdict: rejected
- * reason: "insn 11: value 2147483647 makes pkt pointer be out of bounds"
+ * reason: "insn 15: R5 min value is negative"
  * kernel: rejected
  * kernel_reason: "min value is negative"
  * ---
- * acc_sext_offset.c without the "s< 0" check: "if w4 s> 60" alone leaves
- * the low 32 bits of w4 anywhere in [-2^31, 60] as a signed value, so the
- * sign-extended offset may be as low as -2^31.
+ * acc_sext_offset.c without the "s< 0" check: w4 is a byte minus 100,
+ * [-100, 155] as a 32-bit signed value, and "if w4 s> 60" alone leaves it
+ * in [-100, 60], so the sign-extended offset may be negative (the kernel
+ * and OVS both keep the range across zero and refuse the access).
  */
 #include "xbtest.h"
 

@@ -19,12 +19,14 @@
  *   stress-maps [THREADS [OPS]]
  *
  * THREADS threads (default 4) each do OPS (default 1000000) random lookups,
- * updates and deletes on one small hash map, as PMD threads running programs
- * would: every looked-up value is read, then incremented atomically, while
- * other threads replace and delete entries.  Threads quiesce (RCU) every 256
- * operations, as PMD threads do between batches.  A use after free or an
- * out-of-bounds access makes ASan abort; otherwise it checks that every
- * thread's private array counter ended exact, and prints the totals. */
+ * updates and deletes on small hash maps (one of each type: hash, LRU hash,
+ * per-CPU hash, chosen at random for each operation), as PMD threads
+ * running programs would: every looked-up value is read, then incremented
+ * atomically, while other threads replace, delete and (LRU) evict entries.
+ * Threads quiesce (RCU) every 256 operations, as PMD threads do between
+ * batches.  A use after free or an out-of-bounds access makes ASan abort;
+ * otherwise it checks that every thread's private array counter and its
+ * slot of a per-CPU array counter ended exact, and prints the totals. */
 
 #include <config.h>
 #include <errno.h>
@@ -41,7 +43,17 @@
 
 #define N_KEYS 48
 
-static struct ebpf_map *hash, *array;
+/* The hash maps under stress. */
+static const struct {
+    const char *name;
+    uint32_t type;
+} hash_types[] = {
+    { "hash", EBPF_MAP_TYPE_HASH },
+    { "lru_hash", EBPF_MAP_TYPE_LRU_HASH },
+    { "percpu_hash", EBPF_MAP_TYPE_PERCPU_HASH },
+};
+static struct ebpf_map *hashes[ARRAY_SIZE(hash_types)];
+static struct ebpf_map *array, *percpu_array;
 static unsigned int n_ops = 1000000;
 
 struct totals {
@@ -60,6 +72,8 @@ stress_thread(void *arg)
     for (unsigned int i = 0; i < n_ops; i++) {
         uint32_t key = random_range(N_KEYS);
         uint32_t op = random_range(8);
+        size_t h = random_range(ARRAY_SIZE(hash_types));
+        struct ebpf_map *hash = hashes[h];
 
         if (op < 5) {
             uint64_t *v = ebpf_map_lookup(hash, &key);
@@ -77,7 +91,9 @@ stress_thread(void *arg)
             if (!error) {
                 t->inserted++;
             } else {
-                ovs_assert(error == -E2BIG);
+                /* An LRU map evicts instead. */
+                ovs_assert(error == -E2BIG
+                           && hash_types[h].type != EBPF_MAP_TYPE_LRU_HASH);
                 t->full++;
             }
         } else if (!ebpf_map_delete(hash, &key)) {
@@ -87,9 +103,22 @@ stress_thread(void *arg)
         uint64_t *mine = ebpf_map_lookup(array, &slot);
         ovs_assert(mine);
         __atomic_fetch_add(mine, 1, __ATOMIC_SEQ_CST);
+
+        /* This thread's own slot: no other thread writes it. */
+        uint32_t zero = 0;
+        uint64_t *own = ebpf_map_lookup(percpu_array, &zero);
+        ovs_assert(own);
+        *own += 1;
         if (i % 256 == 0) {
             ovsrcu_quiesce();
         }
+    }
+
+    uint32_t zero = 0;
+    uint64_t *own = ebpf_map_lookup(percpu_array, &zero);
+    if (*own != n_ops) {
+        ovs_fatal(0, "thread %"PRIu32" counted %"PRIu64" operations in its "
+                  "per-CPU slot, not %u", slot, *own, n_ops);
     }
     return t;
 }
@@ -104,13 +133,20 @@ main(int argc, char *argv[])
     if (argc > 2) {
         n_ops = atoi(argv[2]);
     }
-    if (!n_threads || n_threads > 64) {
-        ovs_fatal(0, "THREADS must be 1 to 64");
+    if (!n_threads || n_threads > EBPF_MAP_SLOTS - 1) {
+        /* Each thread needs a per-CPU slot of its own. */
+        ovs_fatal(0, "THREADS must be 1 to %d", EBPF_MAP_SLOTS - 1);
     }
-    if (ebpf_map_create("hash", EBPF_MAP_TYPE_HASH, 4, 16, 32, 0, &hash,
+    for (size_t h = 0; h < ARRAY_SIZE(hash_types); h++) {
+        if (ebpf_map_create(hash_types[h].name, hash_types[h].type, 4, 16, 32,
+                            0, &hashes[h], &error)) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
+    if (ebpf_map_create("array", EBPF_MAP_TYPE_ARRAY, 4, 8, 64, 0, &array,
                         &error)
-        || ebpf_map_create("array", EBPF_MAP_TYPE_ARRAY, 4, 8, 64, 0, &array,
-                           &error)) {
+        || ebpf_map_create("percpu_array", EBPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
+                           1, 0, &percpu_array, &error)) {
         ovs_fatal(0, "%s", error);
     }
 
@@ -145,8 +181,11 @@ main(int argc, char *argv[])
            sum.full);
 
     ovsrcu_synchronize();
-    ebpf_map_destroy(hash);
+    for (size_t h = 0; h < ARRAY_SIZE(hash_types); h++) {
+        ebpf_map_destroy(hashes[h]);
+    }
     ovsrcu_exit();
     ebpf_map_destroy(array);
+    ebpf_map_destroy(percpu_array);
     return 0;
 }
