@@ -1,13 +1,13 @@
 /* ---
  * verdict: rejected
- * reason: "insn 14: value 2147483647 makes pkt pointer be out of bounds"
+ * reason: "insn 18: R5 min value is negative"
  * kernel: rejected
  * kernel_reason: "min value is negative"
  * ---
  * acc_sext_offset.c with the checks on another register: w5 is computed
  * as w4 is, from the same byte, but separately, so checking w5 says
  * nothing about w4, whose sign-extended value may be anywhere in
- * [-2^31, 2^31).
+ * [-100, 155] (a byte minus 100), negative included.
  */
 #include "xbtest.h"
 
