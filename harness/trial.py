@@ -296,16 +296,8 @@ class Testbed:
         ips = {h: net.host(h).IP() for h in topo.hosts_logical()}
         self.bpf = BpfControl(self.ovs)
         for switch, routes in net.routes().items():
-            if self.ext is None:
-                flows = forwarding_flows(routes, ips)
-            else:
-                use, extension, role = self.ext
-                mirror = routes.get(topo.mirror) if topo.mirror else None
-                flows = render(role, use, extension.placement, routes, ips, mirror)
-                obj = compile_extension(extension.name, role)
-                for prog in range(1, use.chain + 1):
-                    self.bpf.load(switch, prog, obj, extension.program)
-            self.ovs.ofctl("add-flows", switch, "-", input_lines=flows)
+            mirror = routes.get(topo.mirror) if topo.mirror else None
+            install_switch(self.ovs, self.bpf, switch, routes, ips, self.ext, mirror)
         self.streams = compile_streams(self.spec.profile,
                                        self.spec.tunables(sender.IP(), receivers[0].IP()))
         if self.spec.port_type == "dpdk":
@@ -399,6 +391,23 @@ class Testbed:
                           ext_changes_flow_key=extension.meta["changes_flow_key"],
                           ext_writes_packet=extension.writes_packet)
         return record
+
+
+def install_switch(ovs: OvsInstance, bpf: BpfControl, switch: str, routes: dict[str, int],
+                   ips: dict[str, str], ext: tuple[ExtensionUse, Extension, str] | None,
+                   mirror_port: int | None = None) -> None:
+    """One switch's OpenFlow table and programs: forwarding by destination address
+    (routes: host → port, ips: host → address) behind the extension's chain of programs
+    1…N ('ext' as ``validate`` returns it; None: forwarding only)."""
+    if ext is None:
+        flows = forwarding_flows(routes, ips)
+    else:
+        use, extension, role = ext
+        flows = render(role, use, extension.placement, routes, ips, mirror_port)
+        obj = compile_extension(extension.name, role)
+        for prog in range(1, use.chain + 1):
+            bpf.load(switch, prog, obj, extension.program)
+    ovs.ofctl("add-flows", switch, "-", input_lines=flows)
 
 
 def bpf_deltas(before: list, after: list) -> dict:

@@ -29,11 +29,16 @@ class OvsInstance:
     """ovsdb-server + ovs-vswitchd of one variant; use as a context manager."""
 
     def __init__(self, variant: str, vswitchd_args: tuple[str, ...] = (),
-                 cpus: set[int] | None = None, other_config: dict[str, str] | None = None):
+                 cpus: set[int] | None = None, other_config: dict[str, str] | None = None,
+                 wrapper: tuple[str, ...] = (), start_timeout_s: float = 20.0):
         """variant: the build to run; cpus: CPUs for every daemon thread (None: any);
         other_config: Open_vSwitch other_config keys set before ovs-vswitchd starts (those
-        that need a restart, e.g. dpdk-init)."""
+        that need a restart, e.g. dpdk-init); wrapper: a command that runs ovs-vswitchd
+        (e.g. valgrind and its options; it must exec the daemon in the same process, so
+        that its PID stays the daemon's); start_timeout_s: how long the daemons may take
+        to answer (longer under a wrapper)."""
         self.variant, self.cpus = variant, cpus
+        self.wrapper, self.start_timeout_s = wrapper, start_timeout_s
         self.other_config = other_config or {}
         self.prefix = paths.install_dir(variant)
         self.manifest_sha256 = manifest_sha256(variant)
@@ -90,7 +95,7 @@ class OvsInstance:
             self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
                        *(f"other_config:{k}={v}" for k, v in self.other_config.items()))
         self._spawn("ovs-vswitchd", [
-            str(self.prefix / "sbin" / "ovs-vswitchd"), self.db_sock,
+            *self.wrapper, str(self.prefix / "sbin" / "ovs-vswitchd"), self.db_sock,
             f"--pidfile={run}/ovs-vswitchd.pid", f"--unixctl={run}/ovs-vswitchd.ctl",
             f"--log-file={run}/ovs-vswitchd.log", "-vconsole:off", *self.vswitchd_args])
         self._wait_for(lambda: Path(f"{run}/ovs-vswitchd.ctl").exists(), "ovs-vswitchd control")
@@ -110,8 +115,8 @@ class OvsInstance:
                                             preexec_fn=pin)
         log.close()
 
-    def _wait_for(self, cond, what: str, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
+    def _wait_for(self, cond, what: str) -> None:
+        deadline = time.monotonic() + self.start_timeout_s
         while not cond():
             for name, p in self.procs.items():
                 if p.poll() is not None:
