@@ -116,16 +116,3 @@ def parse_socket_drops(text: str, pid: int) -> int:
             total += sum(int(d) for d in _SS_DROPS.findall(line))
     return total
 
-
-_PORT_PACKETS = re.compile(r"port\s+(\w+):\s+rx pkts=(\d+|\?).*?\btx pkts=(\d+|\?)", re.S)
-
-
-def parse_port_packets(text: str) -> dict[int | str, dict[str, int]]:
-    """Received and sent packets ({'rx': n, 'tx': n}, "?" counts 0) of every port in
-    ``ovs-ofctl dump-ports``, by port number (``LOCAL`` for the bridge's own port)."""
-    out: dict[int | str, dict[str, int]] = {}
-    for m in _PORT_PACKETS.finditer(text):
-        port = int(m.group(1)) if m.group(1).isdigit() else m.group(1)
-        out[port] = {"rx": int(m.group(2)) if m.group(2) != "?" else 0,
-                     "tx": int(m.group(3)) if m.group(3) != "?" else 0}
-    return out
