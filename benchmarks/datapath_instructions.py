@@ -4,33 +4,38 @@ Throughput on this VM cannot resolve a few percent (identical trials spread 2-3x
 has no hardware performance counters). This benchmark counts instead: ovs-vswitchd runs
 under ``valgrind --tool=callgrind`` collecting only inside ``dp_netdev_input__`` (the
 datapath's input path: miniflow extraction, EMC/SMC/dpcls lookups, oko's filter chain
-checks and BPF runs on hits, the actions, up to queueing the packet on the output port;
-recirculations and upcalls happen inside it too). The bridge (``datapath_type=netdev``)
-has two ports of type ``dummy`` (``--enable-dummy=override``: no kernel device at all),
-polled by the main thread (no PMD thread), and ``ovs-appctl netdev-dummy/receive`` queues
-the profile's packets on port 1, 32 per call (``BATCH``). unixctl accepts a new
-connection only after the datapath has polled its ports in the same main-loop iteration,
-so each call's packets are one batch of 32 (as a busy PMD would take them) and the queue
-(at most 100 packets in netdev-dummy) never overflows; that the output port sent what the
-extension should let through is checked.
+checks and BPF runs on hits, oko-fold's guard, the actions, up to queueing the packet on
+the output port; recirculations and upcalls happen inside it too). The bridge
+(``datapath_type=netdev``) has two ports of type ``tap``, polled by the main thread (no
+PMD thread, no DPDK); the packets go into port 1 from an AF_PACKET socket on its tap,
+``BURST`` at a time while ovs-vswitchd is stopped (SIGSTOP), so that every read of the tap
+takes a whole batch of 32 (``BATCH``), as a busy PMD would; the kernel's side of the taps
+is outside the counted function. Each burst must come out of port 2 (the kernel's rx
+counter of its tap) as the extension's metadata says before the next goes in. (Not
+netdev-dummy: its receive queue yields one packet per poll, batches of 1, which would
+charge each packet with the per-batch work that a PMD shares among 32.) The packets carry
+a destination MAC that no local device has, so the kernel drops what comes out of port 2,
+and the taps take no IPv6 (no router solicitations into the counted traffic).
 
 Per configuration (variant × extension × cache), with the trials' own flows and programs
 (``harness.trial.install_switch``, p2p, profile udp_flows): the distinct packets are sent
 once (first-packet upcalls: the dump of this pass gives the instructions of
-``handle_packet_upcall`` per upcall, translation included), once more (the caches settle:
-with ``emc1`` every flow is in the EMC), then the counters are zeroed and ``--packets``
-packets are sent over the same flows; their dump divided by the packets is the result.
-The datapath must see no upcall in the counted pass (else it is an error). Ratios are to
-vanilla without extension under the same cache configuration, measured in the same run.
+``dp_netdev_upcall`` and ``dp_netdev_flow_add`` per upcall, translation included), once
+more (the caches settle: with ``emc1`` every flow is in the EMC), then the counters are
+zeroed and ``--packets`` packets are sent over the same flows; their dump divided by the
+packets is the result. The datapath must see every counted packet and no upcall in the
+counted pass (else it is an error). Ratios are to vanilla without extension under the
+same cache configuration, measured in the same run.
 
 What it does not count: cycles. Instructions are deterministic for a given code path,
 but cache misses, branch mispredictions and memory stalls are not instructions, so a
-variant that touches more memory per packet costs more than its ratio says. Valgrind
-emulates the CPU (code that picks an implementation by CPUID, such as OVS's AVX-512 dpcls
-and miniflow routines, runs its generic version), and the receive and send of the dummy
-ports (netdev-dummy's queue, the output flush) are outside the counted function.
+variant that touches more memory per packet costs more than its ratio says; receive,
+send and polling are outside the counted function. Valgrind emulates the CPU (code that
+picks an implementation by CPUID, such as OVS's AVX-512 dpcls and miniflow routines, runs
+its generic version); the BPF JIT's code is counted as executed (``[anonymous code: JIT]``).
 
-Needs valgrind (callgrind_control, callgrind_annotate) and the variants built. Usage:
+Needs root (taps, SIGSTOP of the daemon), the testbed lock (it runs OVS daemons),
+valgrind (callgrind_control, callgrind_annotate) and the variants built. Usage:
 
     .venv/bin/python -m benchmarks.datapath_instructions [--packets 10000] [--flows 1000]
         [--configs vanilla:none oko:port_filter-chain10 ...] [--caches emc1 megaflow]
@@ -345,6 +350,9 @@ def measure(spec: TrialSpec, packets: int, work: Path, function_threshold: float
 def run(configs: list[str], caches: list[str], packets: int, flows: int, pkt_size: int,
         bpf_jit: str, keep: Path | None = None) -> tuple[list[Result], list[str]]:
     """Measure every configuration under every cache; the results and what was skipped."""
+    if os.geteuid() != 0:
+        raise ExtbenchError("datapath_instructions needs root (tap ports, stopping "
+                            "ovs-vswitchd between bursts)")
     results, skipped = [], []
     for cache in caches:
         CacheConfig.parse(cache)
@@ -420,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="per configuration, the functions differing most from vanilla")
     ap.add_argument("--keep", type=Path, help="keep the callgrind dumps in this folder")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--out", type=Path, help="also write the results as JSON to this file")
     args = ap.parse_args(argv)
     if args.packets < 1 or args.flows < 1:
         ap.error("--packets and --flows must be at least 1")
@@ -429,9 +438,14 @@ def main(argv: list[str] | None = None) -> int:
     except ExtbenchError as e:
         print(f"datapath_instructions: {e}", file=sys.stderr)
         return 1
+    doc = json.dumps({"function": FUNCTION, "batch": BATCH, "packets": args.packets,
+                      "flows": args.flows, "skipped": skipped,
+                      "results": [asdict(r) for r in results]}, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(doc + "\n")
     if args.json:
-        print(json.dumps({"function": FUNCTION, "batch": BATCH, "skipped": skipped,
-                          "results": [asdict(r) for r in results]}, indent=1))
+        print(doc)
     else:
         print(table(results, args.functions))
         for s in skipped:

@@ -34,3 +34,22 @@ rule trial:
         ),
     shell:
         ".venv/bin/extbench {params.command} {params.args} --out {output} > {log} 2>&1"
+
+
+# Instructions per packet in the datapath's input path, counted by callgrind
+# (benchmarks/datapath_instructions.py: vanilla, oko and oko-fold with fold-chain's chains
+# of 1 and 10, EMC and megaflow hits). Deterministic, so one run; a target of its own,
+# not part of 'all': snakemake … results/<config>/<measurement>/datapath_instructions.json
+rule datapath_instructions:
+    input:
+        expand("build/ovs/{variant}/manifest.json", variant=["vanilla", "oko", "oko-fold"]),
+    output:
+        f"{RESULTS}/datapath_instructions.json",
+    log:
+        f"logs/datapath_instructions/{RESULT_SET}.log",
+    benchmark:
+        f"logs/benchmarks/datapath_instructions/{RESULT_SET}.tsv"
+    resources:
+        testbed=1,
+    shell:
+        ".venv/bin/python -m benchmarks.datapath_instructions --out {output} > {log} 2>&1"
