@@ -115,4 +115,3 @@ def parse_socket_drops(text: str, pid: int) -> int:
         if ours:
             total += sum(int(d) for d in _SS_DROPS.findall(line))
     return total
-
