@@ -58,6 +58,9 @@ def test_folded_filters_do_not_run_on_hits_and_ten_cost_what_one_does(results):
     one, ten = by_config["oko-fold:port_filter-chain1"], by_config["oko-fold:port_filter-chain10"]
     assert one.bpf_runs_per_pkt == ten.bpf_runs_per_pkt == 0.0
     assert abs(ten.insns_per_pkt - one.insns_per_pkt) < 1.0
-    assert by_config["oko:none"].insns_per_pkt < ten.insns_per_pkt
+    assert by_config["vanilla:none"].insns_per_pkt < ten.insns_per_pkt
     assert ten.insns_per_pkt < by_config["oko:port_filter-chain10"].insns_per_pkt / 4
-    assert ten.functions_per_pkt.get("filter_fold_chain_check", 0) > 0
+    # Every filter folded: a hit tests the chain's summary (the guard, inline), never the chain
+    # itself, and costs within 10 % of vanilla (1.24x before the summary).
+    assert "filter_fold_chain_check" not in ten.functions_per_pkt
+    assert ten.ratio_to_vanilla < 1.10
