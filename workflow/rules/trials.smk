@@ -42,7 +42,9 @@ rule trial:
 # not part of 'all': snakemake … results/<config>/<measurement>/datapath_instructions.json
 rule datapath_instructions:
     input:
-        expand("build/ovs/{variant}/manifest.json", variant=["vanilla", "oko", "oko-fold"]),
+        expand(
+            "build/ovs/{variant}/manifest.json", variant=["vanilla", "oko", "oko-fold"]
+        ),
     output:
         f"{RESULTS}/datapath_instructions.json",
     log:
