@@ -50,6 +50,10 @@ _seq = itertools.count()
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 
+#: Map types whose values are kernel object ids (a program array holds program ids; OVS's
+#: holds its programs' indexes in the object): their contents differ by design.
+OBJECT_ID_MAP_TYPES = frozenset({"prog_array"})
+
 
 def ensure_bpffs() -> None:
     """Mount bpffs on /sys/fs/bpf unless it is mounted; needs root."""

@@ -34,7 +34,7 @@ from elftools.elf.sections import SymbolTableSection
 
 from harness import paths
 from harness.bpf.compile import CLANG, multiarch_include
-from harness.bpf.kernel import KernelProgram
+from harness.bpf.kernel import OBJECT_ID_MAP_TYPES, KernelProgram
 from harness.bpf.ovs import JIT_MODES, OvstestProgram, ovstest_verify
 from harness.errors import ExtbenchError
 from harness.proc import run_checked
@@ -53,10 +53,6 @@ def _load_corpus():
 
 
 corpus = _load_corpus()
-
-SKIPPED_TYPES = {"prog_array"}
-"""Map types whose values are kernel object ids: not compared."""
-
 
 class MissingFeature(Exception):
     """OVS refused a program for a feature of issue 15 that the program needs."""
@@ -136,7 +132,7 @@ def _normalise(prog, name: str, entries: list[tuple[bytes, bytes]]) -> list[tupl
 def kernel_maps(kp: KernelProgram, prog) -> dict[str, list[tuple[bytes, bytes]]]:
     """The kernel's maps after the runs, by the OVS runtime's names, as compared."""
     return {name: _normalise(prog, name, kp.dump_map(name))
-            for name, info in kp.maps().items() if info["type"] not in SKIPPED_TYPES}
+            for name, info in kp.maps().items() if info["type"] not in OBJECT_ID_MAP_TYPES}
 
 
 def missing(prog) -> list[str]:
